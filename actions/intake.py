@@ -1,0 +1,97 @@
+"""The start of the process: the client's situation, how ready they feel, and their own goals."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.database import client_data
+from actions.forms import answer_to, wants_to_skip
+from bot.guidance.answers import SKIPPED, clean_answer, parse_rating, split_goals
+from bot.guidance.wording import intake_summary
+from bot.storage.progress import save_intake
+
+READINESS_SLOTS = {"clarity": "readiness_clarity", "confidence": "readiness_confidence"}
+INTAKE_SLOTS = ["situation", *READINESS_SLOTS.values(), "goals"]
+
+
+class ValidateIntakeForm(FormValidationAction):
+    def name(self) -> Text:
+        return "validate_intake_form"
+
+    async def extract_situation(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        message = answer_to("situation", tracker)
+        if message is None:
+            return {}
+        if wants_to_skip(message):
+            return {"situation": SKIPPED}
+        situation = clean_answer(message.get("text"))
+        if situation is None:
+            dispatcher.utter_message(response="utter_answer_needs_text")
+        return {"situation": situation}
+
+    async def extract_readiness_clarity(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        return self._rating("readiness_clarity", dispatcher, tracker)
+
+    async def extract_readiness_confidence(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        return self._rating("readiness_confidence", dispatcher, tracker)
+
+    async def extract_goals(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        message = answer_to("goals", tracker)
+        if message is None:
+            return {}
+        if wants_to_skip(message):
+            return {"goals": [SKIPPED]}
+        goals = split_goals(clean_answer(message.get("text")))
+        if not goals:
+            dispatcher.utter_message(response="utter_goals_need_text")
+        return {"goals": goals or None}
+
+    @staticmethod
+    def _rating(slot: Text, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[Text, Any]:
+        message = answer_to(slot, tracker)
+        if message is None:
+            return {}
+        if wants_to_skip(message):
+            return {slot: SKIPPED}
+        rating = parse_rating(message.get("text"))
+        if rating is None:
+            dispatcher.utter_message(response="utter_readiness_needs_number")
+        return {slot: None if rating is None else str(rating)}
+
+
+def answered(value: Optional[Text]) -> Optional[Text]:
+    return None if value in (None, SKIPPED) else value
+
+
+class ActionSaveIntake(Action):
+    def name(self) -> Text:
+        return "action_save_intake"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        situation = answered(tracker.get_slot("situation"))
+        readiness = {
+            item: int(value)
+            for item, slot in READINESS_SLOTS.items()
+            if (value := answered(tracker.get_slot(slot))) is not None
+        }
+        goals = [goal for goal in tracker.get_slot("goals") or [] if goal != SKIPPED]
+        with client_data() as session:
+            save_intake(session, tracker.sender_id, situation, readiness, goals)
+        dispatcher.utter_message(text=intake_summary(situation, readiness, goals))
+        # Cleared so that a later revision of the start asks every question afresh.
+        return [SlotSet(slot, None) for slot in INTAKE_SLOTS] + [SlotSet("stage", "returning")]

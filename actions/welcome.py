@@ -1,0 +1,41 @@
+"""Greeting: a new client is introduced to the bot, a returning one hears their goals again."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.database import client_data
+from bot.guidance.wording import welcome_back
+from bot.storage.progress import snapshot
+
+
+class ActionWelcome(Action):
+    def name(self) -> Text:
+        return "action_welcome"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        with client_data() as session:
+            client = snapshot(session, tracker.sender_id)
+        stage = client.stage
+        if stage == "new":
+            dispatcher.utter_message(response="utter_welcome_new")
+        elif stage == "declined":
+            dispatcher.utter_message(response="utter_welcome_declined")
+            dispatcher.utter_message(response="utter_ask_consent_answer")
+        elif stage == "consented":
+            dispatcher.utter_message(response="utter_welcome_continue")
+        else:
+            dispatcher.utter_message(
+                text=welcome_back(client),
+                buttons=[
+                    {"title": "Where am I?", "payload": "/show_progress"},
+                    {"title": "What can you do?", "payload": "/help"},
+                ],
+            )
+        return [SlotSet("stage", stage)]

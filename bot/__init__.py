@@ -1,0 +1,1 @@
+"""Waypoint: a client-centred self-guidance chatbot for career guidance services."""

@@ -1,0 +1,48 @@
+"""The action server: rasa-sdk's app on loopback, refusing calls without the shared token.
+
+rasa-sdk 3.6 has no authentication of its own and binds to every interface, so
+Waypoint starts it here instead of with `rasa run actions`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hmac
+import logging
+
+from rasa_sdk.endpoint import create_app
+from sanic import response
+from sanic.request import Request
+
+from bot.settings import LOOPBACK, load_settings
+
+OPEN_PATHS = {"/health"}
+
+
+def build_app(token: str):
+    app = create_app("actions", cors_origins=[])
+
+    @app.middleware("request")
+    async def require_token(request: Request):
+        if request.path in OPEN_PATHS:
+            return None
+        given = request.args.get("token", "")
+        if not hmac.compare_digest(given.encode(), token.encode()):
+            return response.json({"error": "unauthorized"}, status=401)
+        return None
+
+    return app
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--port", type=int, default=None)
+    args = parser.parse_args()
+    settings = load_settings()
+    logging.basicConfig(level=settings.log_level, format="%(levelname)s %(name)s: %(message)s")
+    app = build_app(settings.action_server_token)
+    app.run(LOOPBACK, args.port or settings.action_server_port, workers=1, access_log=False, motd=False)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,63 @@
+"""What the bot says back about a client's stored progress."""
+
+from __future__ import annotations
+
+from typing import Mapping, Sequence
+
+from bot.storage.progress import ClientSnapshot
+
+READINESS_LABELS = {"clarity": "clarity about what you want", "confidence": "confidence about next steps"}
+COMING_PHASES = "reflection, options, decision and action planning"
+
+
+def bullet_list(items: Sequence[str]) -> str:
+    return "\n".join(f"• {item}" for item in items)
+
+
+def welcome_back(snapshot: ClientSnapshot) -> str:
+    if snapshot.goals:
+        goals = f"When we last spoke, you set these goals for the process:\n{bullet_list(snapshot.goals)}"
+    else:
+        goals = "When we last spoke, you hadn't put your goals into words yet, and that's fine."
+    return (
+        f"Welcome back! {goals}\n\n"
+        f"The next parts ({COMING_PHASES}) are coming soon. "
+        "You can ask \"where am I?\" at any time."
+    )
+
+
+def intake_summary(situation: str | None, readiness: Mapping[str, int], goals: Sequence[str]) -> str:
+    lines = ["Thank you. Here is what I noted, in your words:"]
+    if situation:
+        lines.append(f"Your situation: \"{situation}\"")
+    for item, value in readiness.items():
+        lines.append(f"Your {READINESS_LABELS.get(item, item)}: {value} out of 5")
+    if goals:
+        lines.append(f"Your goals:\n{bullet_list(goals)}")
+    else:
+        lines.append("You haven't set goals yet; we can come back to them whenever you like.")
+    lines.append(
+        f"\nThat's the start done. The next parts ({COMING_PHASES}) are coming soon; "
+        "your answers are saved until then."
+    )
+    return "\n".join(lines)
+
+
+def progress_report(snapshot: ClientSnapshot) -> str:
+    if snapshot.stage in ("new", "declined"):
+        return (
+            "We haven't started yet: I'll only store your answers once you agree. "
+            "Say \"hello\" to begin."
+        )
+    if snapshot.stage == "consented":
+        return (
+            "You've agreed to start, and we're in the first part: your situation, how ready you "
+            "feel, and your goals. Say \"let's continue\" to pick up the next question."
+        )
+    goals = bullet_list(snapshot.goals) if snapshot.goals else "• (none yet)"
+    return (
+        "Here's where you are:\n"
+        "✓ Start: your situation and readiness are noted.\n"
+        f"Your goals:\n{goals}\n"
+        f"Coming soon: {COMING_PHASES}."
+    )

@@ -1,0 +1,1 @@
+"""Storage: SQLAlchemy models, engine creation and the repository over a session."""

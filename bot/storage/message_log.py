@@ -1,0 +1,73 @@
+"""The message log: inbound messages are written before they are forwarded, replies after."""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.storage.models import Message
+
+PENDING = "pending"
+ANSWERED = "answered"
+SENT = "sent"
+
+
+def record_inbound(session: Session, client_id: str, channel: str, text: str, payload: str | None) -> Message:
+    message = Message(
+        client_id=client_id, direction="in", channel=channel, text=text, payload=payload, status=PENDING
+    )
+    session.add(message)
+    session.flush()
+    return message
+
+
+def record_replies(session: Session, inbound: Message, replies: Iterable[dict[str, Any]]) -> list[Message]:
+    """Store the bot's replies to `inbound` and mark it answered, in one transaction."""
+    stored = []
+    for reply in replies:
+        content = {key: reply[key] for key in ("buttons", "image") if reply.get(key)}
+        message = Message(
+            client_id=inbound.client_id,
+            direction="out",
+            channel=inbound.channel,
+            text=reply.get("text"),
+            content=content or None,
+            status=SENT,
+            reply_to_id=inbound.id,
+        )
+        session.add(message)
+        stored.append(message)
+    inbound.status = ANSWERED
+    session.flush()
+    return stored
+
+
+def pending_inbound(session: Session, client_id: str) -> list[Message]:
+    return list(
+        session.execute(
+            select(Message)
+            .where(Message.client_id == client_id, Message.direction == "in", Message.status == PENDING)
+            .order_by(Message.id)
+        ).scalars()
+    )
+
+
+def clients_with_pending(session: Session) -> list[str]:
+    return list(
+        session.execute(
+            select(Message.client_id).where(Message.direction == "in", Message.status == PENDING).distinct()
+        ).scalars()
+    )
+
+
+def history(session: Session, client_id: str, after_id: int = 0, limit: int = 200) -> list[Message]:
+    return list(
+        session.execute(
+            select(Message)
+            .where(Message.client_id == client_id, Message.id > after_id)
+            .order_by(Message.id)
+            .limit(limit)
+        ).scalars()
+    )

@@ -1,0 +1,131 @@
+"""The client's progress through the process: consent, intake, readiness, goals and phases."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Sequence
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from bot.storage.models import (
+    Client,
+    ConsentRecord,
+    Goal,
+    Intake,
+    Message,
+    PhaseProgress,
+    ReadinessRating,
+    utcnow,
+)
+
+CONSENT_GIVEN = "given"
+CONSENT_DECLINED = "declined"
+
+PHASE_IN_PROGRESS = "in_progress"
+PHASE_DONE = "done"
+
+
+def ensure_client(session: Session, client_id: str) -> Client:
+    """The client row for a Rasa sender id; created if the conversation started outside the gateway."""
+    client = session.get(Client, client_id)
+    if client is None:
+        client = Client(id=client_id)
+        session.add(client)
+        session.flush()
+    return client
+
+
+def record_consent(session: Session, client_id: str, decision: str, text_version: str) -> ConsentRecord:
+    ensure_client(session, client_id)
+    record = ConsentRecord(client_id=client_id, decision=decision, text_version=text_version)
+    session.add(record)
+    session.flush()
+    return record
+
+
+def latest_consent(session: Session, client_id: str) -> ConsentRecord | None:
+    return session.execute(
+        select(ConsentRecord)
+        .where(ConsentRecord.client_id == client_id)
+        .order_by(ConsentRecord.recorded_at.desc(), ConsentRecord.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+
+
+def forget_messages(session: Session, client_id: str) -> None:
+    """Remove the client's message log; used when they decline consent."""
+    session.execute(delete(Message).where(Message.client_id == client_id))
+
+
+def save_intake(
+    session: Session,
+    client_id: str,
+    situation: str | None,
+    readiness: dict[str, int],
+    goals: Sequence[str],
+) -> None:
+    """Store the start phase's answers and mark the phase done. Earlier goals are kept as revised."""
+    ensure_client(session, client_id)
+    now = utcnow()
+    session.add(Intake(client_id=client_id, situation=situation, recorded_at=now))
+    for item, value in readiness.items():
+        session.add(ReadinessRating(client_id=client_id, item=item, value=value, moment="start", recorded_at=now))
+    for goal in active_goals(session, client_id):
+        goal.status = "revised"
+    for position, text in enumerate(goals, start=1):
+        session.add(Goal(client_id=client_id, text=text, position=position, created_at=now))
+    set_phase(session, client_id, "start", PHASE_DONE)
+    session.flush()
+
+
+def active_goals(session: Session, client_id: str) -> list[Goal]:
+    return list(
+        session.execute(
+            select(Goal).where(Goal.client_id == client_id, Goal.status == "active").order_by(Goal.position)
+        ).scalars()
+    )
+
+
+def set_phase(session: Session, client_id: str, phase: str, status: str) -> None:
+    row = session.execute(
+        select(PhaseProgress).where(PhaseProgress.client_id == client_id, PhaseProgress.phase == phase)
+    ).scalar_one_or_none()
+    if row is None:
+        session.add(PhaseProgress(client_id=client_id, phase=phase, status=status))
+    else:
+        row.status = status
+        row.updated_at = utcnow()
+
+
+def phase_statuses(session: Session, client_id: str) -> dict[str, str]:
+    rows = session.execute(select(PhaseProgress).where(PhaseProgress.client_id == client_id)).scalars()
+    return {row.phase: row.status for row in rows}
+
+
+@dataclass
+class ClientSnapshot:
+    """What the dialogue needs to know about a client when a conversation (re)starts."""
+
+    consent: str | None = None
+    goals: list[str] = field(default_factory=list)
+    phases: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def stage(self) -> str:
+        if self.consent == CONSENT_DECLINED:
+            return "declined"
+        if self.consent != CONSENT_GIVEN:
+            return "new"
+        if self.phases.get("start") == PHASE_DONE:
+            return "returning"
+        return "consented"
+
+
+def snapshot(session: Session, client_id: str) -> ClientSnapshot:
+    consent = latest_consent(session, client_id)
+    return ClientSnapshot(
+        consent=consent.decision if consent else None,
+        goals=[goal.text for goal in active_goals(session, client_id)],
+        phases=phase_statuses(session, client_id),
+    )
