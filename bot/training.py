@@ -53,21 +53,28 @@ def ensure_model() -> Path:
     if target.exists():
         print(f"setup: model up to date ({target.relative_to(PROJECT_ROOT)})")
         return target
-    print("setup: training the Rasa model (a minute or two)")
+    print("setup: training the Rasa model (about two minutes; log in var/train.log)")
     MODELS_DIR.mkdir(exist_ok=True)
-    subprocess.run(
-        [
-            str(Path(sys.executable).with_name("rasa")),
-            "train",
-            "--out",
-            str(MODELS_DIR),
-            "--fixed-model-name",
-            target.name.removesuffix(".tar.gz"),
-        ],
-        cwd=PROJECT_ROOT,
-        env=rasa_environment(),
-        check=True,
-    )
+    log_path = PROJECT_ROOT / "var" / "train.log"
+    log_path.parent.mkdir(exist_ok=True)
+    with log_path.open("w") as log:
+        result = subprocess.run(
+            [
+                str(Path(sys.executable).with_name("rasa")),
+                "train",
+                "--out",
+                str(MODELS_DIR),
+                "--fixed-model-name",
+                target.name.removesuffix(".tar.gz"),
+            ],
+            cwd=PROJECT_ROOT,
+            env=rasa_environment(),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    if result.returncode != 0 or not target.exists():
+        sys.exit(f"Training failed; the last lines of {log_path}:\n" + "".join(log_path.read_text().splitlines(True)[-20:]))
+    print(f"setup: model trained ({target.relative_to(PROJECT_ROOT)})")
     return target
 
 

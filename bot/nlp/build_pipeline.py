@@ -59,4 +59,4 @@ def build(output_dir: Path = PIPELINE_DIR, patterns_dir: Path = PATTERNS_DIR) ->
 
 
 if __name__ == "__main__":
-    print("setup: spaCy pipeline " + ("built" if build() else "already up to date") + f" ({PIPELINE_DIR})")
+    print("spaCy pipeline " + ("built" if build() else "already up to date"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from bot.storage.models import Message
@@ -70,4 +70,12 @@ def history(session: Session, client_id: str, after_id: int = 0, limit: int = 20
             .order_by(Message.id)
             .limit(limit)
         ).scalars()
+    )
+
+
+def forget_answered_messages(session: Session, client_id: str) -> None:
+    """Remove the client's log except messages still waiting for an answer (used after a refusal)."""
+    session.execute(
+        delete(Message).where(Message.client_id == client_id, Message.status != PENDING),
+        execution_options={"synchronize_session": False},
     )

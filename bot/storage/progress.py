@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Sequence
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.storage.models import (
@@ -13,7 +13,6 @@ from bot.storage.models import (
     ConsentRecord,
     Goal,
     Intake,
-    Message,
     PhaseProgress,
     ReadinessRating,
     utcnow,
@@ -51,11 +50,6 @@ def latest_consent(session: Session, client_id: str) -> ConsentRecord | None:
         .order_by(ConsentRecord.recorded_at.desc(), ConsentRecord.id.desc())
         .limit(1)
     ).scalar_one_or_none()
-
-
-def forget_messages(session: Session, client_id: str) -> None:
-    """Remove the client's message log; used when they decline consent."""
-    session.execute(delete(Message).where(Message.client_id == client_id))
 
 
 def save_intake(

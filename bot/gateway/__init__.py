@@ -1,0 +1,1 @@
+"""The gateway: the only public port. Chat API, WebSocket, chat page, health."""

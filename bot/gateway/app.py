@@ -1,0 +1,91 @@
+"""The gateway application factory."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from pathlib import Path
+from typing import AsyncIterator, Awaitable, Callable
+
+import aiohttp_jinja2
+import jinja2
+from aiohttp import web
+
+from bot.gateway import keys
+from bot.gateway.inbound import Rejection
+from bot.gateway.rasa_client import RasaClient
+from bot.gateway.relay import TurnRelay
+from bot.gateway.routes import error_response, routes
+from bot.settings import Settings
+from bot.storage.engine import make_engine, make_session_factory
+
+logger = logging.getLogger(__name__)
+HERE = Path(__file__).resolve().parent
+MAX_REQUEST_BYTES = 64 * 1024
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
+
+
+@web.middleware
+async def friendly_errors(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Bad input gets a JSON explanation; an unexpected failure is logged without client text."""
+    try:
+        return await handler(request)
+    except Rejection as rejection:
+        return error_response(rejection.status, rejection.code, rejection.message)
+    except web.HTTPRequestEntityTooLarge:
+        return error_response(413, "request_too_large", "That request is too large for me to read.")
+    except web.HTTPException as http_error:
+        if http_error.status >= 400 and request.path.startswith("/api/"):
+            return error_response(http_error.status, "http_error", http_error.reason)
+        raise
+    except Exception:
+        logger.exception("unexpected error on %s %s", request.method, request.path)
+        return error_response(500, "internal_error", "Something went wrong on my side. Your message is safe; please try again.")
+
+
+@web.middleware
+async def security_headers(request: web.Request, handler: Handler) -> web.StreamResponse:
+    response = await handler(request)
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    return response
+
+
+def create_app(settings: Settings, rasa: RasaClient | None = None) -> web.Application:
+    app = web.Application(middlewares=[security_headers, friendly_errors], client_max_size=MAX_REQUEST_BYTES)
+    app[keys.SETTINGS] = settings
+    app[keys.RASA] = rasa or RasaClient(settings.rasa_url, settings.rasa_token)
+    aiohttp_jinja2.setup(app, loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True)
+    app.router.add_routes(routes)
+    app.router.add_static("/static", HERE / "static", name="static")
+    app.cleanup_ctx.append(_database_and_relay)
+    return app
+
+
+async def _database_and_relay(app: web.Application) -> AsyncIterator[None]:
+    settings = app[keys.SETTINGS]
+    engine = make_engine(settings.database_url)
+    tracker_engine = (
+        engine if settings.tracker_store_url == settings.database_url else make_engine(settings.tracker_store_url)
+    )
+    app[keys.ENGINE] = engine
+    app[keys.SESSIONS] = make_session_factory(engine)
+    relay = TurnRelay(app[keys.SESSIONS], app[keys.RASA], tracker_engine)
+    app[keys.RELAY] = relay
+    retries = asyncio.create_task(relay.run_retries())
+    yield
+    retries.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await retries
+    await app[keys.RASA].close()
+    if tracker_engine is not engine:
+        tracker_engine.dispose()
+    engine.dispose()

@@ -1,0 +1,192 @@
+"""The gateway's HTTP API as an OpenAPI 3 document, served at /api/openapi.json.
+
+tests/test_openapi.py checks that every route is described here and that real
+responses match these schemas, so the document stays true.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def _json(schema_name: str, description: str) -> dict[str, Any]:
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema_name}"}}},
+    }
+
+
+def _errors(*statuses: int) -> dict[str, Any]:
+    return {str(status): _json("Error", "The request could not be handled; `message` says why.") for status in statuses}
+
+
+SCHEMAS: dict[str, Any] = {
+    "Error": {
+        "type": "object",
+        "required": ["error", "message"],
+        "properties": {
+            "error": {"type": "string", "description": "A stable code, e.g. message_too_long."},
+            "message": {"type": "string", "description": "A friendly explanation to show the person."},
+        },
+    },
+    "Button": {
+        "type": "object",
+        "required": ["title", "payload"],
+        "properties": {"title": {"type": "string"}, "payload": {"type": "string"}},
+    },
+    "Message": {
+        "type": "object",
+        "required": ["id", "direction", "text", "buttons", "image", "status", "created_at"],
+        "properties": {
+            "id": {"type": "integer"},
+            "direction": {"type": "string", "enum": ["in", "out"]},
+            "text": {"type": "string", "nullable": True},
+            "buttons": {"type": "array", "items": {"$ref": "#/components/schemas/Button"}},
+            "image": {"type": "string", "nullable": True},
+            "status": {"type": "string", "enum": ["pending", "answered", "sent"]},
+            "created_at": {"type": "string", "format": "date-time"},
+        },
+    },
+    "OutgoingMessage": {
+        "type": "object",
+        "required": ["text"],
+        "properties": {
+            "text": {"type": "string", "description": "What the client wrote, or the title of the button pressed."},
+            "payload": {"type": "string", "nullable": True, "description": "The payload of the button pressed, if any."},
+        },
+    },
+    "Session": {
+        "type": "object",
+        "required": ["client_token"],
+        "properties": {"client_token": {"type": "string", "description": "Secret; send as a bearer token."}},
+    },
+    "Answered": {
+        "type": "object",
+        "required": ["status", "message", "replies"],
+        "properties": {
+            "status": {"type": "string", "enum": ["answered"]},
+            "message": {"$ref": "#/components/schemas/Message"},
+            "replies": {"type": "array", "items": {"$ref": "#/components/schemas/Message"}},
+        },
+    },
+    "Queued": {
+        "type": "object",
+        "required": ["status", "message", "notice"],
+        "properties": {
+            "status": {"type": "string", "enum": ["queued"]},
+            "message": {"$ref": "#/components/schemas/Message"},
+            "notice": {"type": "string"},
+        },
+    },
+    "History": {
+        "type": "object",
+        "required": ["messages"],
+        "properties": {"messages": {"type": "array", "items": {"$ref": "#/components/schemas/Message"}}},
+    },
+    "Health": {
+        "type": "object",
+        "required": ["status", "components"],
+        "properties": {
+            "status": {"type": "string", "enum": ["ok", "degraded"]},
+            "components": {
+                "type": "object",
+                "additionalProperties": {"type": "string", "enum": ["ok", "unavailable"]},
+            },
+        },
+    },
+}
+
+BEARER = [{"clientToken": []}]
+
+
+def openapi_document() -> dict[str, Any]:
+    return {
+        "openapi": "3.0.3",
+        "info": {
+            "title": "Waypoint gateway",
+            "version": "1",
+            "description": (
+                "Chat with Waypoint over HTTP or a WebSocket. Every message is stored before it is "
+                "forwarded to the dialogue engine; if that engine is not ready, the message is queued "
+                "(202) and answered as soon as it is."
+            ),
+        },
+        "paths": {
+            "/": {
+                "get": {
+                    "summary": "A minimal chat page",
+                    "responses": {"200": {"description": "HTML page", "content": {"text/html": {}}}},
+                }
+            },
+            "/healthz": {
+                "get": {
+                    "summary": "Health of the gateway, database, Rasa and action server",
+                    "responses": {
+                        "200": _json("Health", "Everything answers."),
+                        "503": _json("Health", "Some component does not answer; see components."),
+                    },
+                }
+            },
+            "/api/openapi.json": {
+                "get": {
+                    "summary": "This document",
+                    "responses": {"200": {"description": "OpenAPI document", "content": {"application/json": {}}}},
+                }
+            },
+            "/api/sessions": {
+                "post": {
+                    "summary": "Start a chat session as a new client; the bot opens the conversation",
+                    "responses": {"201": _json("Session", "A new client and its secret token.")},
+                }
+            },
+            "/api/messages": {
+                "post": {
+                    "summary": "Send a message and receive the bot's replies",
+                    "security": BEARER,
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {"schema": {"$ref": "#/components/schemas/OutgoingMessage"}}
+                        },
+                    },
+                    "responses": {
+                        "200": _json("Answered", "The message and the bot's replies."),
+                        "202": _json("Queued", "Stored; the bot answers once it is ready (poll GET /api/messages)."),
+                        **_errors(400, 401, 413, 422),
+                    },
+                },
+                "get": {
+                    "summary": "The conversation so far, oldest first",
+                    "security": BEARER,
+                    "parameters": [
+                        {
+                            "name": "after",
+                            "in": "query",
+                            "required": False,
+                            "schema": {"type": "integer", "minimum": 0},
+                            "description": "Only messages with a larger id.",
+                        }
+                    ],
+                    "responses": {"200": _json("History", "Messages in order."), **_errors(400, 401)},
+                },
+            },
+            "/api/ws": {
+                "get": {
+                    "summary": "WebSocket chat",
+                    "description": (
+                        "Send {\"type\": \"hello\", \"client_token\": ...} first, then "
+                        "{\"type\": \"message\", \"text\": ..., \"payload\": ...}. The server sends "
+                        "{\"type\": \"ready\"}, {\"type\": \"accepted\", \"message\"}, "
+                        "{\"type\": \"message\", \"message\"} for each reply, {\"type\": \"status\", "
+                        "\"status\": \"queued\"} while the bot is not ready, and {\"type\": \"error\", "
+                        "\"error\", \"message\"}."
+                    ),
+                    "responses": {"101": {"description": "Switching to the WebSocket protocol"}},
+                }
+            },
+        },
+        "components": {
+            "schemas": SCHEMAS,
+            "securitySchemes": {"clientToken": {"type": "http", "scheme": "bearer"}},
+        },
+    }

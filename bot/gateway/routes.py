@@ -1,0 +1,199 @@
+"""HTTP and WebSocket handlers of the gateway. The contract is bot/gateway/openapi.py."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from typing import Any
+
+import aiohttp
+import aiohttp_jinja2
+from aiohttp import web
+from sqlalchemy import text
+
+from bot.gateway import keys
+from bot.gateway.inbound import Rejection, read_chat_message
+from bot.gateway.openapi import openapi_document
+from bot.gateway.relay import message_view
+from bot.storage import identity, message_log
+from bot.storage.engine import transaction
+from bot.storage.identity import WEB_CHANNEL
+
+logger = logging.getLogger(__name__)
+routes = web.RouteTableDef()
+
+QUEUED_NOTICE = "Thanks, I've got your message. One moment: I'll answer as soon as I'm ready."
+# The conversation opens with a greeting on the client's behalf, so the bot speaks first.
+OPENING_PAYLOAD = "/greet"
+
+
+def error_response(status: int, code: str, message: str) -> web.Response:
+    return web.json_response({"error": code, "message": message}, status=status)
+
+
+async def read_json(request: web.Request) -> Any:
+    raw = await request.read()
+    try:
+        return json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise Rejection(400, "invalid_encoding", "I could only read that as garbled characters. Please send UTF-8 text.")
+    except json.JSONDecodeError:
+        raise Rejection(400, "invalid_json", "That request body is not valid JSON.")
+
+
+def bearer_token(request: web.Request) -> str | None:
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
+async def client_for_token(request: web.Request, token: str | None) -> str:
+    """The client id behind a web token; Rejection 401 when there is none."""
+    if not token:
+        raise Rejection(401, "missing_token", "Start a chat session first (POST /api/sessions).")
+
+    def lookup() -> str | None:
+        with transaction(request.app[keys.SESSIONS]) as session:
+            client = identity.find_web_client(session, token)
+            if client is None:
+                return None
+            identity.touch(client)
+            return client.id
+
+    client_id = await asyncio.to_thread(lookup)
+    if client_id is None:
+        raise Rejection(401, "unknown_client", "I don't recognise this chat session. Please start a new one.")
+    return client_id
+
+
+@routes.get("/", name="chat_page")
+@aiohttp_jinja2.template("chat.html")
+async def chat_page(request: web.Request) -> dict[str, Any]:
+    return {}
+
+
+@routes.get("/api/openapi.json", name="openapi")
+async def openapi(request: web.Request) -> web.Response:
+    return web.json_response(openapi_document())
+
+
+@routes.post("/api/sessions", name="create_session")
+async def create_session(request: web.Request) -> web.Response:
+    def create() -> tuple[str, str]:
+        with transaction(request.app[keys.SESSIONS]) as session:
+            client, token = identity.create_web_client(session)
+            return client.id, token
+
+    client_id, token = await asyncio.to_thread(create)
+    await request.app[keys.RELAY].accept(client_id, WEB_CHANNEL, None, OPENING_PAYLOAD)
+    return web.json_response({"client_token": token}, status=201)
+
+
+@routes.post("/api/messages", name="send_message")
+async def send_message(request: web.Request) -> web.Response:
+    client_id = await client_for_token(request, bearer_token(request))
+    message = read_chat_message(await read_json(request), request.app[keys.SETTINGS].max_message_chars)
+    relay = request.app[keys.RELAY]
+    inbound = await relay.accept(client_id, WEB_CHANNEL, message.text, message.payload)
+    turn = await relay.wait_for_turn(inbound["id"], request.app[keys.SETTINGS].reply_wait_seconds)
+    if turn is None:
+        return web.json_response({"status": "queued", "message": inbound, "notice": QUEUED_NOTICE}, status=202)
+    return web.json_response({"status": "answered", "message": turn.inbound, "replies": turn.replies})
+
+
+@routes.get("/api/messages", name="list_messages")
+async def list_messages(request: web.Request) -> web.Response:
+    client_id = await client_for_token(request, bearer_token(request))
+    try:
+        after = int(request.query.get("after", "0"))
+    except ValueError:
+        raise Rejection(400, "invalid_after", "\"after\" must be a message id (a whole number).")
+
+    def read() -> list[dict[str, Any]]:
+        with transaction(request.app[keys.SESSIONS]) as session:
+            return [message_view(m) for m in message_log.history(session, client_id, after) if m.text is not None]
+
+    return web.json_response({"messages": await asyncio.to_thread(read)})
+
+
+@routes.get("/healthz", name="health")
+async def health(request: web.Request) -> web.Response:
+    app = request.app
+
+    def database_ok() -> bool:
+        try:
+            with app[keys.ENGINE].connect() as connection:
+                connection.execute(text("SELECT 1"))
+            return True
+        except Exception:
+            logger.warning("health check: database unreachable", exc_info=True)
+            return False
+
+    async def actions_ok() -> bool:
+        url = f"{app[keys.SETTINGS].action_server_url}/health"
+        try:
+            async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=3)) as http:
+                async with http.get(url) as response:
+                    return response.status == 200
+        except (aiohttp.ClientError, asyncio.TimeoutError):
+            return False
+
+    database, rasa, actions = await asyncio.gather(
+        asyncio.to_thread(database_ok), app[keys.RASA].is_ready(), actions_ok()
+    )
+    components = {
+        "gateway": "ok",
+        "database": "ok" if database else "unavailable",
+        "rasa": "ok" if rasa else "unavailable",
+        "action_server": "ok" if actions else "unavailable",
+    }
+    healthy = all(state == "ok" for state in components.values())
+    return web.json_response(
+        {"status": "ok" if healthy else "degraded", "components": components}, status=200 if healthy else 503
+    )
+
+
+@routes.get("/api/ws", name="websocket")
+async def websocket(request: web.Request) -> web.WebSocketResponse:
+    """Chat over a WebSocket: {"type": "hello", "client_token"} first, then {"type": "message", "text"}."""
+    settings = request.app[keys.SETTINGS]
+    relay = request.app[keys.RELAY]
+    socket = web.WebSocketResponse(heartbeat=30, max_msg_size=64 * 1024)
+    await socket.prepare(request)
+    client_id: str | None = None
+
+    async def push(event: dict[str, Any]) -> None:
+        await socket.send_json(event)
+
+    try:
+        async for frame in socket:
+            if frame.type != aiohttp.WSMsgType.TEXT:
+                if frame.type == aiohttp.WSMsgType.BINARY:
+                    await push({"type": "error", "error": "binary_frame", "message": "Please send text messages."})
+                continue
+            try:
+                data = json.loads(frame.data)
+                if not isinstance(data, dict):
+                    raise Rejection(400, "invalid_body", "Please send JSON objects.")
+                if data.get("type") == "hello":
+                    token = data.get("client_token")
+                    client_id = await client_for_token(request, token if isinstance(token, str) else None)
+                    relay.listen(client_id, push)
+                    await push({"type": "ready"})
+                elif data.get("type") == "message":
+                    if client_id is None:
+                        raise Rejection(401, "missing_token", "Say hello with your client token first.")
+                    message = read_chat_message(data, settings.max_message_chars)
+                    inbound = await relay.accept(client_id, WEB_CHANNEL, message.text, message.payload)
+                    await push({"type": "accepted", "message": inbound})
+                else:
+                    raise Rejection(400, "unknown_type", "I only understand \"hello\" and \"message\" frames.")
+            except json.JSONDecodeError:
+                await push({"type": "error", "error": "invalid_json", "message": "That frame is not valid JSON."})
+            except Rejection as rejection:
+                await push({"type": "error", "error": rejection.code, "message": rejection.message})
+    finally:
+        if client_id is not None:
+            relay.stop_listening(client_id, push)
+    return socket
