@@ -38,7 +38,12 @@ def read_chat_message(data: Any, max_chars: int) -> ChatMessage:
     text = CONTROL_CHARACTERS.sub("", text).strip()
     payload = data.get("payload")
     if payload is not None:
-        if not isinstance(payload, str) or len(payload) > MAX_PAYLOAD_CHARS or not PAYLOAD_PATTERN.match(payload):
+        if (
+            not isinstance(payload, str)
+            or len(payload) > MAX_PAYLOAD_CHARS
+            or CONTROL_CHARACTERS.search(payload)
+            or not PAYLOAD_PATTERN.match(payload)
+        ):
             raise Rejection(400, "invalid_payload", "That button payload is not one I can read.")
     if not text and payload is None:
         raise Rejection(422, "empty_message", "Your message was empty. Write something and send it again.")

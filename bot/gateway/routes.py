@@ -112,7 +112,9 @@ async def list_messages(request: web.Request) -> web.Response:
 
     def read() -> list[dict[str, Any]]:
         with transaction(request.app[keys.SESSIONS]) as session:
-            return [message_view(m) for m in message_log.history(session, client_id, after) if m.text is not None]
+            # The opening greeting sent on the client's behalf has no text and is not shown.
+            messages = message_log.history(session, client_id, after)
+            return [message_view(m) for m in messages if not (m.direction == "in" and m.text is None)]
 
     return web.json_response({"messages": await asyncio.to_thread(read)})
 

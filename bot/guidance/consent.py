@@ -5,4 +5,4 @@ so every stored consent record names the exact text the client agreed to.
 """
 
 CONSENT_TEXT_VERSION = "2026-11-v1"
-CONSENT_TEXT_FINGERPRINT = "to-be-set"
+CONSENT_TEXT_FINGERPRINT = "b3d8beb8939ea926"

@@ -1,0 +1,56 @@
+"""Shared fixtures: a migrated SQLite database per test, and the actions pointed at it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy.orm import sessionmaker
+
+from actions import database as actions_database
+from bot.settings import Settings, load_settings
+from bot.storage.engine import make_engine, make_session_factory, transaction
+from bot.storage.migrate import upgrade
+
+
+@pytest.fixture
+def database_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'waypoint.db'}"
+
+
+@pytest.fixture
+def engine(database_url: str):
+    engine = make_engine(database_url)
+    upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def session_factory(engine) -> sessionmaker:
+    return make_session_factory(engine)
+
+
+@pytest.fixture
+def db(session_factory):
+    """A session whose work is committed at the end of the `with` block that uses it."""
+
+    def open_transaction():
+        return transaction(session_factory)
+
+    return open_transaction
+
+
+@pytest.fixture
+def actions_db(session_factory):
+    actions_database.use_session_factory(session_factory)
+    yield session_factory
+    actions_database.use_session_factory(None)
+
+
+@pytest.fixture
+def settings(tmp_path: Path, database_url: str) -> Settings:
+    return load_settings(
+        {"DATABASE_URL": database_url, "REPLY_WAIT_SECONDS": "5", "MAX_MESSAGE_CHARS": "2000"},
+        env_file=tmp_path / ".env",
+    )

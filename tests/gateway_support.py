@@ -1,0 +1,45 @@
+"""A stand-in for Rasa's gateway channel on loopback, for gateway tests that need no model.
+
+It checks the bearer token like the real channel and answers with scripted replies;
+`available` switches it between answering and failing like a Rasa that is still loading.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+TOKEN = "test-rasa-token"
+
+
+@dataclass
+class FakeRasa:
+    available: bool = True
+    received: list[dict[str, Any]] = field(default_factory=list)
+
+    def reply_to(self, message: str) -> list[dict[str, Any]]:
+        if message == "/greet":
+            return [{"text": "Hello, I'm Waypoint.", "buttons": [{"title": "Yes, I agree", "payload": "/affirm"}]}]
+        return [{"recipient_id": "x", "text": f"You said: {message}"}, {"image": "https://example.org/matrix.png"}]
+
+    def app(self) -> web.Application:
+        async def webhook(request: web.Request) -> web.Response:
+            if request.headers.get("Authorization") != f"Bearer {TOKEN}":
+                return web.json_response({"error": "unauthorized"}, status=401)
+            if not self.available:
+                return web.json_response({"error": "loading"}, status=503)
+            body = await request.json()
+            self.received.append(body)
+            return web.json_response(self.reply_to(body["message"]))
+
+        async def health(request: web.Request) -> web.Response:
+            if request.headers.get("Authorization") != f"Bearer {TOKEN}" or not self.available:
+                return web.json_response({}, status=503)
+            return web.json_response({"status": "ok"})
+
+        app = web.Application()
+        app.router.add_post("/webhooks/gateway/webhook", webhook)
+        app.router.add_get("/webhooks/gateway/", health)
+        return app

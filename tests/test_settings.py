@@ -1,0 +1,37 @@
+import stat
+
+from bot.settings import GENERATED_SECRETS, load_settings, read_env_file
+
+
+def test_first_run_generates_secrets_in_a_private_env_file(tmp_path):
+    env_file = tmp_path / ".env"
+    settings = load_settings({}, env_file=env_file)
+
+    stored = read_env_file(env_file)
+    assert set(GENERATED_SECRETS) <= set(stored)
+    assert settings.rasa_token == stored["RASA_TOKEN"]
+    assert len(settings.rasa_token) >= 40
+    assert len({stored[name] for name in GENERATED_SECRETS}) == len(GENERATED_SECRETS)
+    assert stat.S_IMODE(env_file.stat().st_mode) == 0o600
+
+
+def test_second_run_keeps_the_same_secrets(tmp_path):
+    env_file = tmp_path / ".env"
+    first = load_settings({}, env_file=env_file)
+    second = load_settings({}, env_file=env_file)
+    assert (first.rasa_token, first.action_server_token) == (second.rasa_token, second.action_server_token)
+
+
+def test_environment_overrides_env_file_and_tracker_store_follows_database(tmp_path):
+    settings = load_settings(
+        {"DATABASE_URL": "postgresql://waypoint@db/waypoint", "GATEWAY_PORT": "9000"}, env_file=tmp_path / ".env"
+    )
+    assert settings.gateway_port == 9000
+    assert settings.tracker_store_url == "postgresql://waypoint@db/waypoint"
+    assert settings.child_environment()["TRACKER_STORE_URL"] == "postgresql://waypoint@db/waypoint"
+
+
+def test_default_database_is_sqlite_in_var(tmp_path):
+    settings = load_settings({}, env_file=tmp_path / ".env")
+    assert settings.database_url.startswith("sqlite:///")
+    assert settings.database_url.endswith("/var/waypoint.db")

@@ -1,0 +1,112 @@
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import text
+
+from bot.storage import identity, message_log
+from bot.storage.models import metadata
+from bot.storage.progress import (
+    CONSENT_DECLINED,
+    CONSENT_GIVEN,
+    active_goals,
+    latest_consent,
+    record_consent,
+    save_intake,
+    snapshot,
+)
+from bot.storage.tracker_events import delete_tracker_events
+
+
+def test_migration_creates_exactly_the_models_schema(engine):
+    with engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), metadata)
+    assert differences == []
+
+
+def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(engine):
+    with engine.connect() as connection:
+        assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert connection.execute(text("PRAGMA busy_timeout")).scalar() >= 5000
+
+
+def test_web_client_is_found_by_its_token_and_the_token_is_not_stored(db):
+    with db() as session:
+        client, token = identity.create_web_client(session)
+        client_id = client.id
+    with db() as session:
+        assert identity.find_web_client(session, token).id == client_id
+        assert identity.find_web_client(session, "not-a-token") is None
+        stored = session.execute(text("SELECT external_id FROM channel_accounts")).scalar()
+        assert token not in stored
+
+
+def test_inbound_stays_pending_until_replies_are_recorded(db):
+    with db() as session:
+        client, _ = identity.create_web_client(session)
+        inbound = message_log.record_inbound(session, client.id, "web", "hello", None)
+        client_id, inbound_id = client.id, inbound.id
+    with db() as session:
+        assert message_log.clients_with_pending(session) == [client_id]
+        [pending] = message_log.pending_inbound(session, client_id)
+        message_log.record_replies(session, pending, [{"text": "Hi!", "buttons": [{"title": "Yes", "payload": "/affirm"}]}])
+    with db() as session:
+        assert message_log.clients_with_pending(session) == []
+        inbound, reply = message_log.history(session, client_id)
+        assert (inbound.id, inbound.status) == (inbound_id, "answered")
+        assert (reply.direction, reply.text, reply.reply_to_id) == ("out", "Hi!", inbound_id)
+        assert reply.content["buttons"][0]["payload"] == "/affirm"
+
+
+def test_forgetting_answered_messages_keeps_a_pending_one(db):
+    with db() as session:
+        client, _ = identity.create_web_client(session)
+        answered = message_log.record_inbound(session, client.id, "web", "no thanks", "/deny")
+        message_log.record_replies(session, answered, [{"text": "Fine."}])
+        message_log.record_inbound(session, client.id, "web", "wait", None)
+        client_id = client.id
+    with db() as session:
+        message_log.forget_answered_messages(session, client_id)
+    with db() as session:
+        assert [m.text for m in message_log.history(session, client_id)] == ["wait"]
+
+
+def test_latest_consent_decision_wins(db):
+    with db() as session:
+        record_consent(session, "c" * 32, CONSENT_DECLINED, "v1")
+        record_consent(session, "c" * 32, CONSENT_GIVEN, "v1")
+    with db() as session:
+        assert latest_consent(session, "c" * 32).decision == CONSENT_GIVEN
+
+
+def test_intake_is_stored_and_earlier_goals_are_kept_as_revised(db):
+    client_id = "a" * 32
+    with db() as session:
+        record_consent(session, client_id, CONSENT_GIVEN, "v1")
+        save_intake(session, client_id, "Studying", {"clarity": 2}, ["Choose a field"])
+    with db() as session:
+        save_intake(session, client_id, "Working now", {"clarity": 4}, ["Find a job", "Keep learning"])
+    with db() as session:
+        assert [g.text for g in active_goals(session, client_id)] == ["Find a job", "Keep learning"]
+        revised = session.execute(text("SELECT text FROM goals WHERE status = 'revised'")).scalars().all()
+        assert revised == ["Choose a field"]
+        ratings = session.execute(text("SELECT value FROM readiness_ratings ORDER BY id")).scalars().all()
+        assert ratings == [2, 4]
+        assert snapshot(session, client_id).stage == "returning"
+
+
+def test_snapshot_stages(db):
+    with db() as session:
+        assert snapshot(session, "n" * 32).stage == "new"
+        record_consent(session, "d" * 32, CONSENT_DECLINED, "v1")
+        assert snapshot(session, "d" * 32).stage == "declined"
+        record_consent(session, "g" * 32, CONSENT_GIVEN, "v1")
+        assert snapshot(session, "g" * 32).stage == "consented"
+
+
+def test_tracker_events_of_one_sender_are_deleted(engine):
+    assert delete_tracker_events(engine, "nobody") == 0  # no events table yet: nothing to do, no error
+    with engine.begin() as connection:
+        connection.execute(text("CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id TEXT, data TEXT)"))
+        connection.execute(text("INSERT INTO events (sender_id, data) VALUES ('a', 'x'), ('a', 'y'), ('b', 'z')"))
+    assert delete_tracker_events(engine, "a") == 2
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT sender_id FROM events")).scalars().all() == ["b"]
