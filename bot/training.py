@@ -44,8 +44,14 @@ def model_path(root: Path = PROJECT_ROOT) -> Path:
 
 
 def rasa_environment() -> dict[str, str]:
-    """Environment for any rasa command: no telemetry, quiet TensorFlow."""
-    return {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "3"}
+    """Environment for any rasa command: no telemetry, quiet TensorFlow, no library deprecation noise."""
+    return {
+        **os.environ,
+        "RASA_TELEMETRY_ENABLED": "false",
+        "TF_CPP_MIN_LOG_LEVEL": "3",
+        "PYTHONWARNINGS": os.environ.get("PYTHONWARNINGS", "ignore"),
+        "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+    }
 
 
 def ensure_model() -> Path:

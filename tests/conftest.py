@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
 from sqlalchemy.orm import sessionmaker
 
 from actions import database as actions_database
+from bot.gateway.app import create_app
+from bot.gateway.rasa_client import RasaClient
 from bot.settings import Settings, load_settings
 from bot.storage.engine import make_engine, make_session_factory, transaction
 from bot.storage.migrate import upgrade
+from tests.gateway_support import TOKEN, FakeRasa
 
 
 @pytest.fixture
@@ -54,3 +58,30 @@ def settings(tmp_path: Path, database_url: str) -> Settings:
         {"DATABASE_URL": database_url, "REPLY_WAIT_SECONDS": "5", "MAX_MESSAGE_CHARS": "2000"},
         env_file=tmp_path / ".env",
     )
+
+
+@pytest.fixture
+def fake_rasa():
+    return FakeRasa()
+
+
+@pytest.fixture
+async def gateway(aiohttp_client, aiohttp_server, fake_rasa, settings, engine):
+    """The gateway on a migrated database (`engine`), talking to the stand-in Rasa."""
+    rasa_server = await aiohttp_server(fake_rasa.app())
+    settings = dataclasses.replace(settings, rasa_port=rasa_server.port, rasa_token=TOKEN, reply_wait_seconds=3)
+    app = create_app(settings, rasa=RasaClient(str(rasa_server.make_url("")), TOKEN))
+    return await aiohttp_client(app)
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory):
+    """The whole stack, started once per test run with the trained model, stopped at the end."""
+    from tests.rasa_support import trained_model
+    from tests.stack_support import Stack
+
+    trained_model()
+    running = Stack(tmp_path_factory.mktemp("stack"))
+    running.start()
+    yield running
+    running.stop()

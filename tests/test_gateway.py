@@ -3,30 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-import dataclasses
-
 import pytest
 from sqlalchemy import text
 
 from bot.gateway import keys
-from bot.gateway.app import create_app
-from bot.gateway.rasa_client import RasaClient
 from bot.storage.progress import CONSENT_DECLINED, record_consent
-from tests.gateway_support import TOKEN, FakeRasa
-
-
-@pytest.fixture
-def fake_rasa():
-    return FakeRasa()
-
-
-@pytest.fixture
-async def gateway(aiohttp_client, aiohttp_server, fake_rasa, settings, engine):
-    """The gateway on a migrated database (`engine`), talking to the stand-in Rasa."""
-    rasa_server = await aiohttp_server(fake_rasa.app())
-    settings = dataclasses.replace(settings, rasa_port=rasa_server.port, rasa_token=TOKEN, reply_wait_seconds=3)
-    app = create_app(settings, rasa=RasaClient(str(rasa_server.make_url("")), TOKEN))
-    return await aiohttp_client(app)
 
 
 async def start_session(gateway) -> dict[str, str]:
@@ -60,6 +41,7 @@ async def test_a_new_session_opens_with_the_bots_greeting(gateway, fake_rasa):
 
 async def test_a_message_is_stored_forwarded_and_answered(gateway, fake_rasa, engine):
     headers = await start_session(gateway)
+    await eventually(lambda: history(gateway, headers))  # the opening greeting has been answered
     response = await gateway.post("/api/messages", json={"text": "I study biology"}, headers=headers)
     assert response.status == 200
     body = await response.json()

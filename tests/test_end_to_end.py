@@ -1,0 +1,133 @@
+"""The real stack on loopback with the trained model: the consent-and-goals conversation and what it stores."""
+
+from __future__ import annotations
+
+import time
+import uuid
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from tests.stack_support import ChatClient, http
+
+pytestmark = pytest.mark.stack
+
+
+def rows(stack, query: str, **params):
+    engine = create_engine(f"sqlite:///{stack.database_path}", future=True)
+    try:
+        with engine.connect() as connection:
+            return connection.execute(text(query), params).all()
+    finally:
+        engine.dispose()
+
+
+def wait_for_opening(client: ChatClient) -> list[dict]:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        messages = client.history()
+        if any(m["buttons"] for m in messages):
+            return messages
+        time.sleep(0.3)
+    raise AssertionError("the bot did not open the conversation")
+
+
+def client_id_of(stack, phrase: str) -> str:
+    [(client_id,)] = rows(stack, "SELECT client_id FROM messages WHERE text = :p", p=phrase)
+    return client_id
+
+
+def test_consent_and_goals_conversation_is_stored_and_recalled_after_a_restart(stack):
+    client = ChatClient(stack)
+    opening = wait_for_opening(client)
+    assert "not a human" in " ".join(m["text"] or "" for m in opening)
+    assert {b["payload"] for m in opening for b in m["buttons"]} == {"/affirm", "/deny"}
+
+    assert "situation" in client.replies_to("Yes, I agree", "/affirm")
+    situation = f"I work in a warehouse and want to become a nurse {uuid.uuid4().hex[:8]}"
+    assert "How clear" in client.replies_to(situation)
+    assert "Could you give me a number" in client.replies_to("no idea honestly")
+    assert "confident" in client.replies_to("3 · somewhat", "3")
+    assert "goals" in client.replies_to("two")
+    summary = client.replies_to("Find out how to start nursing school; talk to my family about it")
+    assert situation in summary and "Find out how to start nursing school" in summary
+
+    client_id = client_id_of(stack, situation)
+    assert rows(stack, "SELECT decision, text_version FROM consent_records WHERE client_id = :c", c=client_id) == [
+        ("given", "2026-11-v1")
+    ]
+    assert rows(stack, "SELECT situation FROM intakes WHERE client_id = :c", c=client_id) == [(situation,)]
+    assert rows(stack, "SELECT item, value FROM readiness_ratings WHERE client_id = :c ORDER BY item", c=client_id) == [
+        ("clarity", 3),
+        ("confidence", 2),
+    ]
+    assert rows(stack, "SELECT text FROM goals WHERE client_id = :c AND status = 'active' ORDER BY position", c=client_id) == [
+        ("Find out how to start nursing school",),
+        ("talk to my family about it",),
+    ]
+    assert rows(stack, "SELECT COUNT(*) FROM events WHERE sender_id = :c", c=client_id)[0][0] > 0
+    assert all(status == "answered" for (status,) in rows(stack, "SELECT status FROM messages WHERE client_id = :c AND direction = 'in'", c=client_id))
+
+    # Stop everything (Ctrl-C) and start again: the client is greeted back with their goals.
+    stack.stop()
+    stack.start(wait_for="gateway")
+    rasa_was_loading = stack.health()[1]["components"]["rasa"] == "unavailable"
+    status, body = client.say("hello again")
+    if rasa_was_loading:
+        # The gateway takes the message while Rasa loads, says so honestly, and answers later.
+        assert status == 202 and "One moment" in body["notice"]
+    welcome = client.wait_for_reply_after(body["message"]["id"])
+    assert "Welcome back" in welcome
+    assert "Find out how to start nursing school" in welcome and "talk to my family about it" in welcome
+    stack.wait_until_healthy()
+
+
+def test_declining_consent_leaves_only_the_refusal(stack):
+    client = ChatClient(stack)
+    wait_for_opening(client)
+    answer = client.replies_to("No, thank you", "/deny")
+    assert "stored nothing except" in answer
+
+    [(client_id,)] = rows(stack, "SELECT client_id FROM consent_records ORDER BY id DESC LIMIT 1")
+    assert rows(stack, "SELECT decision FROM consent_records WHERE client_id = :c", c=client_id) == [("declined",)]
+    assert rows(stack, "SELECT COUNT(*) FROM messages WHERE client_id = :c", c=client_id) == [(0,)]
+    assert rows(stack, "SELECT COUNT(*) FROM events WHERE sender_id = :c", c=client_id) == [(0,)]
+    for table in ("intakes", "goals", "readiness_ratings"):
+        assert rows(stack, f"SELECT COUNT(*) FROM {table} WHERE client_id = :c", c=client_id) == [(0,)]
+
+    # Saying hello again shows the consent text once more; agreeing now starts the process.
+    again = client.replies_to("hello")
+    assert "Last time you chose not" in again and "Is that all right with you?" in again
+    assert "situation" in client.replies_to("Yes, I agree", "/affirm")
+    assert rows(stack, "SELECT decision FROM consent_records WHERE client_id = :c ORDER BY id", c=client_id) == [
+        ("declined",),
+        ("given",),
+    ]
+
+
+def test_distress_gets_crisis_resources_at_once_even_inside_a_question(stack):
+    client = ChatClient(stack)
+    wait_for_opening(client)
+    client.replies_to("Yes, I agree", "/affirm")
+    answer = client.replies_to("I don't want to live anymore")
+    assert "emergency" in answer.lower() and "Are you safe right now?" in answer
+
+
+def test_rasa_and_the_action_server_refuse_calls_without_their_token(stack):
+    rasa = f"http://127.0.0.1:{stack.ports['RASA_PORT']}/webhooks/gateway/webhook"
+    assert http("POST", rasa, {"sender": "intruder", "message": "hi"})[0] == 401
+    assert http("POST", rasa, {"sender": "intruder", "message": "hi"}, {"Authorization": "Bearer wrong"})[0] == 401
+
+    actions = f"http://127.0.0.1:{stack.ports['ACTION_SERVER_PORT']}"
+    assert http("GET", f"{actions}/actions")[0] == 401
+    assert http("POST", f"{actions}/webhook", {"next_action": "action_welcome"})[0] == 401
+    assert http("GET", f"{actions}/actions?token={stack.settings.action_server_token}")[0] == 200
+
+
+def test_health_reports_every_component_ok(stack):
+    status, body = stack.health()
+    assert status == 200
+    assert body == {
+        "status": "ok",
+        "components": {"gateway": "ok", "database": "ok", "rasa": "ok", "action_server": "ok"},
+    }
