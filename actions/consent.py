@@ -4,20 +4,20 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Text
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.database import client_data
-from actions.forms import answer_to, intent_name
+from actions.forms import AnswersForm, answer_to, intent_name
 from bot.guidance.consent import CONSENT_TEXT_VERSION
 from bot.storage.progress import CONSENT_DECLINED, CONSENT_GIVEN, record_consent
 
 DECISION_BY_INTENT = {"affirm": CONSENT_GIVEN, "deny": CONSENT_DECLINED}
 
 
-class ValidateConsentForm(FormValidationAction):
+class ValidateConsentForm(AnswersForm):
     def name(self) -> Text:
         return "validate_consent_form"
 

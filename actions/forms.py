@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, Optional, Text
+from abc import abstractmethod
+from typing import Any, Dict, List, Optional, Text
 
-from rasa_sdk import Tracker
+from rasa_sdk import FormValidationAction, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
 
 from bot.guidance.interruptions import is_clear_interruption
 
@@ -31,3 +35,20 @@ def wants_to_skip(message: Dict[Text, Any]) -> bool:
 
 def intent_name(message: Dict[Text, Any]) -> Optional[Text]:
     return (message.get("intent") or {}).get("name")
+
+
+class AnswersForm(FormValidationAction):
+    """A form whose `extract_<slot>` methods already check each answer.
+
+    rasa-sdk would otherwise drop extracted slots that are not required (such as the
+    entities found in an answer) and warn on every turn about missing validate methods.
+    """
+
+    @abstractmethod
+    def name(self) -> Text:
+        """Each form names its validation action; being abstract keeps this class unregistered."""
+
+    async def get_validation_events(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        return [SlotSet(slot, value) for slot, value in tracker.slots_to_validate().items()]

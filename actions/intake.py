@@ -4,22 +4,22 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Text
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.database import client_data
-from actions.forms import answer_to, wants_to_skip
+from actions.forms import AnswersForm, answer_to, wants_to_skip
 from bot.guidance.answers import SKIPPED, clean_answer, parse_rating, split_goals
-from bot.guidance.wording import intake_summary
+from bot.guidance.wording import intake_summary, mentions_from_entities
 from bot.storage.progress import save_intake
 
 READINESS_SLOTS = {"clarity": "readiness_clarity", "confidence": "readiness_confidence"}
-INTAKE_SLOTS = ["situation", *READINESS_SLOTS.values(), "goals"]
+INTAKE_SLOTS = ["situation", "situation_mentions", *READINESS_SLOTS.values(), "goals"]
 
 
-class ValidateIntakeForm(FormValidationAction):
+class ValidateIntakeForm(AnswersForm):
     def name(self) -> Text:
         return "validate_intake_form"
 
@@ -34,7 +34,8 @@ class ValidateIntakeForm(FormValidationAction):
         situation = clean_answer(message.get("text"))
         if situation is None:
             dispatcher.utter_message(response="utter_answer_needs_text")
-        return {"situation": situation}
+            return {"situation": None}
+        return {"situation": situation, "situation_mentions": mentions_from_entities(message.get("entities") or [])}
 
     async def extract_readiness_clarity(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -90,8 +91,9 @@ class ActionSaveIntake(Action):
             if (value := answered(tracker.get_slot(slot))) is not None
         }
         goals = [goal for goal in tracker.get_slot("goals") or [] if goal != SKIPPED]
+        mentions = (tracker.get_slot("situation_mentions") or []) if situation else []
         with client_data() as session:
-            save_intake(session, tracker.sender_id, situation, readiness, goals)
-        dispatcher.utter_message(text=intake_summary(situation, readiness, goals))
+            save_intake(session, tracker.sender_id, situation, readiness, goals, mentions)
+        dispatcher.utter_message(text=intake_summary(situation, readiness, goals, mentions))
         # Cleared so that a later revision of the start asks every question afresh.
         return [SlotSet(slot, None) for slot in INTAKE_SLOTS] + [SlotSet("stage", "returning")]

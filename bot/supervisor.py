@@ -101,7 +101,8 @@ class Supervisor:
                 pass
 
     async def announce_when_ready(self) -> None:
-        url = f"http://{LOOPBACK}:{self.settings.gateway_port}/healthz"
+        host = LOOPBACK if self.settings.gateway_host in ("0.0.0.0", "::") else self.settings.gateway_host
+        url = f"http://{host}:{self.settings.gateway_port}/healthz"
         async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=5)) as http:
             while not self.stopping.is_set():
                 try:

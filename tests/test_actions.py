@@ -150,6 +150,21 @@ async def test_situation_is_taken_in_the_clients_words(actions_db):
     assert slot_values(events)["situation"] == message
 
 
+async def test_occupations_and_fields_in_the_situation_are_kept_for_the_reflection(actions_db):
+    situation = tracker("I'm a nurse and curious about computer science", "explore_options", 0.99,
+                        {"requested_slot": "situation"}, active_loop="intake_form")
+    situation.latest_message["entities"] = [
+        {"entity": "OCCUPATION", "value": "nurse"},
+        {"entity": "FIELD_OF_STUDY", "value": "computer science"},
+        {"entity": "OCCUPATION", "value": "Nurse"},
+    ]
+    events, _ = await run(ValidateIntakeForm(), situation)
+    assert slot_values(events)["situation_mentions"] == [
+        {"kind": "OCCUPATION", "value": "nurse"},
+        {"kind": "FIELD_OF_STUDY", "value": "computer science"},
+    ]
+
+
 async def test_a_clear_pause_steps_out_of_the_intake_form(actions_db):
     events, _ = await run(
         ValidateIntakeForm(),
@@ -186,6 +201,7 @@ async def test_goals_are_split_into_items(actions_db):
 async def test_saving_the_intake_stores_it_and_reflects_it_back(actions_db, db):
     slots = {
         "situation": "Between jobs",
+        "situation_mentions": [{"kind": "SKILL", "value": "teamwork"}],
         "readiness_clarity": "2",
         "readiness_confidence": SKIPPED,
         "goals": ["Find a direction", "Feel more confident"],
@@ -193,8 +209,10 @@ async def test_saving_the_intake_stores_it_and_reflects_it_back(actions_db, db):
     events, dispatcher = await run(ActionSaveIntake(), tracker(slots=slots))
     assert slot_values(events)["stage"] == "returning"
     assert "Between jobs" in dispatcher.messages[0]["text"]
+    assert "teamwork (a skill)" in dispatcher.messages[0]["text"]
     with db() as session:
         assert session.execute(text("SELECT situation FROM intakes")).scalar() == "Between jobs"
+        assert "teamwork" in session.execute(text("SELECT mentions FROM intakes")).scalar()
         assert session.execute(text("SELECT item, value FROM readiness_ratings")).all() == [("clarity", 2)]
         assert session.execute(text("SELECT text FROM goals ORDER BY position")).scalars().all() == [
             "Find a direction",

@@ -51,12 +51,14 @@ def test_consent_and_goals_conversation_is_stored_and_recalled_after_a_restart(s
     assert "goals" in client.replies_to("two")
     summary = client.replies_to("Find out how to start nursing school; talk to my family about it")
     assert situation in summary and "Find out how to start nursing school" in summary
+    assert "nurse (an occupation)" in summary  # found by the spaCy pipeline built from the patterns
 
     client_id = client_id_of(stack, situation)
     assert rows(stack, "SELECT decision, text_version FROM consent_records WHERE client_id = :c", c=client_id) == [
         ("given", "2026-11-v1")
     ]
-    assert rows(stack, "SELECT situation FROM intakes WHERE client_id = :c", c=client_id) == [(situation,)]
+    [(stored_situation, mentions)] = rows(stack, "SELECT situation, mentions FROM intakes WHERE client_id = :c", c=client_id)
+    assert stored_situation == situation and '"nurse"' in mentions
     assert rows(stack, "SELECT item, value FROM readiness_ratings WHERE client_id = :c ORDER BY item", c=client_id) == [
         ("clarity", 3),
         ("confidence", 2),

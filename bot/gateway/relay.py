@@ -66,6 +66,7 @@ class TurnRelay:
         self._listeners: defaultdict[str, set[Listener]] = defaultdict(set)
         self._waiting: dict[int, asyncio.Future[Turn]] = {}
         self._wake = asyncio.Event()
+        self._deliveries: set[asyncio.Task] = set()  # held so that running deliveries are not garbage-collected
 
     # -- listeners (WebSocket connections) ------------------------------------------
 
@@ -97,7 +98,9 @@ class TurnRelay:
         view = await asyncio.to_thread(store)
         logger.debug("client %s: message %s stored as pending", client_id, view["id"])
         self._waiting[view["id"]] = asyncio.get_running_loop().create_future()
-        asyncio.create_task(self.deliver(client_id))
+        delivery = asyncio.create_task(self.deliver(client_id))
+        self._deliveries.add(delivery)
+        delivery.add_done_callback(self._deliveries.discard)
         return view
 
     async def wait_for_turn(self, message_id: int, timeout: float) -> Turn | None:

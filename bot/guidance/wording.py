@@ -6,6 +6,7 @@ from typing import Mapping, Sequence
 
 from bot.storage.progress import ClientSnapshot
 
+MENTION_KINDS = {"OCCUPATION": "an occupation", "FIELD_OF_STUDY": "a field of study", "SKILL": "a skill"}
 READINESS_LABELS = {"clarity": "clarity about what you want", "confidence": "confidence about next steps"}
 COMING_PHASES = "reflection, options, decision and action planning"
 
@@ -26,10 +27,28 @@ def welcome_back(snapshot: ClientSnapshot) -> str:
     )
 
 
-def intake_summary(situation: str | None, readiness: Mapping[str, int], goals: Sequence[str]) -> str:
+def mentions_from_entities(entities: Sequence[Mapping[str, object]]) -> list[dict[str, str]]:
+    """The occupations, fields of study and skills in a message, once each, in order."""
+    found: list[dict[str, str]] = []
+    for entity in entities:
+        kind, value = str(entity.get("entity", "")), str(entity.get("value", "")).strip()
+        if kind in MENTION_KINDS and value and all(m["value"].lower() != value.lower() for m in found):
+            found.append({"kind": kind, "value": value})
+    return found
+
+
+def intake_summary(
+    situation: str | None,
+    readiness: Mapping[str, int],
+    goals: Sequence[str],
+    mentions: Sequence[Mapping[str, str]] = (),
+) -> str:
     lines = ["Thank you. Here is what I noted, in your words:"]
     if situation:
         lines.append(f"Your situation: \"{situation}\"")
+    if mentions:
+        named = ", ".join(f"{m['value']} ({MENTION_KINDS[m['kind']]})" for m in mentions)
+        lines.append(f"You mentioned {named}; we can come back to these when we look at options.")
     for item, value in readiness.items():
         lines.append(f"Your {READINESS_LABELS.get(item, item)}: {value} out of 5")
     if goals:

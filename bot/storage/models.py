@@ -95,6 +95,8 @@ class Intake(Base):
     id = Column(Integer, primary_key=True)
     client_id = _client_fk()
     situation = Column(Text, nullable=True)
+    # Occupations, fields of study and skills the spaCy pipeline found in the situation.
+    mentions = Column(JSON, nullable=True)
     recorded_at = Column(DateTime, nullable=False, default=utcnow)
 
 

@@ -58,11 +58,12 @@ def save_intake(
     situation: str | None,
     readiness: dict[str, int],
     goals: Sequence[str],
+    mentions: Sequence[dict[str, str]] = (),
 ) -> None:
     """Store the start phase's answers and mark the phase done. Earlier goals are kept as revised."""
     ensure_client(session, client_id)
     now = utcnow()
-    session.add(Intake(client_id=client_id, situation=situation, recorded_at=now))
+    session.add(Intake(client_id=client_id, situation=situation, mentions=list(mentions) or None, recorded_at=now))
     for item, value in readiness.items():
         session.add(ReadinessRating(client_id=client_id, item=item, value=value, moment="start", recorded_at=now))
     for goal in active_goals(session, client_id):

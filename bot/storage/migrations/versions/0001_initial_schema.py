@@ -63,6 +63,7 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('client_id', sa.String(length=32), nullable=False),
     sa.Column('situation', sa.Text(), nullable=True),
+    sa.Column('mentions', sa.JSON(), nullable=True),
     sa.Column('recorded_at', sa.DateTime(), nullable=False),
     sa.ForeignKeyConstraint(['client_id'], ['clients.id'], name=op.f('fk_intakes_client_id_clients'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_intakes'))
