@@ -69,6 +69,8 @@ def test_consent_and_goals_conversation_is_stored_and_recalled_after_a_restart(s
     ]
     assert rows(stack, "SELECT COUNT(*) FROM events WHERE sender_id = :c", c=client_id)[0][0] > 0
     assert all(status == "answered" for (status,) in rows(stack, "SELECT status FROM messages WHERE client_id = :c AND direction = 'in'", c=client_id))
+    # Client text is personal data: at the default log level no process writes it to the log.
+    assert situation not in stack.log_path.read_text()
 
     # Stop everything (Ctrl-C) and start again: the client is greeted back with their goals.
     stack.stop()
