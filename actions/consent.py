@@ -40,9 +40,11 @@ class ActionRecordConsent(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
-        decision = tracker.get_slot("consent_answer") or DECISION_BY_INTENT.get(
-            intent_name(tracker.latest_message), CONSENT_DECLINED
-        )
+        decision = tracker.get_slot("consent_answer") or DECISION_BY_INTENT.get(intent_name(tracker.latest_message))
+        if decision is None:
+            # Never read a refusal (which removes the conversation) into an unclear answer.
+            dispatcher.utter_message(response="utter_consent_needs_yes_or_no")
+            return []
         with client_data() as session:
             record_consent(session, tracker.sender_id, decision, CONSENT_TEXT_VERSION)
         if decision == CONSENT_GIVEN:

@@ -17,7 +17,7 @@ ENV_FILE = PROJECT_ROOT / ".env"
 VAR_DIR = PROJECT_ROOT / "var"
 
 # Secrets the stack needs; each is generated once and kept in .env.
-GENERATED_SECRETS = ("RASA_TOKEN", "ACTION_SERVER_TOKEN", "SESSION_SECRET")
+GENERATED_SECRETS = ("RASA_TOKEN", "ACTION_SERVER_TOKEN")
 
 LOOPBACK = "127.0.0.1"
 
@@ -62,7 +62,6 @@ class Settings:
     action_server_port: int
     rasa_token: str
     action_server_token: str
-    session_secret: str
     database_url: str
     tracker_store_url: str
     reply_wait_seconds: float
@@ -106,7 +105,6 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path = ENV
         action_server_port=int(env.get("ACTION_SERVER_PORT", "5055")),
         rasa_token=env["RASA_TOKEN"],
         action_server_token=env["ACTION_SERVER_TOKEN"],
-        session_secret=env["SESSION_SECRET"],
         database_url=database_url,
         tracker_store_url=env.get("TRACKER_STORE_URL") or database_url,
         reply_wait_seconds=float(env.get("REPLY_WAIT_SECONDS", "10")),

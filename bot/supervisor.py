@@ -24,6 +24,8 @@ from bot.storage.migrate import upgrade
 from bot.training import model_path, rasa_environment
 
 STOP_GRACE_SECONDS = 10
+# Rasa at DEBUG can print long lines; a line over asyncio's default 64 KiB would stop the log pump.
+LOG_LINE_LIMIT = 1024 * 1024
 MAX_RESTART_DELAY = 30
 
 
@@ -67,7 +69,13 @@ class Supervisor:
 
     async def _pump(self, service: Service, stream: asyncio.StreamReader) -> None:
         prefix = f"[{service.name}]".ljust(self.width + 3)
-        while line := await stream.readline():
+        while True:
+            try:
+                line = await stream.readline()
+            except ValueError:  # a line longer than LOG_LINE_LIMIT: skip it rather than stall the child
+                line = b"(a log line too long to show was skipped)\n"
+            if not line:
+                return
             sys.stdout.write(prefix + line.decode("utf-8", "replace").rstrip() + "\n")
             sys.stdout.flush()
 
@@ -78,6 +86,7 @@ class Supervisor:
             env=self.environment,
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.STDOUT,
+            limit=LOG_LINE_LIMIT,
             start_new_session=True,  # Ctrl-C reaches only the supervisor, which stops children in order
         )
         service.started_at = time.monotonic()
@@ -135,7 +144,8 @@ class Supervisor:
     async def run(self) -> None:
         loop = asyncio.get_running_loop()
         stop_requested = asyncio.Event()
-        for signum in (signal.SIGINT, signal.SIGTERM):
+        # Children run in their own sessions, so a closed terminal (SIGHUP) must stop them here too.
+        for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
             loop.add_signal_handler(signum, stop_requested.set)
         watchers = [asyncio.create_task(self.watch(service)) for service in self.services]
         announcer = asyncio.create_task(self.announce_when_ready())

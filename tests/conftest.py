@@ -70,7 +70,8 @@ async def gateway(aiohttp_client, aiohttp_server, fake_rasa, settings, engine):
     """The gateway on a migrated database (`engine`), talking to the stand-in Rasa."""
     rasa_server = await aiohttp_server(fake_rasa.app())
     settings = dataclasses.replace(settings, rasa_port=rasa_server.port, rasa_token=TOKEN, reply_wait_seconds=3)
-    app = create_app(settings, rasa=RasaClient(str(rasa_server.make_url("")), TOKEN))
+    url = str(rasa_server.make_url(""))
+    app = create_app(settings, rasa=RasaClient(url, TOKEN, action_server_url=url))
     return await aiohttp_client(app)
 
 

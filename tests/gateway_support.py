@@ -1,13 +1,15 @@
-"""A stand-in for Rasa's gateway channel on loopback, for gateway tests that need no model.
+"""A stand-in for Rasa's gateway channel and the action server's health, on loopback.
 
-It checks the bearer token like the real channel and answers with scripted replies;
-`available` switches it between answering and failing like a Rasa that is still loading.
+For gateway tests that need no model. It checks the bearer token like the real channel and
+answers with scripted replies; `available` and `actions_available` switch it between answering
+and failing like a Rasa that is still loading or an action server that is restarting.
+`during_turn` runs inside a turn, as a custom action would.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 from aiohttp import web
 
@@ -17,7 +19,9 @@ TOKEN = "test-rasa-token"
 @dataclass
 class FakeRasa:
     available: bool = True
+    actions_available: bool = True
     received: list[dict[str, Any]] = field(default_factory=list)
+    during_turn: Callable[[dict[str, Any]], None] | None = None
 
     def reply_to(self, message: str) -> list[dict[str, Any]]:
         if message == "/greet":
@@ -32,6 +36,8 @@ class FakeRasa:
                 return web.json_response({"error": "loading"}, status=503)
             body = await request.json()
             self.received.append(body)
+            if self.during_turn is not None:
+                self.during_turn(body)
             return web.json_response(self.reply_to(body["message"]))
 
         async def health(request: web.Request) -> web.Response:
@@ -39,7 +45,11 @@ class FakeRasa:
                 return web.json_response({}, status=503)
             return web.json_response({"status": "ok"})
 
+        async def action_server_health(request: web.Request) -> web.Response:
+            return web.json_response({"status": "ok"}, status=200 if self.actions_available else 503)
+
         app = web.Application()
         app.router.add_post("/webhooks/gateway/webhook", webhook)
         app.router.add_get("/webhooks/gateway/", health)
+        app.router.add_get("/health", action_server_health)
         return app

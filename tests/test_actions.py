@@ -138,6 +138,14 @@ async def test_declining_stores_only_the_refusal(actions_db, db):
             assert session.execute(text(f"SELECT COUNT(*) FROM {table}")).scalar() == 0
 
 
+async def test_an_unclear_answer_is_never_read_as_a_refusal(actions_db, db):
+    events, dispatcher = await run(ActionRecordConsent(), tracker("hmm", "nlu_fallback"))
+    assert events == []
+    assert responses(dispatcher) == ["utter_consent_needs_yes_or_no"]
+    with db() as session:
+        assert session.execute(text("SELECT COUNT(*) FROM consent_records")).scalar() == 0
+
+
 # -- intake ---------------------------------------------------------------------------
 
 

@@ -8,6 +8,7 @@ import uuid
 import pytest
 from sqlalchemy import create_engine, text
 
+from bot.guidance.consent import CONSENT_TEXT_VERSION
 from tests.stack_support import ChatClient, http
 
 pytestmark = pytest.mark.stack
@@ -55,7 +56,7 @@ def test_consent_and_goals_conversation_is_stored_and_recalled_after_a_restart(s
 
     client_id = client_id_of(stack, situation)
     assert rows(stack, "SELECT decision, text_version FROM consent_records WHERE client_id = :c", c=client_id) == [
-        ("given", "2026-11-v1")
+        ("given", CONSENT_TEXT_VERSION)
     ]
     [(stored_situation, mentions)] = rows(stack, "SELECT situation, mentions FROM intakes WHERE client_id = :c", c=client_id)
     assert stored_situation == situation and '"nurse"' in mentions

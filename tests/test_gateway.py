@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 import pytest
 from sqlalchemy import text
 
 from bot.gateway import keys
+from bot.storage.models import Client
 from bot.storage.progress import CONSENT_DECLINED, record_consent
 
 
@@ -77,8 +79,7 @@ async def test_while_rasa_is_loading_messages_are_queued_then_answered(gateway, 
     assert body["status"] == "queued" and "One moment" in body["notice"]
     assert body["message"]["status"] == "pending"
 
-    fake_rasa.available = True
-    gateway.app[keys.RELAY].wake()
+    fake_rasa.available = True  # the relay's retry loop notices within seconds
 
     async def answered():
         return [m for m in await history(gateway, headers) if m["text"] == "You said: are you there?"]
@@ -100,6 +101,7 @@ async def test_while_rasa_is_loading_messages_are_queued_then_answered(gateway, 
         (b'["hello"]', 400, "invalid_body"),
         (b'{"text": "hi", "payload": "/affirm{\\"a\\"\\u0000}"}', 400, "invalid_payload"),
         (b"x" * 100_000, 413, "request_too_large"),
+        (b'{"text": "\\ud800 lone surrogate"}', 400, "invalid_encoding"),
     ],
 )
 async def test_bad_input_gets_a_clear_answer_and_loses_nothing(gateway, body, status, code):
@@ -135,27 +137,81 @@ async def test_history_can_start_after_a_message(gateway):
     first = await (await gateway.post("/api/messages", json={"text": "one"}, headers=headers)).json()
     response = await gateway.get(f"/api/messages?after={first['replies'][-1]['id']}", headers=headers)
     assert (await response.json())["messages"] == []
-    bad = await gateway.get("/api/messages?after=abc", headers=headers)
-    assert bad.status == 400
+    for after in ("abc", "-1", str(10**20)):
+        bad = await gateway.get(f"/api/messages?after={after}", headers=headers)
+        assert bad.status == 400 and (await bad.json())["error"] == "invalid_after"
+
+
+def create_events_table(engine, *rows: tuple[str, str]) -> None:
+    with engine.begin() as connection:
+        connection.execute(text("CREATE TABLE IF NOT EXISTS events (id INTEGER PRIMARY KEY, sender_id TEXT, data TEXT)"))
+        for sender, data in rows:
+            connection.execute(text("INSERT INTO events (sender_id, data) VALUES (:s, :d)"), {"s": sender, "d": data})
 
 
 async def test_after_a_refusal_the_conversation_is_not_kept(gateway, fake_rasa, db, engine):
     headers = await start_session(gateway)
     await eventually(lambda: history(gateway, headers))
     client_id = fake_rasa.received[0]["sender"]
-    with engine.begin() as connection:
-        connection.execute(text("CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id TEXT, data TEXT)"))
-        connection.execute(text("INSERT INTO events (sender_id, data) VALUES (:c, 'a unique phrase')"), {"c": client_id})
-    with db() as session:
-        record_consent(session, client_id, CONSENT_DECLINED, "v1")
+    create_events_table(engine, (client_id, "a unique phrase"), ("someone-else", "kept"))
 
+    def refuse_during_the_turn(body):
+        if body["message"] == "/deny":  # what action_record_consent does inside the turn
+            with db() as session:
+                record_consent(session, client_id, CONSENT_DECLINED, "v1")
+
+    fake_rasa.during_turn = refuse_during_the_turn
     response = await gateway.post("/api/messages", json={"text": "No, thank you", "payload": "/deny"}, headers=headers)
     assert response.status == 200 and (await response.json())["replies"]  # the client still gets the answer
 
     assert await history(gateway, headers) == []
     with engine.connect() as connection:
-        assert connection.execute(text("SELECT COUNT(*) FROM events")).scalar() == 0
+        assert connection.execute(text("SELECT sender_id FROM events")).scalars().all() == ["someone-else"]
         assert connection.execute(text("SELECT decision FROM consent_records")).scalars().all() == ["declined"]
+
+
+async def test_later_turns_after_a_refusal_keep_rasas_state_until_the_client_goes_quiet(gateway, fake_rasa, db, engine):
+    headers = await start_session(gateway)
+    await eventually(lambda: history(gateway, headers))
+    client_id = fake_rasa.received[0]["sender"]
+    with db() as session:
+        record_consent(session, client_id, CONSENT_DECLINED, "v1")
+    create_events_table(engine, (client_id, "are you safe right now?"))
+
+    await gateway.post("/api/messages", json={"text": "I feel awful"}, headers=headers)
+    assert await history(gateway, headers) == []  # our log keeps nothing of a client who declined
+    relay = gateway.app[keys.RELAY]
+    relay.forget_idle_declined_conversations()
+    with engine.connect() as connection:  # still talking: the answer to the safety question needs its context
+        assert connection.execute(text("SELECT COUNT(*) FROM events")).scalar() == 1
+
+    with db() as session:
+        session.get(Client, client_id).last_active_at -= timedelta(hours=1)
+    relay.forget_idle_declined_conversations()
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT COUNT(*) FROM events")).scalar() == 0
+
+
+async def test_free_text_starting_with_a_slash_is_not_a_command(gateway, fake_rasa):
+    headers = await start_session(gateway)
+    response = await gateway.post("/api/messages", json={"text": "/restart please"}, headers=headers)
+    assert (await response.json())["message"]["text"] == "restart please"
+    assert fake_rasa.received[-1]["message"] == "restart please"
+
+
+async def test_while_the_action_server_restarts_messages_wait_and_are_answered_after(gateway, fake_rasa):
+    headers = await start_session(gateway)
+    await eventually(lambda: history(gateway, headers))
+    fake_rasa.actions_available = False
+    response = await gateway.post("/api/messages", json={"text": "hello?"}, headers=headers)
+    assert response.status == 202
+    assert fake_rasa.received[-1]["message"] != "hello?"  # not forwarded to a Rasa that cannot run actions
+    fake_rasa.actions_available = True
+
+    async def answered():
+        return [m for m in await history(gateway, headers) if m["text"] == "You said: hello?"]
+
+    assert await eventually(answered)
 
 
 async def test_websocket_chat(gateway):
@@ -177,6 +233,15 @@ async def test_websocket_chat(gateway):
         await socket.send_json({"type": "message", "text": ""})
         assert (await socket.receive_json(timeout=5))["error"] == "empty_message"
 
+        # Saying hello twice does not deliver every reply twice.
+        await socket.send_json({"type": "hello", "client_token": token})
+        assert (await socket.receive_json())["type"] == "ready"
+        await socket.send_json({"type": "message", "text": "once"})
+        events = [await socket.receive_json(timeout=5) for _ in range(3)]
+        assert [e["type"] for e in events] == ["accepted", "message", "message"]
+        with pytest.raises(asyncio.TimeoutError):
+            await socket.receive_json(timeout=0.5)
+
 
 async def test_websocket_refuses_an_unknown_token(gateway):
     async with gateway.ws_connect("/api/ws") as socket:
@@ -184,10 +249,14 @@ async def test_websocket_refuses_an_unknown_token(gateway):
         assert (await socket.receive_json())["error"] == "unknown_client"
 
 
-async def test_health_reports_each_component(gateway):
+async def test_health_reports_each_component(gateway, fake_rasa):
+    response = await gateway.get("/healthz")
+    assert response.status == 200
+    assert (await response.json())["status"] == "ok"
+
+    fake_rasa.actions_available = False
     response = await gateway.get("/healthz")
     body = await response.json()
-    # The stand-in Rasa answers; no action server runs in this test.
     assert response.status == 503
     assert body["components"] == {
         "gateway": "ok",

@@ -62,7 +62,7 @@ async def security_headers(request: web.Request, handler: Handler) -> web.Stream
 def create_app(settings: Settings, rasa: RasaClient | None = None) -> web.Application:
     app = web.Application(middlewares=[security_headers, friendly_errors], client_max_size=MAX_REQUEST_BYTES)
     app[keys.SETTINGS] = settings
-    app[keys.RASA] = rasa or RasaClient(settings.rasa_url, settings.rasa_token)
+    app[keys.RASA] = rasa or RasaClient(settings.rasa_url, settings.rasa_token, settings.action_server_url)
     aiohttp_jinja2.setup(app, loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True)
     app.router.add_routes(routes)
     app.router.add_static("/static", HERE / "static", name="static")

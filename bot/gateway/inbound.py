@@ -35,8 +35,13 @@ def read_chat_message(data: Any, max_chars: int) -> ChatMessage:
         raise Rejection(400, "missing_text", "The message needs a \"text\" field.")
     if not isinstance(text, str):
         raise Rejection(400, "invalid_text", "The \"text\" field must be a string.")
-    text = CONTROL_CHARACTERS.sub("", text).strip()
     payload = data.get("payload")
+    # Free text is never a command to Rasa: a leading "/" would otherwise skip language understanding.
+    text = CONTROL_CHARACTERS.sub("", text).strip()
+    if payload is None:
+        text = text.lstrip("/").strip()
+    if not _is_encodable(text) or (isinstance(payload, str) and not _is_encodable(payload)):
+        raise Rejection(400, "invalid_encoding", "Part of that message is not valid text. Please send it again.")
     if payload is not None:
         if (
             not isinstance(payload, str)
@@ -55,3 +60,12 @@ def read_chat_message(data: Any, max_chars: int) -> ChatMessage:
             "Could you shorten it or send it in parts?",
         )
     return ChatMessage(text=text or payload or "", payload=payload)
+
+
+def _is_encodable(value: str) -> bool:
+    """False for lone surrogates, which JSON allows but no database can store."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True

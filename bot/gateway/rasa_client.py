@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -30,8 +31,13 @@ def normalise_reply(raw: dict[str, Any]) -> dict[str, Any]:
 
 
 class RasaClient:
-    def __init__(self, base_url: str, token: str, timeout_seconds: float = 60.0) -> None:
+    """Rasa's gateway channel, and the action server's health, which a turn depends on."""
+
+    def __init__(
+        self, base_url: str, token: str, action_server_url: str | None = None, timeout_seconds: float = 60.0
+    ) -> None:
         self._base_url = base_url.rstrip("/")
+        self._action_server_health = f"{action_server_url.rstrip('/')}/health" if action_server_url else None
         self._headers = {"Authorization": f"Bearer {token}"}
         self._timeout = aiohttp.ClientTimeout(total=timeout_seconds)
         self._session: aiohttp.ClientSession | None = None
@@ -50,6 +56,10 @@ class RasaClient:
             await self._session.close()
 
     async def send(self, sender_id: str, message: str, channel: str) -> list[dict[str, Any]]:
+        # Rasa answers 200 even when a custom action could not run; a turn taken while the
+        # action server restarts would be marked answered with its replies missing.
+        if not await self.action_server_ready():
+            raise RasaUnavailable("action server not ready")
         body = {"sender": sender_id, "message": message, "metadata": {"channel": channel}}
         try:
             async with self._http().post(self.webhook_url, json=body) as response:
@@ -58,13 +68,19 @@ class RasaClient:
                     logger.error("Rasa answered HTTP %s to a message for client %s", response.status, sender_id)
                     raise RasaUnavailable(f"HTTP {response.status}")
                 data = await response.json(content_type=None)
-        except (aiohttp.ClientError, TimeoutError, ValueError) as error:
+        except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as error:
             raise RasaUnavailable(str(error) or type(error).__name__) from error
         return [normalise_reply(item) for item in data or [] if isinstance(item, dict)]
 
     async def is_ready(self) -> bool:
+        return await self._answers(f"{self._base_url}/webhooks/gateway/")
+
+    async def action_server_ready(self) -> bool:
+        return self._action_server_health is None or await self._answers(self._action_server_health)
+
+    async def _answers(self, url: str) -> bool:
         try:
-            async with self._http().get(f"{self._base_url}/webhooks/gateway/", timeout=aiohttp.ClientTimeout(total=3)) as response:
+            async with self._http().get(url, timeout=aiohttp.ClientTimeout(total=3)) as response:
                 return response.status == 200
-        except (aiohttp.ClientError, TimeoutError):
+        except (aiohttp.ClientError, asyncio.TimeoutError):
             return False

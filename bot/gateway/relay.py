@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any, Awaitable, Callable
 
 from sqlalchemy.engine import Engine
@@ -21,11 +23,14 @@ from sqlalchemy.orm import sessionmaker
 from bot.gateway.rasa_client import RasaClient, RasaUnavailable
 from bot.storage import message_log
 from bot.storage.engine import transaction
-from bot.storage.models import Message
-from bot.storage.progress import CONSENT_DECLINED, latest_consent
+from bot.storage.models import Message, utcnow
+from bot.storage.progress import CONSENT_DECLINED, idle_declined_clients, latest_consent
 from bot.storage.tracker_events import delete_tracker_events
 
 logger = logging.getLogger(__name__)
+
+DECLINED_CONVERSATION_IDLE = timedelta(minutes=30)
+SWEEP_INTERVAL_SECONDS = 60
 
 Listener = Callable[[dict[str, Any]], Awaitable[None]]
 
@@ -64,8 +69,9 @@ class TurnRelay:
         self._retry_interval = retry_interval
         self._locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
         self._listeners: defaultdict[str, set[Listener]] = defaultdict(set)
-        self._waiting: dict[int, asyncio.Future[Turn]] = {}
-        self._wake = asyncio.Event()
+        # POST /api/messages waits on these: a Turn once answered, None once it is clear it must queue.
+        self._waiting: dict[int, tuple[str, asyncio.Future[Turn | None]]] = {}
+        self._last_sweep = 0.0
         self._deliveries: set[asyncio.Task] = set()  # held so that running deliveries are not garbage-collected
 
     # -- listeners (WebSocket connections) ------------------------------------------
@@ -97,7 +103,7 @@ class TurnRelay:
 
         view = await asyncio.to_thread(store)
         logger.debug("client %s: message %s stored as pending", client_id, view["id"])
-        self._waiting[view["id"]] = asyncio.get_running_loop().create_future()
+        self._waiting[view["id"]] = (client_id, asyncio.get_running_loop().create_future())
         delivery = asyncio.create_task(self.deliver(client_id))
         self._deliveries.add(delivery)
         delivery.add_done_callback(self._deliveries.discard)
@@ -105,9 +111,9 @@ class TurnRelay:
 
     async def wait_for_turn(self, message_id: int, timeout: float) -> Turn | None:
         """The stored message and its replies once answered, or None if that takes longer than `timeout`."""
-        future = self._waiting.get(message_id)
-        if future is None:
+        if message_id not in self._waiting:
             return None
+        _, future = self._waiting[message_id]
         try:
             return await asyncio.wait_for(asyncio.shield(future), timeout)
         except asyncio.TimeoutError:
@@ -127,14 +133,22 @@ class TurnRelay:
                     replies = await self._rasa.send(client_id, payload or text or "", channel)
                 except RasaUnavailable as error:
                     logger.info("Rasa unavailable (%s); client %s's message %s waits", error, client_id, message_id)
+                    self._resolve_waiters(client_id, None)
                     await self._publish(client_id, {"type": "status", "status": "queued"})
                     return
                 turn = await asyncio.to_thread(self._store_replies, message_id, replies)
-                future = self._waiting.pop(message_id, None)
-                if future is not None and not future.done():
-                    future.set_result(turn)
+                self._resolve_waiter(message_id, turn)
                 for reply in turn.replies:
                     await self._publish(client_id, {"type": "message", "message": reply})
+
+    def _resolve_waiter(self, message_id: int, outcome: Turn | None) -> None:
+        _, future = self._waiting.pop(message_id, (None, None))
+        if future is not None and not future.done():
+            future.set_result(outcome)
+
+    def _resolve_waiters(self, client_id: str, outcome: Turn | None) -> None:
+        for message_id in [m for m, (owner, _) in self._waiting.items() if owner == client_id]:
+            self._resolve_waiter(message_id, outcome)
 
     def _oldest_pending(self, client_id: str) -> tuple[int, str | None, str | None, str] | None:
         with transaction(self._sessions) as session:
@@ -152,17 +166,24 @@ class TurnRelay:
             turn = Turn(inbound=message_view(inbound), replies=[message_view(m) for m in stored])
             consent = latest_consent(session, client_id)
             declined = consent is not None and consent.decision == CONSENT_DECLINED
+            declined_in_this_turn = declined and consent.recorded_at >= inbound.created_at
             if declined:
-                # Someone who said no to storage keeps nothing here but that refusal.
+                # Someone who said no to storage keeps nothing in our log but that refusal.
                 message_log.forget_answered_messages(session, client_id)
-        if declined:
-            delete_tracker_events(self._tracker_engine, client_id)
+        if declined_in_this_turn:
+            # Rasa's record goes too. Later turns of a client who declined keep Rasa's state while
+            # they talk (an answer to "are you safe right now?" needs its question); the idle sweep
+            # removes it once they have gone quiet.
+            self._forget_tracker(client_id)
         return turn
 
-    # -- retrying ---------------------------------------------------------------------
+    def _forget_tracker(self, client_id: str) -> None:
+        try:
+            delete_tracker_events(self._tracker_engine, client_id)
+        except Exception:
+            logger.warning("could not remove Rasa's events of client %s; the idle sweep retries", client_id, exc_info=True)
 
-    def wake(self) -> None:
-        self._wake.set()
+    # -- retrying and sweeping ---------------------------------------------------------
 
     async def run_retries(self) -> None:
         """Deliver whatever is pending (after a restart, or once Rasa is back), for ever."""
@@ -172,13 +193,20 @@ class TurnRelay:
                 for client_id in client_ids:
                     if not self._locks[client_id].locked():
                         await self.deliver(client_id)
+                if time.monotonic() - self._last_sweep > SWEEP_INTERVAL_SECONDS:
+                    self._last_sweep = time.monotonic()
+                    await asyncio.to_thread(self.forget_idle_declined_conversations)
             except Exception:
                 logger.exception("retrying pending messages failed; trying again shortly")
-            try:
-                await asyncio.wait_for(self._wake.wait(), self._retry_interval)
-            except asyncio.TimeoutError:
-                pass
-            self._wake.clear()
+            await asyncio.sleep(self._retry_interval)
+
+    def forget_idle_declined_conversations(self) -> None:
+        """Remove Rasa's record of clients who declined consent and have been quiet for a while."""
+        cutoff = utcnow() - DECLINED_CONVERSATION_IDLE
+        with transaction(self._sessions) as session:
+            client_ids = idle_declined_clients(session, cutoff)
+        for client_id in client_ids:
+            self._forget_tracker(client_id)
 
     def _clients_with_pending(self) -> list[str]:
         with transaction(self._sessions) as session:

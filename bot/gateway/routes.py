@@ -26,6 +26,7 @@ routes = web.RouteTableDef()
 QUEUED_NOTICE = "Thanks, I've got your message. One moment: I'll answer as soon as I'm ready."
 # The conversation opens with a greeting on the client's behalf, so the bot speaks first.
 OPENING_PAYLOAD = "/greet"
+MAX_MESSAGE_ID = 2**63 - 1
 
 
 def error_response(status: int, code: str, message: str) -> web.Response:
@@ -108,7 +109,9 @@ async def list_messages(request: web.Request) -> web.Response:
     try:
         after = int(request.query.get("after", "0"))
     except ValueError:
-        raise Rejection(400, "invalid_after", "\"after\" must be a message id (a whole number).")
+        after = -1
+    if not 0 <= after <= MAX_MESSAGE_ID:
+        raise Rejection(400, "invalid_after", "\"after\" must be a message id (a whole number from 0).")
 
     def read() -> list[dict[str, Any]]:
         with transaction(request.app[keys.SESSIONS]) as session:
@@ -132,17 +135,8 @@ async def health(request: web.Request) -> web.Response:
             logger.warning("health check: database unreachable", exc_info=True)
             return False
 
-    async def actions_ok() -> bool:
-        url = f"{app[keys.SETTINGS].action_server_url}/health"
-        try:
-            async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=3)) as http:
-                async with http.get(url) as response:
-                    return response.status == 200
-        except (aiohttp.ClientError, asyncio.TimeoutError):
-            return False
-
     database, rasa, actions = await asyncio.gather(
-        asyncio.to_thread(database_ok), app[keys.RASA].is_ready(), actions_ok()
+        asyncio.to_thread(database_ok), app[keys.RASA].is_ready(), app[keys.RASA].action_server_ready()
     )
     components = {
         "gateway": "ok",
@@ -180,7 +174,10 @@ async def websocket(request: web.Request) -> web.WebSocketResponse:
                     raise Rejection(400, "invalid_body", "Please send JSON objects.")
                 if data.get("type") == "hello":
                     token = data.get("client_token")
-                    client_id = await client_for_token(request, token if isinstance(token, str) else None)
+                    new_client_id = await client_for_token(request, token if isinstance(token, str) else None)
+                    if client_id is not None:
+                        relay.stop_listening(client_id, push)
+                    client_id = new_client_id
                     relay.listen(client_id, push)
                     await push({"type": "ready"})
                 elif data.get("type") == "message":
@@ -195,6 +192,9 @@ async def websocket(request: web.Request) -> web.WebSocketResponse:
                 await push({"type": "error", "error": "invalid_json", "message": "That frame is not valid JSON."})
             except Rejection as rejection:
                 await push({"type": "error", "error": rejection.code, "message": rejection.message})
+            except Exception:
+                logger.exception("unexpected error in a WebSocket frame")
+                await push({"type": "error", "error": "internal_error", "message": "Something went wrong on my side. Please try again."})
     finally:
         if client_id is not None:
             relay.stop_listening(client_id, push)

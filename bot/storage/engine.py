@@ -23,17 +23,23 @@ def _configure_sqlite_connection(dbapi_connection, _record) -> None:
 
 
 def make_engine(database_url: str) -> Engine:
-    """Create an engine for `database_url`; for SQLite, create the file's folder first."""
+    """Create an engine for `database_url`; for SQLite, create the file's folder first.
+
+    Parameters are hidden from error messages: they carry client text, which must not reach logs.
+    """
     url = make_url(database_url)
     if url.get_backend_name() == "sqlite":
         if url.database and url.database != ":memory:":
             Path(url.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(
-            url, future=True, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}
+            url,
+            future=True,
+            hide_parameters=True,
+            connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
         )
         event.listen(engine, "connect", _configure_sqlite_connection)
         return engine
-    return create_engine(url, future=True, pool_pre_ping=True)
+    return create_engine(url, future=True, pool_pre_ping=True, hide_parameters=True)
 
 
 def make_session_factory(engine: Engine) -> sessionmaker:

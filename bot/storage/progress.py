@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.storage.models import (
@@ -50,6 +51,23 @@ def latest_consent(session: Session, client_id: str) -> ConsentRecord | None:
         .order_by(ConsentRecord.recorded_at.desc(), ConsentRecord.id.desc())
         .limit(1)
     ).scalar_one_or_none()
+
+
+def idle_declined_clients(session: Session, inactive_since: datetime) -> list[str]:
+    """Clients whose latest consent decision is a refusal and who have not written since `inactive_since`."""
+    latest = (
+        select(ConsentRecord.client_id, func.max(ConsentRecord.id).label("latest_id"))
+        .group_by(ConsentRecord.client_id)
+        .subquery()
+    )
+    return list(
+        session.execute(
+            select(Client.id)
+            .join(latest, latest.c.client_id == Client.id)
+            .join(ConsentRecord, ConsentRecord.id == latest.c.latest_id)
+            .where(ConsentRecord.decision == CONSENT_DECLINED, Client.last_active_at < inactive_since)
+        ).scalars()
+    )
 
 
 def save_intake(

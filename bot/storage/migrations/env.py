@@ -21,9 +21,16 @@ def run_migrations_online() -> None:
     engine.dispose()
 
 
+def _only_our_tables(obj, name, type_, reflected, compare_to) -> bool:
+    """Rasa's tracker store shares the database; autogenerate must never propose dropping its table."""
+    return not (type_ == "table" and reflected and compare_to is None)
+
+
 def _migrate(connection) -> None:
     # render_as_batch lets SQLite alter tables in later migrations.
-    context.configure(connection=connection, target_metadata=metadata, render_as_batch=True)
+    context.configure(
+        connection=connection, target_metadata=metadata, render_as_batch=True, include_object=_only_our_tables
+    )
     with context.begin_transaction():
         context.run_migrations()
 
