@@ -94,6 +94,9 @@ class ActionSaveIntake(Action):
         mentions = (tracker.get_slot("situation_mentions") or []) if situation else []
         with client_data() as session:
             save_intake(session, tracker.sender_id, situation, readiness, goals, mentions)
-        dispatcher.utter_message(text=intake_summary(situation, readiness, goals, mentions))
+        dispatcher.utter_message(
+            text=intake_summary(situation, readiness, goals, mentions),
+            buttons=[{"title": "Let's reflect", "payload": "/start_reflection"}],
+        )
         # Cleared so that a later revision of the start asks every question afresh.
         return [SlotSet(slot, None) for slot in INTAKE_SLOTS] + [SlotSet("stage", "returning")]

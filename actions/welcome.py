@@ -9,7 +9,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.database import client_data
-from bot.guidance.wording import welcome_back
+from bot.guidance.wording import next_step_buttons, welcome_back
 from bot.storage.progress import snapshot
 
 
@@ -31,11 +31,5 @@ class ActionWelcome(Action):
         elif stage == "consented":
             dispatcher.utter_message(response="utter_welcome_continue")
         else:
-            dispatcher.utter_message(
-                text=welcome_back(client),
-                buttons=[
-                    {"title": "Where am I?", "payload": "/show_progress"},
-                    {"title": "What can you do?", "payload": "/help"},
-                ],
-            )
+            dispatcher.utter_message(text=welcome_back(client), buttons=next_step_buttons(client))
         return [SlotSet("stage", stage)]

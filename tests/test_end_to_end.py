@@ -82,7 +82,7 @@ def test_consent_and_goals_conversation_is_stored_and_recalled_after_a_restart(s
         # The gateway takes the message while Rasa loads, says so honestly, and answers later.
         assert status == 202 and "One moment" in body["notice"]
     welcome = client.wait_for_reply_after(body["message"]["id"])
-    assert "Welcome back" in welcome
+    assert "Welcome back" in welcome and "reflect" in welcome  # the next step is offered, not imposed
     assert "Find out how to start nursing school" in welcome and "talk to my family about it" in welcome
     stack.wait_until_healthy()
 
@@ -136,3 +136,43 @@ def test_health_reports_every_component_ok(stack):
         "status": "ok",
         "components": {"gateway": "ok", "database": "ok", "rasa": "ok", "action_server": "ok"},
     }
+
+
+def test_reflection_is_offered_after_the_start_and_stored_theme_by_theme(stack):
+    client = ChatClient(stack)
+    wait_for_opening(client)
+    client.replies_to("Yes, I agree", "/affirm")
+    marker = uuid.uuid4().hex[:8]
+    client.replies_to(f"I'm a cook and I want something new {marker}")
+    client.replies_to("4")
+    client.replies_to("3")
+    assert "let's reflect" in client.replies_to("Find a job with regular hours").lower()
+
+    assert "What is important to you" in client.replies_to("Let's reflect", "/start_reflection")
+    check = client.replies_to("I care about fairness and having time for my family")
+    assert "you care about fairness and having time for your family" in check and "Did I get that right?" in check
+    assert "What do you enjoy" in client.replies_to("Yes, that's right", "/affirm")
+    client.replies_to("Baking bread and growing vegetables")
+    assert "Tell me again" in client.replies_to("Not quite", "/deny")
+    assert "Did I get that right?" in client.replies_to("Growing vegetables, mostly")
+    assert "What are you good at" in client.replies_to("Yes, that's right", "/affirm")
+    assert "a time you showed that strength" in client.replies_to("I stay calm when the kitchen is busy")
+    strength = client.replies_to("Last Christmas I ran the kitchen alone for a whole evening")
+    assert "you ran the kitchen alone" in strength
+    assert "experience" in client.replies_to("Yes, that's right", "/affirm")
+    client.replies_to("Training two apprentices last year")
+    assert "circumstances" in client.replies_to("Yes, that's right", "/affirm")
+    summary = client.replies_to("skip")
+    assert "Thank you for reflecting" in summary and "skipped for now" in summary
+
+    client_id = client_id_of(stack, f"I'm a cook and I want something new {marker}")
+    stored = rows(stack, "SELECT theme, answer, confirmed FROM reflections WHERE client_id = :c ORDER BY id", c=client_id)
+    assert stored == [
+        ("values", "I care about fairness and having time for my family", True),
+        ("interests", "Growing vegetables, mostly", True),
+        ("strengths", "I stay calm when the kitchen is busy", True),
+        ("experiences", "Training two apprentices last year", True),
+        ("circumstances", None, False),
+    ]
+    assert rows(stack, "SELECT status FROM phase_progress WHERE client_id = :c AND phase = 'reflection'", c=client_id) == [("done",)]
+    assert "✓ Reflection: done." in client.replies_to("where am I?")

@@ -8,7 +8,14 @@ from bot.storage.progress import ClientSnapshot
 
 MENTION_KINDS = {"OCCUPATION": "an occupation", "FIELD_OF_STUDY": "a field of study", "SKILL": "a skill"}
 READINESS_LABELS = {"clarity": "clarity about what you want", "confidence": "confidence about next steps"}
-COMING_PHASES = "reflection, options, decision and action planning"
+COMING_PHASES = "options, decision and action planning"
+THEME_LABELS = {
+    "values": "What matters to you",
+    "interests": "Your interests",
+    "strengths": "A strength",
+    "experiences": "A meaningful experience",
+    "circumstances": "Your circumstances",
+}
 
 
 def bullet_list(items: Sequence[str]) -> str:
@@ -20,11 +27,41 @@ def welcome_back(snapshot: ClientSnapshot) -> str:
         goals = f"When we last spoke, you set these goals for the process:\n{bullet_list(snapshot.goals)}"
     else:
         goals = "When we last spoke, you hadn't put your goals into words yet, and that's fine."
-    return (
-        f"Welcome back! {goals}\n\n"
-        f"The next parts ({COMING_PHASES}) are coming soon. "
-        "You can ask \"where am I?\" at any time."
+    reflection = snapshot.phases.get("reflection")
+    if reflection == "in_progress":
+        offer = "You were in the middle of reflecting on yourself; we can go on whenever you like."
+    elif reflection == "done":
+        offer = f"You've done the reflection. The next parts ({COMING_PHASES}) are coming soon."
+    else:
+        offer = "If you like, we can reflect on what matters to you, your interests and your strengths."
+    return f"Welcome back! {goals}\n\n{offer} You can ask \"where am I?\" at any time."
+
+
+def next_step_buttons(snapshot: ClientSnapshot) -> list[dict[str, str]]:
+    """What the client may choose next; the bot offers, the client decides."""
+    buttons = []
+    reflection = snapshot.phases.get("reflection")
+    if reflection != "done":
+        title = "Go on reflecting" if reflection == "in_progress" else "Let's reflect"
+        buttons.append({"title": title, "payload": "/start_reflection"})
+    return buttons + [
+        {"title": "Where am I?", "payload": "/show_progress"},
+        {"title": "What can you do?", "payload": "/help"},
+    ]
+
+
+def reflection_summary(reflections) -> str:
+    lines = ["Thank you for reflecting with me. Here is what you told me:"]
+    for row in reflections:
+        if row.answer is None:
+            lines.append(f"• {THEME_LABELS[row.theme]}: skipped for now")
+        else:
+            lines.append(f"• {THEME_LABELS[row.theme]}: {row.paraphrase}")
+    lines.append(
+        f"\nIt's stored, and you can come back to it any time. The next parts ({COMING_PHASES}) "
+        "are coming soon."
     )
+    return "\n".join(lines)
 
 
 def mentions_from_entities(entities: Sequence[Mapping[str, object]]) -> list[dict[str, str]]:
@@ -56,8 +93,8 @@ def intake_summary(
     else:
         lines.append("You haven't set goals yet; we can come back to them whenever you like.")
     lines.append(
-        f"\nThat's the start done. The next parts ({COMING_PHASES}) are coming soon; "
-        "your answers are saved until then."
+        "\nThat's the start done. When you're ready, we can reflect on what matters to you, "
+        "your interests and your strengths: say \"let's reflect\"."
     )
     return "\n".join(lines)
 
@@ -74,9 +111,14 @@ def progress_report(snapshot: ClientSnapshot) -> str:
             "feel, and your goals. Say \"let's continue\" to pick up the next question."
         )
     goals = bullet_list(snapshot.goals) if snapshot.goals else "• (none yet)"
+    reflection = {
+        "done": "✓ Reflection: done.",
+        "in_progress": "… Reflection: started; say \"let's reflect\" to go on.",
+    }.get(snapshot.phases.get("reflection"), "○ Reflection: not started; say \"let's reflect\" when you like.")
     return (
         "Here's where you are:\n"
         "✓ Start: your situation and readiness are noted.\n"
+        f"{reflection}\n"
         f"Your goals:\n{goals}\n"
         f"Coming soon: {COMING_PHASES}."
     )

@@ -11,6 +11,7 @@ from datetime import datetime, timezone
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     Column,
     DateTime,
     ForeignKey,
@@ -124,6 +125,25 @@ class Goal(Base):
     position = Column(Integer, nullable=False)
     status = Column(String(20), nullable=False, default="active")  # active | revised | achieved
     created_at = Column(DateTime, nullable=False, default=utcnow)
+
+
+class Reflection(Base):
+    """One theme of the client's reflection, in their words, with the paraphrase they checked.
+
+    A new row per answer keeps history; the newest row of a theme is the current one.
+    """
+
+    __tablename__ = "reflections"
+
+    id = Column(Integer, primary_key=True)
+    client_id = _client_fk()
+    theme = Column(String(30), nullable=False)
+    answer = Column(Text, nullable=True)  # None when the client skipped the theme
+    example = Column(Text, nullable=True)  # for a strength: when they showed it
+    paraphrase = Column(Text, nullable=True)
+    confirmed = Column(Boolean, nullable=False, default=False)
+    mentions = Column(JSON, nullable=True)
+    recorded_at = Column(DateTime, nullable=False, default=utcnow)
 
 
 class PhaseProgress(Base):

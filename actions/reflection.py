@@ -1,0 +1,195 @@
+"""Reflection: values, interests, strengths (with an example), experiences and circumstances.
+
+After each theme the bot offers a paraphrase and asks whether it got it right. Yes stores
+the theme; no asks again; anything else written there is taken as the corrected answer.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.database import client_data
+from actions.forms import AnswersForm, answer_to, intent_name, wants_to_skip
+from bot.guidance.answers import SKIPPED, clean_answer
+from bot.guidance.reflection import THEMES, reflect_back
+from bot.guidance.wording import mentions_from_entities, reflection_summary
+from bot.storage.reflections import current_reflections, finish_reflection, save_reflection
+
+CONFIRMED = "confirmed"
+UNCONFIRMED = "unconfirmed"
+CHECK_BUTTONS = [
+    {"title": "Yes, that's right", "payload": "/affirm"},
+    {"title": "Not quite", "payload": "/deny"},
+]
+
+
+def theme_slots(theme: Text) -> List[Text]:
+    """The slots that hold one theme's answer, in the order they are asked."""
+    return [theme, "strength_example", f"{theme}_check"] if theme == "strengths" else [theme, f"{theme}_check"]
+
+
+REFLECTION_SLOTS = [slot for theme in THEMES for slot in theme_slots(theme)]
+
+
+def answered(value: Optional[Text]) -> Optional[Text]:
+    return None if value in (None, SKIPPED) else value
+
+
+def mentions_in(tracker: Tracker, answer: Text) -> List[Dict[Text, Text]]:
+    """The spaCy entities of the message that gave `answer`."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user" and (event.get("text") or "").strip() == answer:
+            return mentions_from_entities((event.get("parse_data") or {}).get("entities") or [])
+    return []
+
+
+def paraphrase(theme: Text, tracker: Tracker) -> Text:
+    answer = tracker.get_slot(theme)
+    example = answered(tracker.get_slot("strength_example")) if theme == "strengths" else None
+    return reflect_back(theme, answer, example, mentions_in(tracker, answer))
+
+
+class ValidateReflectionForm(AnswersForm):
+    def name(self) -> Text:
+        return "validate_reflection_form"
+
+    async def extract_strength_example(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        message = answer_to("strength_example", tracker)
+        if message is None:
+            return {}
+        if wants_to_skip(message):
+            return {"strength_example": SKIPPED}
+        return {"strength_example": clean_answer(message.get("text"))}
+
+    def _answer(self, theme: Text, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[Text, Any]:
+        message = answer_to(theme, tracker)
+        if message is None:
+            return {}
+        if wants_to_skip(message):
+            with client_data() as session:
+                save_reflection(session, tracker.sender_id, theme, None, None, confirmed=False)
+            return {slot: SKIPPED for slot in theme_slots(theme)}
+        answer = clean_answer(message.get("text"))
+        if answer is None:
+            dispatcher.utter_message(response="utter_answer_needs_text")
+        return {theme: answer}
+
+    def _check(self, theme: Text, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[Text, Any]:
+        check = f"{theme}_check"
+        message = answer_to(check, tracker)
+        if message is None:
+            return {}
+        intent = intent_name(message)
+        if intent == "affirm" or wants_to_skip(message):
+            confirmed = intent == "affirm"
+            example = answered(tracker.get_slot("strength_example")) if theme == "strengths" else None
+            answer = tracker.get_slot(theme)
+            with client_data() as session:
+                save_reflection(
+                    session,
+                    tracker.sender_id,
+                    theme,
+                    answer,
+                    paraphrase(theme, tracker),
+                    confirmed=confirmed,
+                    example=example,
+                    mentions=mentions_in(tracker, answer),
+                )
+            return {check: CONFIRMED if confirmed else UNCONFIRMED}
+        if intent == "deny":
+            dispatcher.utter_message(response="utter_reflection_correct_me")
+            return {slot: None for slot in theme_slots(theme)}
+        # Anything else written here is the client's own correction of what they meant.
+        correction = clean_answer(message.get("text"))
+        return {theme: correction, check: None} if correction else {check: None}
+
+    async def extract_values(self, dispatcher, tracker, domain) -> Dict[Text, Any]:
+        return self._answer("values", dispatcher, tracker)
+
+    async def extract_interests(self, dispatcher, tracker, domain) -> Dict[Text, Any]:
+        return self._answer("interests", dispatcher, tracker)
+
+    async def extract_strengths(self, dispatcher, tracker, domain) -> Dict[Text, Any]:
+        return self._answer("strengths", dispatcher, tracker)
+
+    async def extract_experiences(self, dispatcher, tracker, domain) -> Dict[Text, Any]:
+        return self._answer("experiences", dispatcher, tracker)
+
+    async def extract_circumstances(self, dispatcher, tracker, domain) -> Dict[Text, Any]:
+        return self._answer("circumstances", dispatcher, tracker)
+
+    async def extract_values_check(self, dispatcher, tracker, domain) -> Dict[Text, Any]:
+        return self._check("values", dispatcher, tracker)
+
+    async def extract_interests_check(self, dispatcher, tracker, domain) -> Dict[Text, Any]:
+        return self._check("interests", dispatcher, tracker)
+
+    async def extract_strengths_check(self, dispatcher, tracker, domain) -> Dict[Text, Any]:
+        return self._check("strengths", dispatcher, tracker)
+
+    async def extract_experiences_check(self, dispatcher, tracker, domain) -> Dict[Text, Any]:
+        return self._check("experiences", dispatcher, tracker)
+
+    async def extract_circumstances_check(self, dispatcher, tracker, domain) -> Dict[Text, Any]:
+        return self._check("circumstances", dispatcher, tracker)
+
+
+class AskToCheckParaphrase(Action, ABC):
+    """Offers the paraphrase of one theme and asks whether it is right (one subclass per theme)."""
+
+    @property
+    @abstractmethod
+    def theme(self) -> Text:
+        """The theme whose answer is paraphrased."""
+
+    def name(self) -> Text:
+        return f"action_ask_{self.theme}_check"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        dispatcher.utter_message(text=f"{paraphrase(self.theme, tracker)} Did I get that right?", buttons=CHECK_BUTTONS)
+        return []
+
+
+class AskToCheckValues(AskToCheckParaphrase):
+    theme = "values"
+
+
+class AskToCheckInterests(AskToCheckParaphrase):
+    theme = "interests"
+
+
+class AskToCheckStrengths(AskToCheckParaphrase):
+    theme = "strengths"
+
+
+class AskToCheckExperiences(AskToCheckParaphrase):
+    theme = "experiences"
+
+
+class AskToCheckCircumstances(AskToCheckParaphrase):
+    theme = "circumstances"
+
+
+class ActionFinishReflection(Action):
+    def name(self) -> Text:
+        return "action_finish_reflection"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        with client_data() as session:
+            finish_reflection(session, tracker.sender_id)
+            reflections = current_reflections(session, tracker.sender_id)
+            dispatcher.utter_message(text=reflection_summary([reflections[t] for t in THEMES if t in reflections]))
+        # Cleared so that reflecting again later starts with fresh questions; the history stays stored.
+        return [SlotSet(slot, None) for slot in REFLECTION_SLOTS]
