@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -11,7 +11,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.database import client_data
 from actions.forms import AnswersForm, answer_to, wants_to_skip
-from bot.guidance.answers import SKIPPED, clean_answer, parse_rating, split_goals
+from bot.guidance.answers import SKIPPED, clean_answer, parse_rating, split_goals, unless_skipped
 from bot.guidance.wording import intake_summary, mentions_from_entities
 from bot.storage.progress import save_intake
 
@@ -73,10 +73,6 @@ class ValidateIntakeForm(AnswersForm):
         return {slot: None if rating is None else str(rating)}
 
 
-def answered(value: Optional[Text]) -> Optional[Text]:
-    return None if value in (None, SKIPPED) else value
-
-
 class ActionSaveIntake(Action):
     def name(self) -> Text:
         return "action_save_intake"
@@ -84,11 +80,11 @@ class ActionSaveIntake(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
-        situation = answered(tracker.get_slot("situation"))
+        situation = unless_skipped(tracker.get_slot("situation"))
         readiness = {
             item: int(value)
             for item, slot in READINESS_SLOTS.items()
-            if (value := answered(tracker.get_slot(slot))) is not None
+            if (value := unless_skipped(tracker.get_slot(slot))) is not None
         }
         goals = [goal for goal in tracker.get_slot("goals") or [] if goal != SKIPPED]
         mentions = (tracker.get_slot("situation_mentions") or []) if situation else []

@@ -7,7 +7,7 @@ the theme; no asks again; anything else written there is taken as the corrected 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -16,7 +16,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.database import client_data
 from actions.forms import AnswersForm, answer_to, intent_name, wants_to_skip
-from bot.guidance.answers import SKIPPED, clean_answer
+from bot.guidance.answers import SKIPPED, clean_answer, unless_skipped
 from bot.guidance.reflection import THEMES, reflect_back
 from bot.guidance.wording import mentions_from_entities, reflection_summary
 from bot.storage.reflections import current_reflections, finish_reflection, save_reflection
@@ -37,10 +37,6 @@ def theme_slots(theme: Text) -> List[Text]:
 REFLECTION_SLOTS = [slot for theme in THEMES for slot in theme_slots(theme)]
 
 
-def answered(value: Optional[Text]) -> Optional[Text]:
-    return None if value in (None, SKIPPED) else value
-
-
 def mentions_in(tracker: Tracker, answer: Text) -> List[Dict[Text, Text]]:
     """The spaCy entities of the message that gave `answer`."""
     for event in reversed(tracker.events):
@@ -51,7 +47,7 @@ def mentions_in(tracker: Tracker, answer: Text) -> List[Dict[Text, Text]]:
 
 def paraphrase(theme: Text, tracker: Tracker) -> Text:
     answer = tracker.get_slot(theme)
-    example = answered(tracker.get_slot("strength_example")) if theme == "strengths" else None
+    example = unless_skipped(tracker.get_slot("strength_example")) if theme == "strengths" else None
     return reflect_back(theme, answer, example, mentions_in(tracker, answer))
 
 
@@ -90,7 +86,7 @@ class ValidateReflectionForm(AnswersForm):
         intent = intent_name(message)
         if intent == "affirm" or wants_to_skip(message):
             confirmed = intent == "affirm"
-            example = answered(tracker.get_slot("strength_example")) if theme == "strengths" else None
+            example = unless_skipped(tracker.get_slot("strength_example")) if theme == "strengths" else None
             answer = tracker.get_slot(theme)
             with client_data() as session:
                 save_reflection(

@@ -14,6 +14,11 @@ _NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
 _LIST_MARKER = re.compile(r"^\s*(?:[-*•]+|\d+[.)])\s*")
 
 
+def unless_skipped(value: str | None) -> str | None:
+    """The stored answer, or None when there is none or the client skipped it."""
+    return None if value in (None, SKIPPED) else value
+
+
 def parse_rating(text: str | None) -> int | None:
     """A 1-5 rating from '3', '3/5', 'about four' or '3 · somewhat'; None if there is not exactly one."""
     if not text:
