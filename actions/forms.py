@@ -10,12 +10,13 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from bot.guidance.answers import SKIPPED, clean_answer, parse_rating
 from bot.guidance.interruptions import is_clear_interruption
 
 SKIP_CONFIDENCE = 0.8
 
 
-def answer_to(slot: Text, tracker: Tracker) -> Optional[Dict[Text, Any]]:
+def answer_to(slot: Text, tracker: Tracker, open_answer: bool = False) -> Optional[Dict[Text, Any]]:
     """The latest message, if it answers `slot`; None when `slot` was not asked or the client stepped out.
 
     Returning {} from an extract method (no slot set) makes Rasa reject the form, so the
@@ -23,7 +24,7 @@ def answer_to(slot: Text, tracker: Tracker) -> Optional[Dict[Text, Any]]:
     """
     if tracker.get_slot("requested_slot") != slot:
         return None
-    if is_clear_interruption(tracker.latest_message):
+    if is_clear_interruption(tracker.latest_message, open_answer):
         return None
     return tracker.latest_message
 
@@ -31,6 +32,32 @@ def answer_to(slot: Text, tracker: Tracker) -> Optional[Dict[Text, Any]]:
 def wants_to_skip(message: Dict[Text, Any]) -> bool:
     intent = message.get("intent") or {}
     return intent.get("name") == "skip" and float(intent.get("confidence") or 0) >= SKIP_CONFIDENCE
+
+
+def rating_answer(slot: Text, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[Text, Any]:
+    """A 1-5 rating for `slot` (kept as text), SKIPPED, or None with a kind request for a number."""
+    message = answer_to(slot, tracker)
+    if message is None:
+        return {}
+    if wants_to_skip(message):
+        return {slot: SKIPPED}
+    rating = parse_rating(message.get("text"))
+    if rating is None:
+        dispatcher.utter_message(response="utter_readiness_needs_number")
+    return {slot: None if rating is None else str(rating)}
+
+
+def text_answer(slot: Text, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[Text, Any]:
+    """A free-text answer for `slot`, SKIPPED, or None with a kind request for some words."""
+    message = answer_to(slot, tracker, open_answer=True)
+    if message is None:
+        return {}
+    if wants_to_skip(message):
+        return {slot: SKIPPED}
+    answer = clean_answer(message.get("text"))
+    if answer is None:
+        dispatcher.utter_message(response="utter_answer_needs_text")
+    return {slot: answer}
 
 
 def intent_name(message: Dict[Text, Any]) -> Optional[Text]:

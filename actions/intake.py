@@ -10,8 +10,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.database import client_data
-from actions.forms import AnswersForm, answer_to, wants_to_skip
-from bot.guidance.answers import SKIPPED, clean_answer, parse_rating, split_goals, unless_skipped
+from actions.forms import AnswersForm, answer_to, rating_answer, wants_to_skip
+from bot.guidance.answers import SKIPPED, clean_answer, split_goals, unless_skipped
 from bot.guidance.wording import intake_summary, mentions_from_entities
 from bot.storage.progress import save_intake
 
@@ -26,7 +26,7 @@ class ValidateIntakeForm(AnswersForm):
     async def extract_situation(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
-        message = answer_to("situation", tracker)
+        message = answer_to("situation", tracker, open_answer=True)
         if message is None:
             return {}
         if wants_to_skip(message):
@@ -40,17 +40,17 @@ class ValidateIntakeForm(AnswersForm):
     async def extract_readiness_clarity(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
-        return self._rating("readiness_clarity", dispatcher, tracker)
+        return rating_answer("readiness_clarity", dispatcher, tracker)
 
     async def extract_readiness_confidence(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
-        return self._rating("readiness_confidence", dispatcher, tracker)
+        return rating_answer("readiness_confidence", dispatcher, tracker)
 
     async def extract_goals(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
-        message = answer_to("goals", tracker)
+        message = answer_to("goals", tracker, open_answer=True)
         if message is None:
             return {}
         if wants_to_skip(message):
@@ -59,18 +59,6 @@ class ValidateIntakeForm(AnswersForm):
         if not goals:
             dispatcher.utter_message(response="utter_goals_need_text")
         return {"goals": goals or None}
-
-    @staticmethod
-    def _rating(slot: Text, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[Text, Any]:
-        message = answer_to(slot, tracker)
-        if message is None:
-            return {}
-        if wants_to_skip(message):
-            return {slot: SKIPPED}
-        rating = parse_rating(message.get("text"))
-        if rating is None:
-            dispatcher.utter_message(response="utter_readiness_needs_number")
-        return {slot: None if rating is None else str(rating)}
 
 
 class ActionSaveIntake(Action):

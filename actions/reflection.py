@@ -15,7 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.database import client_data
-from actions.forms import AnswersForm, answer_to, intent_name, wants_to_skip
+from actions.forms import AnswersForm, answer_to, intent_name, text_answer, wants_to_skip
 from bot.guidance.answers import SKIPPED, clean_answer, unless_skipped
 from bot.guidance.reflection import THEMES, reflect_back
 from bot.guidance.wording import mentions_from_entities, reflection_summary
@@ -58,15 +58,10 @@ class ValidateReflectionForm(AnswersForm):
     async def extract_strength_example(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
-        message = answer_to("strength_example", tracker)
-        if message is None:
-            return {}
-        if wants_to_skip(message):
-            return {"strength_example": SKIPPED}
-        return {"strength_example": clean_answer(message.get("text"))}
+        return text_answer("strength_example", dispatcher, tracker)
 
     def _answer(self, theme: Text, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[Text, Any]:
-        message = answer_to(theme, tracker)
+        message = answer_to(theme, tracker, open_answer=True)
         if message is None:
             return {}
         if wants_to_skip(message):

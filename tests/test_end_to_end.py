@@ -176,3 +176,30 @@ def test_reflection_is_offered_after_the_start_and_stored_theme_by_theme(stack):
     ]
     assert rows(stack, "SELECT status FROM phase_progress WHERE client_id = :c AND phase = 'reflection'", c=client_id) == [("done",)]
     assert "✓ Reflection: done." in client.replies_to("where am I?")
+
+
+def test_closing_feedback_shows_how_readiness_moved_since_the_start(stack):
+    client = ChatClient(stack)
+    wait_for_opening(client)
+    client.replies_to("Yes, I agree", "/affirm")
+    marker = uuid.uuid4().hex[:8]
+    client.replies_to(f"Finishing my degree in history {marker}")
+    client.replies_to("2")
+    client.replies_to("2")
+    client.replies_to("Decide between teaching and museum work")
+
+    intro = client.replies_to("I'd like to give feedback")
+    assert "skip any" in intro and "how clear do you feel now" in intro
+    client.replies_to("4 · fairly", "4")
+    client.replies_to("3")
+    client.replies_to("5")
+    client.replies_to("skip")
+    client.replies_to("4")
+    assert "could have been better" in client.replies_to("Being asked instead of told what to do")
+    summary = client.replies_to("Maybe a reminder between sessions")
+    assert "2 at the start, 4 now (+2)" in summary and "2 at the start, 3 now (+1)" in summary
+
+    client_id = client_id_of(stack, f"Finishing my degree in history {marker}")
+    assert rows(stack, "SELECT usefulness, felt_heard, felt_in_charge, what_helped FROM feedback WHERE client_id = :c", c=client_id) == [
+        (5, None, 4, "Being asked instead of told what to do")
+    ]

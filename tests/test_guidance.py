@@ -54,6 +54,17 @@ def test_only_clear_navigation_interrupts_a_form(intent, confidence, expected):
     assert is_clear_interruption({"intent": {"name": intent, "confidence": confidence}}) is expected
 
 
+def test_in_an_open_question_a_long_message_is_an_answer_and_a_short_one_a_command():
+    def message(text, intent):
+        return {"text": text, "intent": {"name": intent, "confidence": 0.97}}
+
+    assert not is_clear_interruption(message("Being asked instead of told what to do", "help"), open_answer=True)
+    assert is_clear_interruption(message("what can you do?", "help"), open_answer=True)
+    assert is_clear_interruption(message("Being asked instead of told what to do", "help"))
+    distress = message("honestly I do not think I can go on living like this any more", "express_distress")
+    assert is_clear_interruption(distress, open_answer=True)
+
+
 def test_default_crisis_resources_are_complete():
     resources = load_crisis_resources(PROJECT_ROOT / "bot" / "defaults" / "crisis_resources.yml")
     text = resources.as_text()

@@ -2,6 +2,9 @@
 
 Free text inside a form stays an answer unless the client clearly meant to step
 out: the intent is one of the navigation intents and the classifier is sure of it.
+In an open question ("what helped you?") a long message is an answer even when it
+sounds like a request ("being asked instead of told"); only a short, command-like one
+steps out. Distress always does.
 """
 
 from __future__ import annotations
@@ -15,12 +18,17 @@ INTERRUPTING_INTENTS = frozenset(
 # A client in distress must never be treated as answering a question, so the bar is lower.
 CONFIDENCE_NEEDED = {"express_distress": 0.5}
 DEFAULT_CONFIDENCE_NEEDED = 0.8
+MAX_COMMAND_WORDS_IN_OPEN_ANSWER = 6
 
 
-def is_clear_interruption(latest_message: Mapping[str, Any]) -> bool:
+def is_clear_interruption(latest_message: Mapping[str, Any], open_answer: bool = False) -> bool:
     intent = latest_message.get("intent") or {}
     name = intent.get("name")
     if name not in INTERRUPTING_INTENTS:
         return False
     confidence = float(intent.get("confidence") or 0.0)
-    return confidence >= CONFIDENCE_NEEDED.get(name, DEFAULT_CONFIDENCE_NEEDED)
+    if confidence < CONFIDENCE_NEEDED.get(name, DEFAULT_CONFIDENCE_NEEDED):
+        return False
+    if open_answer and name != "express_distress":
+        return len(str(latest_message.get("text") or "").split()) <= MAX_COMMAND_WORDS_IN_OPEN_ANSWER
+    return True

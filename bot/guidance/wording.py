@@ -122,3 +122,21 @@ def progress_report(snapshot: ClientSnapshot) -> str:
         f"Your goals:\n{goals}\n"
         f"Coming soon: {COMING_PHASES}."
     )
+
+
+def feedback_summary(start: Mapping[str, int], closing: Mapping[str, int]) -> str:
+    """Thanks, and readiness at the start beside readiness now, so the change is visible."""
+    lines = ["Thank you for your feedback; it is stored with your answers."]
+    changes = []
+    for item, now in closing.items():
+        label = READINESS_LABELS.get(item, item)
+        if item in start:
+            difference = now - start[item]
+            change = "no change" if difference == 0 else f"{difference:+d}"
+            changes.append(f"• Your {label}: {start[item]} at the start, {now} now ({change})")
+        else:
+            changes.append(f"• Your {label}: {now} now")
+    if changes:
+        lines += ["Here is how your readiness has moved:", *changes]
+    lines.append("Whatever comes next, the choices are yours. You can come back here whenever you like.")
+    return "\n".join(lines)

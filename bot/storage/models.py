@@ -146,6 +146,21 @@ class Reflection(Base):
     recorded_at = Column(DateTime, nullable=False, default=utcnow)
 
 
+class Feedback(Base):
+    """The client's feedback at the end of the process (readiness again is in readiness_ratings)."""
+
+    __tablename__ = "feedback"
+
+    id = Column(Integer, primary_key=True)
+    client_id = _client_fk()
+    usefulness = Column(Integer, nullable=True)  # 1-5; None when skipped
+    felt_heard = Column(Integer, nullable=True)
+    felt_in_charge = Column(Integer, nullable=True)
+    what_helped = Column(Text, nullable=True)
+    what_to_improve = Column(Text, nullable=True)
+    recorded_at = Column(DateTime, nullable=False, default=utcnow)
+
+
 class PhaseProgress(Base):
     """Where the client is in each phase of the process."""
 
