@@ -7,10 +7,9 @@ from typing import Any, Dict, List, Text
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
-from rasa_sdk.types import DomainDict
 
 from actions.database import client_data
-from actions.forms import AnswersForm, rating_answer, text_answer
+from actions.forms import AnswersForm
 from bot.guidance.answers import unless_skipped
 from bot.guidance.wording import feedback_summary
 from bot.storage.feedback import readiness_at, save_feedback
@@ -21,29 +20,11 @@ TEXT_SLOTS = ["feedback_helped", "feedback_improve"]
 
 
 class ValidateFeedbackForm(AnswersForm):
+    rating_slots = tuple(RATING_SLOTS)
+    text_slots = tuple(TEXT_SLOTS)
+
     def name(self) -> Text:
         return "validate_feedback_form"
-
-    async def extract_feedback_clarity(self, dispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-        return rating_answer("feedback_clarity", dispatcher, tracker)
-
-    async def extract_feedback_confidence(self, dispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-        return rating_answer("feedback_confidence", dispatcher, tracker)
-
-    async def extract_feedback_usefulness(self, dispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-        return rating_answer("feedback_usefulness", dispatcher, tracker)
-
-    async def extract_feedback_heard(self, dispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-        return rating_answer("feedback_heard", dispatcher, tracker)
-
-    async def extract_feedback_in_charge(self, dispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-        return rating_answer("feedback_in_charge", dispatcher, tracker)
-
-    async def extract_feedback_helped(self, dispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-        return text_answer("feedback_helped", dispatcher, tracker)
-
-    async def extract_feedback_improve(self, dispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
-        return text_answer("feedback_improve", dispatcher, tracker)
 
 
 def rating(tracker: Tracker, slot: Text) -> int | None:

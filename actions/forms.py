@@ -65,15 +65,35 @@ def intent_name(message: Dict[Text, Any]) -> Optional[Text]:
 
 
 class AnswersForm(FormValidationAction):
-    """A form whose `extract_<slot>` methods already check each answer.
+    """A form whose answers are read and checked as they are extracted.
 
-    rasa-sdk would otherwise drop extracted slots that are not required (such as the
-    entities found in an answer) and warn on every turn about missing validate methods.
+    Slots listed in `rating_slots` (1-5) and `text_slots` (open text) are read without a
+    method of their own; any other slot has an `extract_<slot>` method. Extracted values pass
+    through validation as they are: rasa-sdk would otherwise drop extracted slots that are
+    not required (such as the entities found in an answer) and warn on every turn about
+    missing validate methods.
     """
+
+    rating_slots: tuple[Text, ...] = ()
+    text_slots: tuple[Text, ...] = ()
 
     @abstractmethod
     def name(self) -> Text:
         """Each form names its validation action; being abstract keeps this class unregistered."""
+
+    async def get_extraction_events(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        events = await super().get_extraction_events(dispatcher, tracker, domain)
+        requested = tracker.get_slot("requested_slot")
+        if requested in self.rating_slots:
+            extracted = rating_answer(requested, dispatcher, tracker)
+        elif requested in self.text_slots:
+            extracted = text_answer(requested, dispatcher, tracker)
+        else:
+            return events
+        tracker.slots.update(extracted)
+        return events + [SlotSet(slot, value) for slot, value in extracted.items()]
 
     async def get_validation_events(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

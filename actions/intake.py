@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.database import client_data
-from actions.forms import AnswersForm, answer_to, rating_answer, wants_to_skip
+from actions.forms import AnswersForm, answer_to, wants_to_skip
 from bot.guidance.answers import SKIPPED, clean_answer, split_goals, unless_skipped
 from bot.guidance.wording import intake_summary, mentions_from_entities
 from bot.storage.progress import save_intake
@@ -20,6 +20,8 @@ INTAKE_SLOTS = ["situation", "situation_mentions", *READINESS_SLOTS.values(), "g
 
 
 class ValidateIntakeForm(AnswersForm):
+    rating_slots = tuple(READINESS_SLOTS.values())
+
     def name(self) -> Text:
         return "validate_intake_form"
 
@@ -36,16 +38,6 @@ class ValidateIntakeForm(AnswersForm):
             dispatcher.utter_message(response="utter_answer_needs_text")
             return {"situation": None}
         return {"situation": situation, "situation_mentions": mentions_from_entities(message.get("entities") or [])}
-
-    async def extract_readiness_clarity(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[Text, Any]:
-        return rating_answer("readiness_clarity", dispatcher, tracker)
-
-    async def extract_readiness_confidence(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[Text, Any]:
-        return rating_answer("readiness_confidence", dispatcher, tracker)
 
     async def extract_goals(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

@@ -15,7 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.database import client_data
-from actions.forms import AnswersForm, answer_to, intent_name, text_answer, wants_to_skip
+from actions.forms import AnswersForm, answer_to, intent_name, wants_to_skip
 from bot.guidance.answers import SKIPPED, clean_answer, unless_skipped
 from bot.guidance.reflection import THEMES, reflect_back
 from bot.guidance.wording import mentions_from_entities, reflection_summary
@@ -52,13 +52,12 @@ def paraphrase(theme: Text, tracker: Tracker) -> Text:
 
 
 class ValidateReflectionForm(AnswersForm):
+    """Each theme's answer is read by `_answer`, and the reply to its paraphrase by `_check`."""
+
+    text_slots = ("strength_example",)
+
     def name(self) -> Text:
         return "validate_reflection_form"
-
-    async def extract_strength_example(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[Text, Any]:
-        return text_answer("strength_example", dispatcher, tracker)
 
     def _answer(self, theme: Text, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[Text, Any]:
         message = answer_to(theme, tracker, open_answer=True)
@@ -102,35 +101,18 @@ class ValidateReflectionForm(AnswersForm):
         correction = clean_answer(message.get("text"))
         return {theme: correction, check: None} if correction else {check: None}
 
-    async def extract_values(self, dispatcher, tracker, domain) -> Dict[Text, Any]:
-        return self._answer("values", dispatcher, tracker)
-
-    async def extract_interests(self, dispatcher, tracker, domain) -> Dict[Text, Any]:
-        return self._answer("interests", dispatcher, tracker)
-
-    async def extract_strengths(self, dispatcher, tracker, domain) -> Dict[Text, Any]:
-        return self._answer("strengths", dispatcher, tracker)
-
-    async def extract_experiences(self, dispatcher, tracker, domain) -> Dict[Text, Any]:
-        return self._answer("experiences", dispatcher, tracker)
-
-    async def extract_circumstances(self, dispatcher, tracker, domain) -> Dict[Text, Any]:
-        return self._answer("circumstances", dispatcher, tracker)
-
-    async def extract_values_check(self, dispatcher, tracker, domain) -> Dict[Text, Any]:
-        return self._check("values", dispatcher, tracker)
-
-    async def extract_interests_check(self, dispatcher, tracker, domain) -> Dict[Text, Any]:
-        return self._check("interests", dispatcher, tracker)
-
-    async def extract_strengths_check(self, dispatcher, tracker, domain) -> Dict[Text, Any]:
-        return self._check("strengths", dispatcher, tracker)
-
-    async def extract_experiences_check(self, dispatcher, tracker, domain) -> Dict[Text, Any]:
-        return self._check("experiences", dispatcher, tracker)
-
-    async def extract_circumstances_check(self, dispatcher, tracker, domain) -> Dict[Text, Any]:
-        return self._check("circumstances", dispatcher, tracker)
+    async def get_extraction_events(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        events = await super().get_extraction_events(dispatcher, tracker, domain)
+        requested = tracker.get_slot("requested_slot") or ""
+        theme = requested.removesuffix("_check")
+        if theme not in THEMES:
+            return events
+        read = self._check if requested.endswith("_check") else self._answer
+        extracted = read(theme, dispatcher, tracker)
+        tracker.slots.update(extracted)
+        return events + [SlotSet(slot, value) for slot, value in extracted.items()]
 
 
 class AskToCheckParaphrase(Action, ABC):
