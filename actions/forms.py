@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from abc import abstractmethod
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Callable, Dict, List, Optional, Text
 
 from rasa_sdk import FormValidationAction, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -34,30 +34,39 @@ def wants_to_skip(message: Dict[Text, Any]) -> bool:
     return intent.get("name") == "skip" and float(intent.get("confidence") or 0) >= SKIP_CONFIDENCE
 
 
-def rating_answer(slot: Text, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[Text, Any]:
-    """A 1-5 rating for `slot` (kept as text), SKIPPED, or None with a kind request for a number."""
-    message = answer_to(slot, tracker)
+def _read_answer(
+    slot: Text,
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    read: Callable[[Optional[Text]], Any],
+    ask_again: Text,
+    open_answer: bool,
+) -> Dict[Text, Any]:
+    """The answer to `slot` as `read` understands it, SKIPPED, or None with the kind `ask_again`."""
+    message = answer_to(slot, tracker, open_answer)
     if message is None:
         return {}
     if wants_to_skip(message):
         return {slot: SKIPPED}
-    rating = parse_rating(message.get("text"))
-    if rating is None:
-        dispatcher.utter_message(response="utter_readiness_needs_number")
-    return {slot: None if rating is None else str(rating)}
+    value = read(message.get("text"))
+    if value is None:
+        dispatcher.utter_message(response=ask_again)
+    return {slot: value}
+
+
+def rating_answer(slot: Text, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[Text, Any]:
+    """A 1-5 rating for `slot`, kept as text."""
+
+    def read(text: Optional[Text]) -> Optional[Text]:
+        rating = parse_rating(text)
+        return None if rating is None else str(rating)
+
+    return _read_answer(slot, dispatcher, tracker, read, "utter_readiness_needs_number", open_answer=False)
 
 
 def text_answer(slot: Text, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[Text, Any]:
-    """A free-text answer for `slot`, SKIPPED, or None with a kind request for some words."""
-    message = answer_to(slot, tracker, open_answer=True)
-    if message is None:
-        return {}
-    if wants_to_skip(message):
-        return {slot: SKIPPED}
-    answer = clean_answer(message.get("text"))
-    if answer is None:
-        dispatcher.utter_message(response="utter_answer_needs_text")
-    return {slot: answer}
+    """A free-text answer for `slot`, in the client's words."""
+    return _read_answer(slot, dispatcher, tracker, clean_answer, "utter_answer_needs_text", open_answer=True)
 
 
 def intent_name(message: Dict[Text, Any]) -> Optional[Text]:

@@ -7,7 +7,7 @@ the theme; no asks again; anything else written there is taken as the corrected 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -47,8 +47,11 @@ def mentions_in(tracker: Tracker, answer: Text) -> List[Dict[Text, Text]]:
 
 def paraphrase(theme: Text, tracker: Tracker) -> Text:
     answer = tracker.get_slot(theme)
-    example = unless_skipped(tracker.get_slot("strength_example")) if theme == "strengths" else None
-    return reflect_back(theme, answer, example, mentions_in(tracker, answer))
+    return reflect_back(theme, answer, strength_example(theme, tracker), mentions_in(tracker, answer))
+
+
+def strength_example(theme: Text, tracker: Tracker) -> Optional[Text]:
+    return unless_skipped(tracker.get_slot("strength_example")) if theme == "strengths" else None
 
 
 class ValidateReflectionForm(AnswersForm):
@@ -80,18 +83,18 @@ class ValidateReflectionForm(AnswersForm):
         intent = intent_name(message)
         if intent == "affirm" or wants_to_skip(message):
             confirmed = intent == "affirm"
-            example = unless_skipped(tracker.get_slot("strength_example")) if theme == "strengths" else None
-            answer = tracker.get_slot(theme)
+            answer, example = tracker.get_slot(theme), strength_example(theme, tracker)
+            mentions = mentions_in(tracker, answer)
             with client_data() as session:
                 save_reflection(
                     session,
                     tracker.sender_id,
                     theme,
                     answer,
-                    paraphrase(theme, tracker),
+                    reflect_back(theme, answer, example, mentions),
                     confirmed=confirmed,
                     example=example,
-                    mentions=mentions_in(tracker, answer),
+                    mentions=mentions,
                 )
             return {check: CONFIRMED if confirmed else UNCONFIRMED}
         if intent == "deny":

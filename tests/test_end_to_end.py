@@ -33,6 +33,18 @@ def wait_for_opening(client: ChatClient) -> list[dict]:
     raise AssertionError("the bot did not open the conversation")
 
 
+def consent_and_start(stack, situation: str, clarity: str, confidence: str, goals: str) -> tuple[ChatClient, str, str]:
+    """A new client who consents and answers the start; returns the client, its id and the last reply."""
+    client = ChatClient(stack)
+    wait_for_opening(client)
+    client.replies_to("Yes, I agree", "/affirm")
+    client.replies_to(situation)
+    client.replies_to(clarity)
+    client.replies_to(confidence)
+    summary = client.replies_to(goals)
+    return client, client_id_of(stack, situation), summary
+
+
 def client_id_of(stack, phrase: str) -> str:
     [(client_id,)] = rows(stack, "SELECT client_id FROM messages WHERE text = :p", p=phrase)
     return client_id
@@ -139,14 +151,9 @@ def test_health_reports_every_component_ok(stack):
 
 
 def test_reflection_is_offered_after_the_start_and_stored_theme_by_theme(stack):
-    client = ChatClient(stack)
-    wait_for_opening(client)
-    client.replies_to("Yes, I agree", "/affirm")
-    marker = uuid.uuid4().hex[:8]
-    client.replies_to(f"I'm a cook and I want something new {marker}")
-    client.replies_to("4")
-    client.replies_to("3")
-    assert "let's reflect" in client.replies_to("Find a job with regular hours").lower()
+    situation = f"I'm a cook and I want something new {uuid.uuid4().hex[:8]}"
+    client, client_id, summary = consent_and_start(stack, situation, "4", "3", "Find a job with regular hours")
+    assert "let's reflect" in summary.lower()
 
     assert "What is important to you" in client.replies_to("Let's reflect", "/start_reflection")
     check = client.replies_to("I care about fairness and having time for my family")
@@ -165,7 +172,6 @@ def test_reflection_is_offered_after_the_start_and_stored_theme_by_theme(stack):
     summary = client.replies_to("skip")
     assert "Thank you for reflecting" in summary and "skipped for now" in summary
 
-    client_id = client_id_of(stack, f"I'm a cook and I want something new {marker}")
     stored = rows(stack, "SELECT theme, answer, confirmed FROM reflections WHERE client_id = :c ORDER BY id", c=client_id)
     assert stored == [
         ("values", "I care about fairness and having time for my family", True),
@@ -179,14 +185,8 @@ def test_reflection_is_offered_after_the_start_and_stored_theme_by_theme(stack):
 
 
 def test_closing_feedback_shows_how_readiness_moved_since_the_start(stack):
-    client = ChatClient(stack)
-    wait_for_opening(client)
-    client.replies_to("Yes, I agree", "/affirm")
-    marker = uuid.uuid4().hex[:8]
-    client.replies_to(f"Finishing my degree in history {marker}")
-    client.replies_to("2")
-    client.replies_to("2")
-    client.replies_to("Decide between teaching and museum work")
+    situation = f"Finishing my degree in history {uuid.uuid4().hex[:8]}"
+    client, client_id, _ = consent_and_start(stack, situation, "2", "2", "Decide between teaching and museum work")
 
     intro = client.replies_to("I'd like to give feedback")
     assert "skip any" in intro and "how clear do you feel now" in intro
@@ -199,7 +199,6 @@ def test_closing_feedback_shows_how_readiness_moved_since_the_start(stack):
     summary = client.replies_to("Maybe a reminder between sessions")
     assert "2 at the start, 4 now (+2)" in summary and "2 at the start, 3 now (+1)" in summary
 
-    client_id = client_id_of(stack, f"Finishing my degree in history {marker}")
     assert rows(stack, "SELECT usefulness, felt_heard, felt_in_charge, what_helped FROM feedback WHERE client_id = :c", c=client_id) == [
         (5, None, 4, "Being asked instead of told what to do")
     ]

@@ -57,10 +57,7 @@ async def client_for_token(request: web.Request, token: str | None) -> str:
     def lookup() -> str | None:
         with transaction(request.app[keys.SESSIONS]) as session:
             client = identity.find_web_client(session, token)
-            if client is None:
-                return None
-            identity.touch(client)
-            return client.id
+            return None if client is None else client.id
 
     client_id = await asyncio.to_thread(lookup)
     if client_id is None:

@@ -8,7 +8,7 @@ import secrets
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.storage.models import ChannelAccount, Client, utcnow
+from bot.storage.models import ChannelAccount, Client
 
 WEB_CHANNEL = "web"
 
@@ -38,7 +38,3 @@ def find_client_by_channel(session: Session, channel: str, external_id: str) -> 
 
 def find_web_client(session: Session, token: str) -> Client | None:
     return find_client_by_channel(session, WEB_CHANNEL, hash_token(token))
-
-
-def touch(client: Client) -> None:
-    client.last_active_at = utcnow()

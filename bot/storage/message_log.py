@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from bot.storage.models import Message
+from bot.storage.models import Client, Message, utcnow
 
 PENDING = "pending"
 ANSWERED = "answered"
