@@ -10,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.database import client_data
 from actions.forms import AnswersForm
+from actions.pause import PAUSED_FORM_SLOT
 from bot.guidance.answers import unless_skipped
 from bot.guidance.wording import feedback_summary
 from bot.storage.feedback import readiness_at, save_feedback
@@ -53,4 +54,4 @@ class ActionSaveFeedback(Action):
             )
             start = readiness_at(session, tracker.sender_id, "start")
         dispatcher.utter_message(text=feedback_summary(start, closing))
-        return [SlotSet(slot, None) for slot in RATING_SLOTS + TEXT_SLOTS]
+        return [SlotSet(slot, None) for slot in [*RATING_SLOTS, *TEXT_SLOTS, PAUSED_FORM_SLOT]]

@@ -11,7 +11,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from bot.guidance.answers import SKIPPED, clean_answer, parse_rating
-from bot.guidance.interruptions import is_clear_interruption
+from bot.guidance.journey import PHASE_FORMS
+from bot.guidance.interruptions import MAX_COMMAND_WORDS_IN_OPEN_ANSWER, is_clear_interruption
 
 SKIP_CONFIDENCE = 0.8
 
@@ -22,16 +23,26 @@ def answer_to(slot: Text, tracker: Tracker, open_answer: bool = False) -> Option
     Returning {} from an extract method (no slot set) makes Rasa reject the form, so the
     interruption rules in data/rules/interruptions.yml can answer and return to the form.
     """
-    if tracker.get_slot("requested_slot") != slot:
+    if tracker.get_slot("requested_slot") != slot or wants_to_go_back(tracker.latest_message):
         return None
-    if is_clear_interruption(tracker.latest_message, open_answer):
+    if is_clear_interruption(tracker.latest_message, open_answer, in_phase=tracker.active_loop_name in PHASE_FORMS):
         return None
     return tracker.latest_message
 
 
-def wants_to_skip(message: Dict[Text, Any]) -> bool:
+def _clearly(intent_wanted: Text, message: Dict[Text, Any]) -> bool:
     intent = message.get("intent") or {}
-    return intent.get("name") == "skip" and float(intent.get("confidence") or 0) >= SKIP_CONFIDENCE
+    return intent.get("name") == intent_wanted and float(intent.get("confidence") or 0) >= SKIP_CONFIDENCE
+
+
+def wants_to_skip(message: Dict[Text, Any]) -> bool:
+    return _clearly("skip", message)
+
+
+def wants_to_go_back(message: Dict[Text, Any]) -> bool:
+    """"Go back" changes the previous answer; only a short message can mean it, not an answer mentioning it."""
+    words = len(str(message.get("text") or "").split())
+    return _clearly("go_back", message) and words <= MAX_COMMAND_WORDS_IN_OPEN_ANSWER
 
 
 def _read_answer(
@@ -90,17 +101,41 @@ class AnswersForm(FormValidationAction):
     def name(self) -> Text:
         """Each form names its validation action; being abstract keeps this class unregistered."""
 
+    def slots_to_ask_again(self, previous: List[Text], tracker: Tracker) -> List[Text]:
+        """The slots emptied when the client goes back from the question after `previous`."""
+        return previous[-1:]
+
+    def go_back(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Dict[Text, Any]:
+        """Empty the previous answer, so that the form asks that question again."""
+        required = self.domain_slots(domain)
+        requested = tracker.get_slot("requested_slot")
+        previous = required[: required.index(requested)] if requested in required else []
+        if not previous:
+            dispatcher.utter_message(response="utter_back_at_first_question")
+            return {requested: None}
+        dispatcher.utter_message(response="utter_going_back")
+        return {slot: None for slot in self.slots_to_ask_again(previous, tracker)}
+
+    def read_answer(
+        self, requested: Optional[Text], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        """The slots the latest message fills or empties; {} when it does not answer the form."""
+        if requested and wants_to_go_back(tracker.latest_message):
+            return self.go_back(dispatcher, tracker, domain)
+        return self.read_slot(requested, dispatcher, tracker)
+
+    def read_slot(self, requested: Optional[Text], dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[Text, Any]:
+        if requested in self.rating_slots:
+            return rating_answer(requested, dispatcher, tracker)
+        if requested in self.text_slots:
+            return text_answer(requested, dispatcher, tracker)
+        return {}
+
     async def get_extraction_events(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[EventType]:
         events = await super().get_extraction_events(dispatcher, tracker, domain)
-        requested = tracker.get_slot("requested_slot")
-        if requested in self.rating_slots:
-            extracted = rating_answer(requested, dispatcher, tracker)
-        elif requested in self.text_slots:
-            extracted = text_answer(requested, dispatcher, tracker)
-        else:
-            return events
+        extracted = self.read_answer(tracker.get_slot("requested_slot"), dispatcher, tracker, domain)
         tracker.slots.update(extracted)
         return events + [SlotSet(slot, value) for slot, value in extracted.items()]
 

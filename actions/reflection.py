@@ -12,13 +12,15 @@ from typing import Any, Dict, List, Optional, Text
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
-from rasa_sdk.types import DomainDict
 
 from actions.database import client_data
+from actions.pause import PAUSED_FORM_SLOT
 from actions.forms import AnswersForm, answer_to, intent_name, wants_to_skip
 from bot.guidance.answers import SKIPPED, clean_answer, unless_skipped
 from bot.guidance.reflection import THEMES, reflect_back
 from bot.guidance.wording import mentions_from_entities, reflection_summary
+from bot.guidance.journey import suggestion_buttons, suggestion_text
+from bot.storage.progress import snapshot
 from bot.storage.reflections import current_reflections, finish_reflection, save_reflection
 
 CONFIRMED = "confirmed"
@@ -62,6 +64,14 @@ class ValidateReflectionForm(AnswersForm):
     def name(self) -> Text:
         return "validate_reflection_form"
 
+    def slots_to_ask_again(self, previous: List[Text], tracker: Tracker) -> List[Text]:
+        """Going back to a skipped theme asks the theme itself again, not its paraphrase check."""
+        slot = previous[-1]
+        if tracker.get_slot(slot) == SKIPPED:
+            theme = next(theme for theme in THEMES if slot in theme_slots(theme))
+            return theme_slots(theme)
+        return [slot]
+
     def _answer(self, theme: Text, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[Text, Any]:
         message = answer_to(theme, tracker, open_answer=True)
         if message is None:
@@ -104,18 +114,12 @@ class ValidateReflectionForm(AnswersForm):
         correction = clean_answer(message.get("text"))
         return {theme: correction, check: None} if correction else {check: None}
 
-    async def get_extraction_events(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> List[EventType]:
-        events = await super().get_extraction_events(dispatcher, tracker, domain)
-        requested = tracker.get_slot("requested_slot") or ""
-        theme = requested.removesuffix("_check")
+    def read_slot(self, requested: Optional[Text], dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[Text, Any]:
+        theme = (requested or "").removesuffix("_check")
         if theme not in THEMES:
-            return events
+            return super().read_slot(requested, dispatcher, tracker)
         read = self._check if requested.endswith("_check") else self._answer
-        extracted = read(theme, dispatcher, tracker)
-        tracker.slots.update(extracted)
-        return events + [SlotSet(slot, value) for slot, value in extracted.items()]
+        return read(theme, dispatcher, tracker)
 
 
 class AskToCheckParaphrase(Action, ABC):
@@ -167,5 +171,7 @@ class ActionFinishReflection(Action):
             finish_reflection(session, tracker.sender_id)
             reflections = current_reflections(session, tracker.sender_id)
             dispatcher.utter_message(text=reflection_summary([reflections[t] for t in THEMES if t in reflections]))
+            client = snapshot(session, tracker.sender_id)
+            dispatcher.utter_message(text=suggestion_text(client), buttons=suggestion_buttons(client))
         # Cleared so that reflecting again later starts with fresh questions; the history stays stored.
-        return [SlotSet(slot, None) for slot in REFLECTION_SLOTS]
+        return [SlotSet(slot, None) for slot in [*REFLECTION_SLOTS, PAUSED_FORM_SLOT]]

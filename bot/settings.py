@@ -67,6 +67,9 @@ class Settings:
     reply_wait_seconds: float
     max_message_chars: int
     crisis_resources_file: Path
+    information_sources_file: Path
+    media_dir: Path
+    check_in_interval_seconds: float
     log_level: str
 
     @property
@@ -91,6 +94,8 @@ class Settings:
             "TRACKER_STORE_URL": self.tracker_store_url,
             "DATABASE_URL": self.database_url,
             "CRISIS_RESOURCES_FILE": str(self.crisis_resources_file),
+            "INFORMATION_SOURCES_FILE": str(self.information_sources_file),
+            "MEDIA_DIR": str(self.media_dir),
         }
 
 
@@ -112,5 +117,10 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path = ENV
         crisis_resources_file=Path(
             env.get("CRISIS_RESOURCES_FILE") or PROJECT_ROOT / "bot" / "defaults" / "crisis_resources.yml"
         ),
+        information_sources_file=Path(
+            env.get("INFORMATION_SOURCES_FILE") or PROJECT_ROOT / "bot" / "defaults" / "information_sources.yml"
+        ),
+        media_dir=Path(env.get("MEDIA_DIR") or PROJECT_ROOT / "var" / "media"),
+        check_in_interval_seconds=float(env.get("CHECK_IN_INTERVAL_SECONDS", "300")),
         log_level=env.get("LOG_LEVEL", "INFO").upper(),
     )

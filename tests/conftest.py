@@ -55,7 +55,13 @@ def actions_db(session_factory):
 @pytest.fixture
 def settings(tmp_path: Path, database_url: str) -> Settings:
     return load_settings(
-        {"DATABASE_URL": database_url, "REPLY_WAIT_SECONDS": "5", "MAX_MESSAGE_CHARS": "2000"},
+        {
+            "DATABASE_URL": database_url,
+            "REPLY_WAIT_SECONDS": "5",
+            "MAX_MESSAGE_CHARS": "2000",
+            "MEDIA_DIR": str(tmp_path / "media"),
+            "CHECK_IN_INTERVAL_SECONDS": "0.5",
+        },
         env_file=tmp_path / ".env",
     )
 

@@ -78,7 +78,9 @@ async def _database_and_relay(app: web.Application) -> AsyncIterator[None]:
     )
     app[keys.ENGINE] = engine
     app[keys.SESSIONS] = make_session_factory(engine)
-    relay = TurnRelay(app[keys.SESSIONS], app[keys.RASA], tracker_engine)
+    relay = TurnRelay(
+        app[keys.SESSIONS], app[keys.RASA], tracker_engine, check_in_interval=settings.check_in_interval_seconds
+    )
     app[keys.RELAY] = relay
     retries = asyncio.create_task(relay.run_retries())
     yield

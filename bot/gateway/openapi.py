@@ -170,6 +170,16 @@ def openapi_document() -> dict[str, Any]:
                     "responses": {"200": _json("History", "Messages in order."), **_errors(400, 401)},
                 },
             },
+            "/media/{name}": {
+                "get": {
+                    "summary": "A picture the bot sent, such as a decision matrix, by its unguessable name",
+                    "parameters": [{"name": "name", "in": "path", "required": True, "schema": {"type": "string"}}],
+                    "responses": {
+                        "200": {"description": "PNG image", "content": {"image/png": {}}},
+                        "404": {"description": "No such picture", "content": {"text/plain": {}}},
+                    },
+                }
+            },
             "/api/ws": {
                 "get": {
                     "summary": "WebSocket chat",

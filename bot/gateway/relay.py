@@ -22,6 +22,8 @@ from sqlalchemy.orm import sessionmaker
 
 from bot.gateway.rasa_client import RasaClient, RasaUnavailable
 from bot.storage import message_log
+from bot.storage.check_ins import check_in_offer
+from bot.storage.identity import WEB_CHANNEL
 from bot.storage.engine import transaction
 from bot.storage.models import Message, utcnow
 from bot.storage.progress import CONSENT_DECLINED, idle_declined_clients, latest_consent
@@ -62,6 +64,7 @@ class TurnRelay:
         rasa: RasaClient,
         tracker_engine: Engine,
         retry_interval: float = 2.0,
+        check_in_interval: float = 300.0,
     ) -> None:
         self._sessions = session_factory
         self._rasa = rasa
@@ -72,6 +75,8 @@ class TurnRelay:
         # POST /api/messages waits on these: a Turn once answered, None once it is clear it must queue.
         self._waiting: dict[int, tuple[str, asyncio.Future[Turn | None]]] = {}
         self._last_sweep = 0.0
+        self._check_in_interval = check_in_interval
+        self._last_check_in = 0.0
         self._deliveries: set[asyncio.Task] = set()  # held so that running deliveries are not garbage-collected
 
     # -- listeners (WebSocket connections) ------------------------------------------
@@ -163,10 +168,15 @@ class TurnRelay:
             inbound = session.get(Message, message_id)
             client_id = inbound.client_id
             stored = message_log.record_replies(session, inbound, replies)
-            turn = Turn(inbound=message_view(inbound), replies=[message_view(m) for m in stored])
             consent = latest_consent(session, client_id)
             declined = consent is not None and consent.decision == CONSENT_DECLINED
             declined_in_this_turn = declined and consent.recorded_at >= inbound.created_at
+            # A client the bot cannot reach on its own hears about due steps at their next message.
+            offer = None if declined else check_in_offer(session, client_id)
+            if offer is not None:
+                stored.append(message_log.record_outbound(session, client_id, inbound.channel, offer, inbound.id))
+                session.flush()
+            turn = Turn(inbound=message_view(inbound), replies=[message_view(m) for m in stored])
             if declined:
                 # Someone who said no to storage keeps nothing in our log but that refusal.
                 message_log.forget_answered_messages(session, client_id)
@@ -193,12 +203,31 @@ class TurnRelay:
                 for client_id in client_ids:
                     if not self._locks[client_id].locked():
                         await self.deliver(client_id)
+                if time.monotonic() - self._last_check_in > self._check_in_interval:
+                    self._last_check_in = time.monotonic()
+                    await self.offer_check_ins()
                 if time.monotonic() - self._last_sweep > SWEEP_INTERVAL_SECONDS:
                     self._last_sweep = time.monotonic()
                     await asyncio.to_thread(self.forget_idle_declined_conversations)
             except Exception:
                 logger.exception("retrying pending messages failed; trying again shortly")
             await asyncio.sleep(self._retry_interval)
+
+    async def offer_check_ins(self) -> None:
+        """Offer a check-in on due steps to every client the bot can reach now (a connected chat)."""
+        for client_id in list(self._listeners):
+            message = await asyncio.to_thread(self._store_check_in_offer, client_id)
+            if message is not None:
+                await self._publish(client_id, {"type": "message", "message": message})
+
+    def _store_check_in_offer(self, client_id: str) -> dict[str, Any] | None:
+        with transaction(self._sessions) as session:
+            offer = check_in_offer(session, client_id)
+            if offer is None:
+                return None
+            message = message_log.record_outbound(session, client_id, WEB_CHANNEL, offer)
+            session.flush()
+            return message_view(message)
 
     def forget_idle_declined_conversations(self) -> None:
         """Remove Rasa's record of clients who declined consent and have been quiet for a while."""

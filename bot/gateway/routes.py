@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import re
 from typing import Any
 
 import aiohttp
@@ -117,6 +118,19 @@ async def list_messages(request: web.Request) -> web.Response:
             return [message_view(m) for m in messages if not (m.direction == "in" and m.text is None)]
 
     return web.json_response({"messages": await asyncio.to_thread(read)})
+
+
+MEDIA_NAME = re.compile(r"^[A-Za-z0-9_-]{16,64}\.png$")
+
+
+@routes.get("/media/{name}", name="media")
+async def media(request: web.Request) -> web.StreamResponse:
+    """Pictures the bot sends (the decision matrix). Names are unguessable and nothing else is served."""
+    name = request.match_info["name"]
+    path = request.app[keys.SETTINGS].media_dir / name
+    if not MEDIA_NAME.match(name) or not await asyncio.to_thread(path.is_file):
+        raise web.HTTPNotFound(text="Not found")
+    return web.FileResponse(path, headers={"Cache-Control": "private, max-age=3600", "Content-Type": "image/png"})
 
 
 @routes.get("/healthz", name="health")

@@ -11,20 +11,37 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-# Each of these has a rule in data/rules/interruptions.yml for every form.
+from bot.guidance.journey import PHASES
+
+# Each of these has a rule in data/rules/interruptions.yml for every form (see bot/dialogue_rules.py).
 INTERRUPTING_INTENTS = frozenset(
-    {"express_distress", "pause", "help", "request_human", "bot_challenge", "show_progress", "greet", "resume"}
+    {
+        "express_distress",
+        "pause",
+        "help",
+        "request_human",
+        "bot_challenge",
+        "show_progress",
+        "show_plan",
+        "greet",
+        "resume",
+    }
 )
+# Inside a phase of the journey, naming a phase switches to it. In the consent and start
+# questions they are answers ("explore my options" can be a goal).
+PHASE_INTENTS = frozenset(phase.intent for phase in PHASES)
 # A client in distress must never be treated as answering a question, so the bar is lower.
 CONFIDENCE_NEEDED = {"express_distress": 0.5}
 DEFAULT_CONFIDENCE_NEEDED = 0.8
 MAX_COMMAND_WORDS_IN_OPEN_ANSWER = 6
 
 
-def is_clear_interruption(latest_message: Mapping[str, Any], open_answer: bool = False) -> bool:
+def is_clear_interruption(
+    latest_message: Mapping[str, Any], open_answer: bool = False, in_phase: bool = False
+) -> bool:
     intent = latest_message.get("intent") or {}
     name = intent.get("name")
-    if name not in INTERRUPTING_INTENTS:
+    if name not in INTERRUPTING_INTENTS and not (in_phase and name in PHASE_INTENTS):
         return False
     confidence = float(intent.get("confidence") or 0.0)
     if confidence < CONFIDENCE_NEEDED.get(name, DEFAULT_CONFIDENCE_NEEDED):

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Mapping, Sequence
 
-from bot.storage.progress import ClientSnapshot
+from bot.guidance.journey import PHASES, Phase, suggestion_text
+from bot.guidance.dates import describe_date
+from bot.storage.models import STEP_BLOCKED, STEP_DONE, STEP_OPEN, ActionPlan, CareerOption, Decision, StepUpdate
+from bot.storage.progress import PHASE_DONE, PHASE_IN_PROGRESS, ClientSnapshot
 
 MENTION_KINDS = {"OCCUPATION": "an occupation", "FIELD_OF_STUDY": "a field of study", "SKILL": "a skill"}
 READINESS_LABELS = {"clarity": "clarity about what you want", "confidence": "confidence about next steps"}
-COMING_PHASES = "options, decision and action planning"
 THEME_LABELS = {
     "values": "What matters to you",
     "interests": "Your interests",
@@ -22,32 +25,19 @@ def bullet_list(items: Sequence[str]) -> str:
     return "\n".join(f"• {item}" for item in items)
 
 
+def resuming_phase(phase: Phase) -> str:
+    return (
+        f"Welcome back! We paused in the middle of the {phase.label.lower()}. Here's the question where we "
+        "stopped; you can also say \"skip\", \"back\" or name another part."
+    )
+
+
 def welcome_back(snapshot: ClientSnapshot) -> str:
     if snapshot.goals:
-        goals = f"When we last spoke, you set these goals for the process:\n{bullet_list(snapshot.goals)}"
+        goals = f"When we last spoke, your goals for the process were:\n{bullet_list(snapshot.goals)}"
     else:
         goals = "When we last spoke, you hadn't put your goals into words yet, and that's fine."
-    reflection = snapshot.phases.get("reflection")
-    if reflection == "in_progress":
-        offer = "You were in the middle of reflecting on yourself; we can go on whenever you like."
-    elif reflection == "done":
-        offer = f"You've done the reflection. The next parts ({COMING_PHASES}) are coming soon."
-    else:
-        offer = "If you like, we can reflect on what matters to you, your interests and your strengths."
-    return f"Welcome back! {goals}\n\n{offer} You can ask \"where am I?\" at any time."
-
-
-def next_step_buttons(snapshot: ClientSnapshot) -> list[dict[str, str]]:
-    """What the client may choose next; the bot offers, the client decides."""
-    buttons = []
-    reflection = snapshot.phases.get("reflection")
-    if reflection != "done":
-        title = "Go on reflecting" if reflection == "in_progress" else "Let's reflect"
-        buttons.append({"title": title, "payload": "/start_reflection"})
-    return buttons + [
-        {"title": "Where am I?", "payload": "/show_progress"},
-        {"title": "What can you do?", "payload": "/help"},
-    ]
+    return f"Welcome back! {goals}\n\n{suggestion_text(snapshot)} You can ask \"where am I?\" at any time."
 
 
 def reflection_summary(reflections) -> str:
@@ -57,10 +47,7 @@ def reflection_summary(reflections) -> str:
             lines.append(f"• {THEME_LABELS[row.theme]}: skipped for now")
         else:
             lines.append(f"• {THEME_LABELS[row.theme]}: {row.paraphrase}")
-    lines.append(
-        f"\nIt's stored, and you can come back to it any time. The next parts ({COMING_PHASES}) "
-        "are coming soon."
-    )
+    lines.append("\nIt's stored, and you can come back to it any time.")
     return "\n".join(lines)
 
 
@@ -99,6 +86,10 @@ def intake_summary(
     return "\n".join(lines)
 
 
+PHASE_MARKS = {PHASE_DONE: "✓", PHASE_IN_PROGRESS: "…"}
+PHASE_STATES = {PHASE_DONE: "done", PHASE_IN_PROGRESS: "started"}
+
+
 def progress_report(snapshot: ClientSnapshot) -> str:
     if snapshot.stage in ("new", "declined"):
         return (
@@ -110,18 +101,30 @@ def progress_report(snapshot: ClientSnapshot) -> str:
             "You've agreed to start, and we're in the first part: your situation, how ready you "
             "feel, and your goals. Say \"let's continue\" to pick up the next question."
         )
+    lines = ["Here's where you are:", "✓ Start: your situation and readiness are noted."]
+    for phase in PHASES:
+        status = snapshot.phases.get(phase.name)
+        state = PHASE_STATES.get(status, f"not started; say \"{phase.how_to_start}\" when you like")
+        lines.append(f"{PHASE_MARKS.get(status, '○')} {phase.label}: {state}.")
+    if snapshot.due_steps:
+        lines.append(f"{snapshot.due_steps} step(s) of your plan are due.")
     goals = bullet_list(snapshot.goals) if snapshot.goals else "• (none yet)"
-    reflection = {
-        "done": "✓ Reflection: done.",
-        "in_progress": "… Reflection: started; say \"let's reflect\" to go on.",
-    }.get(snapshot.phases.get("reflection"), "○ Reflection: not started; say \"let's reflect\" when you like.")
-    return (
-        "Here's where you are:\n"
-        "✓ Start: your situation and readiness are noted.\n"
-        f"{reflection}\n"
-        f"Your goals:\n{goals}\n"
-        f"Coming soon: {COMING_PHASES}."
-    )
+    lines += [f"Your goals:\n{goals}", "", suggestion_text(snapshot)]
+    return "\n".join(lines)
+
+
+def options_summary(options: Sequence[CareerOption]) -> str:
+    if not options:
+        return "You haven't named options this time; we can come back to them whenever you like."
+    lines = ["Here are your options, as you described them:"]
+    for option in options:
+        lines.append(f"• {option.title}")
+        if option.attracts:
+            lines.append(f"  What attracts you: {option.attracts}")
+        if option.unknowns:
+            lines.append(f"  What you want to find out: {option.unknowns}")
+    lines.append("\nThey're stored; you can explore them again whenever you like.")
+    return "\n".join(lines)
 
 
 def feedback_summary(start: Mapping[str, int], closing: Mapping[str, int]) -> str:
@@ -139,4 +142,64 @@ def feedback_summary(start: Mapping[str, int], closing: Mapping[str, int]) -> st
     if changes:
         lines += ["Here is how your readiness has moved:", *changes]
     lines.append("Whatever comes next, the choices are yours. You can come back here whenever you like.")
+    return "\n".join(lines)
+
+
+def decision_summary(decision: Decision, chosen: CareerOption | None) -> str:
+    if chosen is not None:
+        lines = [f"You've chosen: {chosen.title}."]
+        if decision.rationale:
+            lines.append(f"Your reasons, in your words: {decision.rationale}")
+    else:
+        lines = ["You've decided to wait with this choice for now, and that's a decision too."]
+        if decision.rationale:
+            lines.append(f"What you'd like to wait for or find out: {decision.rationale}")
+    if decision.gut_feeling:
+        lines.append(f"How the result felt: {decision.gut_feeling}")
+    lines.append("It's stored with your criteria and ratings; you can weigh your options again whenever you like.")
+    return "\n".join(lines)
+
+
+STEP_MARKS = {STEP_OPEN: "○", STEP_DONE: "✓", STEP_BLOCKED: "!"}
+
+
+def plan_text(plan: ActionPlan, decision: Decision | None, chosen: CareerOption | None, today: date) -> str:
+    """The client's plan as they see it with "show my plan": their decision, steps and skills."""
+    lines = ["Your plan:"]
+    if chosen is not None:
+        lines.append(f"Your decision: {chosen.title}." + (f" Why: {decision.rationale}" if decision.rationale else ""))
+    elif decision is not None and decision.decided_at is not None:
+        lines.append("Your decision: you chose to wait for now." + (f" {decision.rationale}" if decision.rationale else ""))
+    if not plan.steps:
+        lines.append("No steps yet.")
+    for step in plan.steps:
+        due = f" (by {describe_date(step.due_date, today)})" if step.due_date else ""
+        status = " — blocked" if step.status == STEP_BLOCKED else " — done" if step.status == STEP_DONE else ""
+        lines.append(f"{STEP_MARKS.get(step.status, '○')} {step.description}{due}{status}")
+        if step.support:
+            lines.append(f"   Help: {step.support}")
+        if step.obstacle:
+            then = f"; then: {step.if_then}" if step.if_then else ""
+            lines.append(f"   If {step.obstacle}{then}")
+    if plan.skills:
+        lines.append(f"Skills to build: {plan.skills}")
+    return "\n".join(lines)
+
+
+REVIEW_STATES = {STEP_DONE: "done", STEP_BLOCKED: "blocked", "replanned": "replanned"}
+
+
+def review_summary(updates: Sequence[StepUpdate], goals: Sequence[str], goals_revised: bool | None) -> str:
+    lines = ["Thank you for checking in. Here is what changed:"]
+    for update in updates:
+        step = update.step_description
+        state = REVIEW_STATES.get(update.status, update.status)
+        detail = f": {update.note}" if update.note else ""
+        lines.append(f"• \"{step}\": {state}{detail}")
+    if not updates:
+        lines.append("• No step changed this time.")
+    if goals_revised:
+        lines.append(f"Your goals now:\n{bullet_list(goals)}\nYour earlier goals stay stored beside them.")
+    elif goals_revised is False:
+        lines.append("Your goals still fit.")
     return "\n".join(lines)

@@ -23,22 +23,27 @@ def record_inbound(session: Session, client_id: str, channel: str, text: str, pa
     return message
 
 
+def record_outbound(
+    session: Session, client_id: str, channel: str, reply: dict[str, Any], reply_to_id: int | None = None
+) -> Message:
+    """A message from the bot: a reply to an inbound message, or one the bot starts (reply_to_id None)."""
+    content = {key: reply[key] for key in ("buttons", "image") if reply.get(key)}
+    message = Message(
+        client_id=client_id,
+        direction="out",
+        channel=channel,
+        text=reply.get("text"),
+        content=content or None,
+        status=SENT,
+        reply_to_id=reply_to_id,
+    )
+    session.add(message)
+    return message
+
+
 def record_replies(session: Session, inbound: Message, replies: Iterable[dict[str, Any]]) -> list[Message]:
     """Store the bot's replies to `inbound` and mark it answered, in one transaction."""
-    stored = []
-    for reply in replies:
-        content = {key: reply[key] for key in ("buttons", "image") if reply.get(key)}
-        message = Message(
-            client_id=inbound.client_id,
-            direction="out",
-            channel=inbound.channel,
-            text=reply.get("text"),
-            content=content or None,
-            status=SENT,
-            reply_to_id=inbound.id,
-        )
-        session.add(message)
-        stored.append(message)
+    stored = [record_outbound(session, inbound.client_id, inbound.channel, reply, inbound.id) for reply in replies]
     inbound.status = ANSWERED
     session.flush()
     return stored

@@ -1,7 +1,11 @@
 """The tables Waypoint owns. Rasa's tracker store keeps its own `events` table beside them.
 
-Times are naive UTC. Client text is personal data: it lives only in `messages`,
-`intakes` and `goals`, all of which hang off `clients.id` with ON DELETE CASCADE.
+Times are naive UTC. Client text is personal data: every table holding it hangs off `clients.id` with
+ON DELETE CASCADE, so deleting the client row deletes all of it.
+
+History: a phase done again starts a new round (option set, decision, plan, review) and the
+earlier ones stay with their dates; within a round that is still in progress, going back to
+change an answer overwrites it, as a correction rather than a change of mind.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Column,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -159,6 +164,155 @@ class Feedback(Base):
     what_helped = Column(Text, nullable=True)
     what_to_improve = Column(Text, nullable=True)
     recorded_at = Column(DateTime, nullable=False, default=utcnow)
+
+
+ROUND_IN_PROGRESS = "in_progress"
+ROUND_COMPLETE = "complete"
+ROUND_REPLACED = "replaced"  # a plan made again; its steps are history
+
+
+class OptionSet(Base):
+    """One exploration of options; a later exploration makes a new set and keeps this one."""
+
+    __tablename__ = "option_sets"
+
+    id = Column(Integer, primary_key=True)
+    client_id = _client_fk()
+    status = Column(String(20), nullable=False, default=ROUND_IN_PROGRESS)  # in_progress | complete
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    completed_at = Column(DateTime, nullable=True)
+    options = relationship("CareerOption", order_by="CareerOption.position", cascade="all, delete-orphan")
+
+
+class CareerOption(Base):
+    """An option the client is considering, with what attracts them and what they don't know yet."""
+
+    __tablename__ = "options"
+
+    id = Column(Integer, primary_key=True)
+    client_id = _client_fk()
+    option_set_id = Column(Integer, ForeignKey("option_sets.id", ondelete="CASCADE"), nullable=False, index=True)
+    position = Column(Integer, nullable=False)
+    title = Column(Text, nullable=False)
+    origin = Column(String(20), nullable=False)  # own | alternative (broadening) | suggested (someone who knows them)
+    attracts = Column(Text, nullable=True)
+    unknowns = Column(Text, nullable=True)
+    sources = Column(JSON, nullable=True)  # the information sources shown for it
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+
+
+class Decision(Base):
+    """One weighing of options against the client's criteria, ending in a choice or a postponement."""
+
+    __tablename__ = "decisions"
+
+    id = Column(Integer, primary_key=True)
+    client_id = _client_fk()
+    option_set_id = Column(Integer, ForeignKey("option_sets.id", ondelete="SET NULL"), nullable=True)
+    status = Column(String(20), nullable=False, default=ROUND_IN_PROGRESS)  # in_progress | chosen | postponed
+    chosen_option_id = Column(Integer, ForeignKey("options.id", ondelete="SET NULL"), nullable=True)
+    gut_feeling = Column(Text, nullable=True)
+    rationale = Column(Text, nullable=True)
+    matrix_image = Column(String(80), nullable=True)  # file name under MEDIA_DIR, unguessable
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    decided_at = Column(DateTime, nullable=True)
+    criteria = relationship("Criterion", order_by="Criterion.position", cascade="all, delete-orphan")
+    ratings = relationship("OptionRating", cascade="all, delete-orphan")
+
+
+class Criterion(Base):
+    __tablename__ = "criteria"
+
+    id = Column(Integer, primary_key=True)
+    client_id = _client_fk()
+    decision_id = Column(Integer, ForeignKey("decisions.id", ondelete="CASCADE"), nullable=False, index=True)
+    position = Column(Integer, nullable=False)
+    name = Column(Text, nullable=False)
+    weight = Column(Integer, nullable=True)  # 1-5; None when skipped
+
+
+class OptionRating(Base):
+    __tablename__ = "option_ratings"
+    __table_args__ = (UniqueConstraint("criterion_id", "option_id", name="uq_option_ratings_criterion_id_option_id"),)
+
+    id = Column(Integer, primary_key=True)
+    client_id = _client_fk()
+    decision_id = Column(Integer, ForeignKey("decisions.id", ondelete="CASCADE"), nullable=False, index=True)
+    criterion_id = Column(Integer, ForeignKey("criteria.id", ondelete="CASCADE"), nullable=False)
+    option_id = Column(Integer, ForeignKey("options.id", ondelete="CASCADE"), nullable=False)
+    value = Column(Integer, nullable=True)  # 1-5; None when skipped
+
+
+class ActionPlan(Base):
+    __tablename__ = "action_plans"
+
+    id = Column(Integer, primary_key=True)
+    client_id = _client_fk()
+    decision_id = Column(Integer, ForeignKey("decisions.id", ondelete="SET NULL"), nullable=True)
+    status = Column(String(20), nullable=False, default=ROUND_IN_PROGRESS)  # in_progress | complete | replaced
+    skills = Column(Text, nullable=True)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    completed_at = Column(DateTime, nullable=True)
+    steps = relationship("ActionStep", order_by="ActionStep.position", cascade="all, delete-orphan")
+
+
+STEP_OPEN = "open"
+STEP_DONE = "done"
+STEP_BLOCKED = "blocked"
+
+
+class ActionStep(Base):
+    __tablename__ = "action_steps"
+
+    id = Column(Integer, primary_key=True)
+    client_id = _client_fk()
+    plan_id = Column(Integer, ForeignKey("action_plans.id", ondelete="CASCADE"), nullable=False, index=True)
+    position = Column(Integer, nullable=False)
+    description = Column(Text, nullable=False)
+    due_date = Column(Date, nullable=True)
+    due_phrase = Column(Text, nullable=True)  # the client's own words for the date
+    support = Column(Text, nullable=True)
+    obstacle = Column(Text, nullable=True)
+    if_then = Column(Text, nullable=True)
+    status = Column(String(20), nullable=False, default=STEP_OPEN)  # open | done | blocked
+    # When a check-in was last offered for it, so the scheduler offers each due step once.
+    check_in_offered_at = Column(DateTime, nullable=True)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    updates = relationship("StepUpdate", order_by="StepUpdate.id", cascade="all, delete-orphan", back_populates="step")
+
+
+class Review(Base):
+    """One check-in on the plan and the goals."""
+
+    __tablename__ = "reviews"
+
+    id = Column(Integer, primary_key=True)
+    client_id = _client_fk()
+    status = Column(String(20), nullable=False, default=ROUND_IN_PROGRESS)  # in_progress | complete
+    goals_revised = Column(Boolean, nullable=True)  # None until asked, or when skipped
+    step_ids = Column(JSON, nullable=True)  # the steps it covers, fixed when it starts
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    completed_at = Column(DateTime, nullable=True)
+
+
+class StepUpdate(Base):
+    """A step's status or date as changed in a review; the step row holds the current state."""
+
+    __tablename__ = "step_updates"
+
+    id = Column(Integer, primary_key=True)
+    client_id = _client_fk()
+    step_id = Column(Integer, ForeignKey("action_steps.id", ondelete="CASCADE"), nullable=False, index=True)
+    review_id = Column(Integer, ForeignKey("reviews.id", ondelete="CASCADE"), nullable=True)
+    status = Column(String(20), nullable=False)  # done | blocked | replanned
+    note = Column(Text, nullable=True)  # what is in the way, when blocked
+    due_date = Column(Date, nullable=True)  # the new date, when replanned
+    recorded_at = Column(DateTime, nullable=False, default=utcnow)
+    step = relationship("ActionStep", back_populates="updates")
+
+    @property
+    def step_description(self) -> str:
+        return self.step.description
 
 
 class PhaseProgress(Base):

@@ -10,6 +10,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.storage.models import (
+    ROUND_COMPLETE,
+    STEP_DONE,
+    ActionPlan,
+    ActionStep,
     Client,
     ConsentRecord,
     Goal,
@@ -84,11 +88,18 @@ def save_intake(
     session.add(Intake(client_id=client_id, situation=situation, mentions=list(mentions) or None, recorded_at=now))
     for item, value in readiness.items():
         session.add(ReadinessRating(client_id=client_id, item=item, value=value, moment="start", recorded_at=now))
+    revise_goals(session, client_id, goals)
+    set_phase(session, client_id, "start", PHASE_DONE)
+    session.flush()
+
+
+def revise_goals(session: Session, client_id: str, goals: Sequence[str]) -> None:
+    """The client's goals as they are now; the earlier ones stay stored as revised."""
+    now = utcnow()
     for goal in active_goals(session, client_id):
         goal.status = "revised"
     for position, text in enumerate(goals, start=1):
         session.add(Goal(client_id=client_id, text=text, position=position, created_at=now))
-    set_phase(session, client_id, "start", PHASE_DONE)
     session.flush()
 
 
@@ -123,6 +134,7 @@ class ClientSnapshot:
     consent: str | None = None
     goals: list[str] = field(default_factory=list)
     phases: dict[str, str] = field(default_factory=dict)
+    due_steps: int = 0  # steps of the plan not done whose date has come
 
     @property
     def stage(self) -> str:
@@ -141,4 +153,23 @@ def snapshot(session: Session, client_id: str) -> ClientSnapshot:
         consent=consent.decision if consent else None,
         goals=[goal.text for goal in active_goals(session, client_id)],
         phases=phase_statuses(session, client_id),
+        due_steps=len(due_steps(session, client_id)),
+    )
+
+
+def due_steps(session: Session, client_id: str) -> list[ActionStep]:
+    """Steps of the client's current plan that are not done and whose date is today or past."""
+    today = utcnow().date()
+    return list(
+        session.execute(
+            select(ActionStep)
+            .join(ActionPlan, ActionPlan.id == ActionStep.plan_id)
+            .where(
+                ActionStep.client_id == client_id,
+                ActionPlan.status == ROUND_COMPLETE,
+                ActionStep.status != STEP_DONE,
+                ActionStep.due_date <= today,
+            )
+            .order_by(ActionStep.due_date, ActionStep.id)
+        ).scalars()
     )

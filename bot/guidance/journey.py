@@ -1,0 +1,89 @@
+"""The phases of the guidance process, and which one the bot offers next.
+
+The bot only suggests: the suggestion comes with a button, and the client can always choose
+another phase by name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.storage.progress import PHASE_DONE, PHASE_IN_PROGRESS, ClientSnapshot
+
+
+@dataclass(frozen=True)
+class Phase:
+    name: str  # as stored in phase_progress
+    intent: str  # what the client says to start it
+    label: str  # in "where am I?"
+    offer: str  # the button that offers it
+    how_to_start: str  # what the client can say
+    form: str
+    finish_action: str  # runs when every question of the form is answered
+    intro: str | None = None  # said before the first question
+
+
+PHASES = (
+    Phase(
+        "reflection", "start_reflection", "Reflection", "Let's reflect", "let's reflect",
+        "reflection_form", "action_finish_reflection",
+    ),
+    Phase(
+        "options", "explore_options", "Options", "Explore my options", "let's explore my options",
+        "options_form", "action_finish_options",
+    ),
+    Phase(
+        "decision", "make_decision", "Decision", "Weigh my options", "help me decide",
+        "decision_form", "action_finish_decision",
+    ),
+    Phase(
+        "planning", "plan_actions", "Action plan", "Plan my steps", "let's plan my steps",
+        "planning_form", "action_finish_planning",
+    ),
+    Phase(
+        "review", "review_progress", "Review", "Check in on my plan", "let's review my progress",
+        "review_form", "action_finish_review",
+    ),
+    Phase(
+        "closing", "give_feedback", "Closing feedback", "Give feedback", "I'd like to give feedback",
+        "feedback_form", "action_save_feedback", intro="utter_feedback_intro",
+    ),
+)  # fmt: skip
+PHASE_FORMS = {phase.form: phase for phase in PHASES}
+PHASES_BY_NAME = {phase.name: phase for phase in PHASES}
+# The order in which phases build on each other; review and feedback come once there is a plan.
+BUILDING_PHASES = ("reflection", "options", "decision", "planning")
+
+
+def suggested_phase(snapshot: ClientSnapshot) -> Phase:
+    """A phase left half-way first, then due steps, then the first phase not done yet."""
+    for phase in PHASES:
+        if snapshot.phases.get(phase.name) == PHASE_IN_PROGRESS:
+            return phase
+    if snapshot.due_steps:
+        return PHASES_BY_NAME["review"]
+    for name in BUILDING_PHASES:
+        if snapshot.phases.get(name) != PHASE_DONE:
+            return PHASES_BY_NAME[name]
+    if snapshot.phases.get("closing") != PHASE_DONE:
+        return PHASES_BY_NAME["closing"]
+    return PHASES_BY_NAME["review"]
+
+
+def suggestion_text(snapshot: ClientSnapshot) -> str:
+    phase = suggested_phase(snapshot)
+    if snapshot.phases.get(phase.name) == PHASE_IN_PROGRESS:
+        offer = f"You were part-way through the {phase.label.lower()}; shall we go on with it?"
+    elif phase.name == "review" and snapshot.due_steps:
+        offer = "One or more steps of your plan are due. Would you like to check in on them?"
+    else:
+        offer = f"A next part could be the {phase.label.lower()}. Would you like that?"
+    return f"{offer} Or choose another part: it's up to you."
+
+
+def suggestion_buttons(snapshot: ClientSnapshot) -> list[dict[str, str]]:
+    phase = suggested_phase(snapshot)
+    buttons = [{"title": phase.offer, "payload": f"/{phase.intent}"}]
+    if snapshot.phases.get("planning"):
+        buttons.append({"title": "Show my plan", "payload": "/show_plan"})
+    return buttons + [{"title": "Where am I?", "payload": "/show_progress"}]

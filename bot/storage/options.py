@@ -1,0 +1,79 @@
+"""The options a client explores: one set per exploration, the newest being current."""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.storage.models import ROUND_COMPLETE, ROUND_IN_PROGRESS, CareerOption, OptionSet, utcnow
+from bot.storage.progress import PHASE_DONE, PHASE_IN_PROGRESS, ensure_client, set_phase
+
+OPTIONS_PHASE = "options"
+MAX_OPTIONS = 6
+OWN = "own"
+
+
+def latest_option_set(session: Session, client_id: str, status: str | None = None) -> OptionSet | None:
+    query = select(OptionSet).where(OptionSet.client_id == client_id)
+    if status is not None:
+        query = query.where(OptionSet.status == status)
+    return session.execute(query.order_by(OptionSet.id.desc()).limit(1)).scalar_one_or_none()
+
+
+def option_set_in_progress(session: Session, client_id: str) -> OptionSet:
+    option_set = latest_option_set(session, client_id, ROUND_IN_PROGRESS)
+    if option_set is None:
+        ensure_client(session, client_id)
+        option_set = OptionSet(client_id=client_id)
+        session.add(option_set)
+        set_phase(session, client_id, OPTIONS_PHASE, PHASE_IN_PROGRESS)
+        session.flush()
+    return option_set
+
+
+def set_own_options(session: Session, option_set: OptionSet, titles: Sequence[str]) -> None:
+    """The client's own list; options already described under the same name keep what was said."""
+    kept = {option.title.casefold(): option for option in option_set.options if option.origin == OWN}
+    others = [option for option in option_set.options if option.origin != OWN]
+    own = [
+        kept.pop(title.casefold(), None) or CareerOption(client_id=option_set.client_id, title=title, origin=OWN)
+        for title in titles[:MAX_OPTIONS]
+    ]
+    # One assignment, so that options kept under the same name are not deleted as orphans first.
+    option_set.options = own + others[: MAX_OPTIONS - len(own)]
+    _number(option_set)
+    session.flush()
+
+
+def add_option(session: Session, option_set: OptionSet, title: str, origin: str) -> CareerOption | None:
+    """Add an option the client named; None when six are already there."""
+    if len(option_set.options) >= MAX_OPTIONS:
+        return None
+    existing = next((o for o in option_set.options if o.title.casefold() == title.casefold()), None)
+    if existing is not None:
+        return existing
+    option = CareerOption(client_id=option_set.client_id, title=title, origin=origin)
+    option_set.options.append(option)
+    _number(option_set)
+    session.flush()
+    return option
+
+
+def remove_options_of_origin(session: Session, option_set: OptionSet, origin: str) -> None:
+    option_set.options = [option for option in option_set.options if option.origin != origin]
+    _number(option_set)
+    session.flush()
+
+
+def _number(option_set: OptionSet) -> None:
+    for position, option in enumerate(option_set.options, start=1):
+        option.position = position
+
+
+def complete_option_set(session: Session, option_set: OptionSet) -> None:
+    option_set.status = ROUND_COMPLETE
+    option_set.completed_at = utcnow()
+    set_phase(session, option_set.client_id, OPTIONS_PHASE, PHASE_DONE)
+    session.flush()

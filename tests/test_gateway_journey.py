@@ -1,0 +1,57 @@
+"""What the journey adds to the gateway: pictures the bot sends, and check-ins on due steps."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.gateway import keys
+from bot.storage.models import ActionPlan, ActionStep, utcnow
+from tests.test_gateway import eventually, history, start_session
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+
+def add_due_step(db, client_id: str, description: str = "Call Anna") -> None:
+    with db() as session:
+        plan = ActionPlan(client_id=client_id, status="complete", completed_at=utcnow())
+        plan.steps.append(
+            ActionStep(client_id=client_id, position=1, description=description, due_date=utcnow().date() - timedelta(days=1))
+        )
+        session.add(plan)
+
+
+async def test_a_picture_the_bot_sent_is_served_and_nothing_else(gateway):
+    media_dir = gateway.app[keys.SETTINGS].media_dir
+    media_dir.mkdir(parents=True)
+    (media_dir / "Zx8_unguessable-name-123.png").write_bytes(PNG)
+    (media_dir.parent / "secret.png").write_bytes(PNG)
+    response = await gateway.get("/media/Zx8_unguessable-name-123.png")
+    assert response.status == 200 and response.content_type == "image/png"
+    assert await response.read() == PNG
+    for name in ["unknown-but-well-formed-name.png", "..%2Fsecret.png", "short.png", "Zx8_unguessable-name-123.txt"]:
+        assert (await gateway.get(f"/media/{name}")).status == 404
+
+
+async def test_a_due_step_is_offered_at_the_clients_next_message_once(gateway, fake_rasa, db):
+    headers = await start_session(gateway)
+    await eventually(lambda: history(gateway, headers))
+    add_due_step(db, fake_rasa.received[0]["sender"])
+    response = await gateway.post("/api/messages", json={"text": "hello again"}, headers=headers)
+    replies = (await response.json())["replies"]
+    assert replies[0]["text"] == "You said: hello again"
+    assert "\"Call Anna\"" in replies[-1]["text"]
+    assert replies[-1]["buttons"][0] == {"title": "Check in now", "payload": "/review_progress"}
+    response = await gateway.post("/api/messages", json={"text": "and again"}, headers=headers)
+    assert not any("Call Anna" in (reply["text"] or "") for reply in (await response.json())["replies"])
+
+
+async def test_a_connected_client_gets_the_check_in_without_writing(gateway, fake_rasa, db):
+    headers = await start_session(gateway)
+    await eventually(lambda: history(gateway, headers))
+    async with gateway.ws_connect("/api/ws") as socket:
+        await socket.send_json({"type": "hello", "client_token": headers["Authorization"].split()[1]})
+        assert (await socket.receive_json())["type"] == "ready"
+        add_due_step(db, fake_rasa.received[0]["sender"], "Look up two courses")
+        event = await socket.receive_json(timeout=10)
+    assert event["type"] == "message" and "\"Look up two courses\"" in event["message"]["text"]
+    assert "Look up two courses" in (await history(gateway, headers))[-1]["text"]
