@@ -92,6 +92,7 @@ class DecisionPhase(StepPhase):
                     rating_of,
                     "Could you give me a number from 1 to 5?",
                     rating_buttons("a little", "very"),
+                    strict=True,
                 )
             )
         for criterion in decision.criteria:
@@ -103,6 +104,7 @@ class DecisionPhase(StepPhase):
                         rating_of,
                         "Could you give me a number from 1 to 5?",
                         rating_buttons("poorly", "very well"),
+                        strict=True,
                     )
                 )
         steps.append(Step("gut", "How does this result feel to you?", text_of, "How does it feel, in a few words?"))
@@ -115,6 +117,7 @@ class DecisionPhase(StepPhase):
                 choice_reader(options),
                 "Tap or name one of the options, or say \"postpone\".",
                 buttons + ({"title": "Postpone for now", "payload": POSTPONE},),
+                strict=True,
             )
         )
         if decision.status == CHOSEN:

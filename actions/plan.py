@@ -62,6 +62,7 @@ class PlanPhase(StepPhase):
                     due_date_of,
                     "I couldn't read a date from now on there. Could you say it another way, like \"next Friday\", "
                     "\"in two weeks\" or \"15 March\"? You can also skip it.",
+                    strict=True,
                 ),
                 Step(
                     f"support:{step.id}",

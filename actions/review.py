@@ -80,6 +80,7 @@ class ReviewPhase(StepPhase):
                     status_of,
                     "Is it done, blocked, or would you like to replan it? You can tap a button.",
                     STATUS_BUTTONS,
+                    strict=True,
                 )
             )
             update = update_in(session, review, step)
@@ -100,6 +101,7 @@ class ReviewPhase(StepPhase):
                         due_date_of,
                         "I couldn't read a date from now on there. Could you say it like \"next Friday\" or "
                         "\"in two weeks\"? Or skip it.",
+                        strict=True,
                     )
                 )
         goals = active_goals(session, client_id)
@@ -111,6 +113,7 @@ class ReviewPhase(StepPhase):
                 goals_revised_of,
                 "Do your goals still fit, or would you like to revise them?",
                 GOALS_BUTTONS,
+                strict=True,
             )
         )
         if review.goals_revised:

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from actions.database import client_data
 from actions.pause import PAUSED_FORM_SLOT
-from actions.forms import AnswersForm, answer_to, wants_to_go_back, wants_to_skip
+from actions.forms import AnswersForm, answer_to, intent_name, wants_to_go_back, wants_to_skip
 
 PHASE_COMPLETE = "complete"
 ANSWERED_STEPS_SLOT = "answered_steps"
@@ -31,13 +31,18 @@ Reader = Callable[[Dict[Text, Any]], Any]
 
 @dataclass(frozen=True)
 class Step:
-    """One question. `read` turns the client's message into a value, or None when it can't."""
+    """One question. `read` turns the client's message into a value, or None when it can't.
+
+    A strict step reads only a number, a date or one of a few words, so what it can read is an
+    answer even when the classifier hears "skip" in it ("next Friday").
+    """
 
     key: Text
     question: Text
     read: Reader
     retry: Text
     buttons: tuple[Dict[Text, Text], ...] = field(default=())
+    strict: bool = False
 
 
 class StepPhase(ABC):
@@ -112,9 +117,11 @@ class StepForm(PhaseAction, AnswersForm):
             else:
                 dispatcher.utter_message(response="utter_back_at_first_question")
             return
-        skipped = wants_to_skip(message)
-        value = None if skipped else step.read(message)
-        if value is None and not skipped:
+        value = step.read(message)
+        skipped = wants_to_skip(message) and (value is None or not step.strict)
+        if skipped:
+            value = None
+        elif value is None:
             dispatcher.utter_message(text=step.retry)
             return
         self.phase.store(session, client_id, step, value, dispatcher)
@@ -124,16 +131,27 @@ class StepForm(PhaseAction, AnswersForm):
         self, requested: Optional[Text], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
         slot = self.phase.answer_slot()
-        message = tracker.latest_message
-        if requested != slot or (not wants_to_go_back(message) and answer_to(slot, tracker, open_answer=True) is None):
+        if requested != slot:
             return {}
         answered = answered_keys(tracker, self.phase.name)
         with client_data() as session:
             step = next_step(self.phase, session, tracker.sender_id, answered)
             if step is not None:
-                self._take_answer(session, tracker.sender_id, step, message, answered, dispatcher)
+                if not self._is_answer(step, tracker):
+                    return {}
+                self._take_answer(session, tracker.sender_id, step, tracker.latest_message, answered, dispatcher)
             finished = next_step(self.phase, session, tracker.sender_id, answered) is None
-        return {slot: PHASE_COMPLETE if finished else None, ANSWERED_STEPS_SLOT: answered_by_phase(tracker, self.phase.name, answered)}
+        answer = PHASE_COMPLETE if finished else None
+        return {slot: answer, ANSWERED_STEPS_SLOT: answered_by_phase(tracker, self.phase.name, answered)}
+
+    def _is_answer(self, step: Step, tracker: Tracker) -> bool:
+        """Whether the message answers `step` (or goes back); otherwise the client stepped out."""
+        message = tracker.latest_message
+        if wants_to_go_back(message) or answer_to(self.phase.answer_slot(), tracker, open_answer=True) is not None:
+            return True
+        # What a strict question can read ("in two weeks" for a date) answers it, whatever the
+        # classifier heard in it ("show my plan"); distress always steps out.
+        return step.strict and intent_name(message) != "express_distress" and step.read(message) is not None
 
 
 class AskNextStep(PhaseAction, Action):

@@ -82,7 +82,8 @@ def interruption_rules() -> list[Rule]:
 
 
 def _for_stage(stage: str, title: str, steps: list[dict[str, Any]]) -> Rule:
-    return {"rule": title, "condition": [{"slot_was_set": [{"stage": stage}]}], "steps": steps}
+    # Outside forms only: inside a phase, naming a phase is a switch (see interruption_rules).
+    return {"rule": title, "condition": [{"active_loop": None}, {"slot_was_set": [{"stage": stage}]}], "steps": steps}
 
 
 def phase_rules() -> list[Rule]:

@@ -45,6 +45,7 @@ class Stack:
             **{name: str(port) for name, port in self.ports.items()},
             "DATABASE_URL": f"sqlite:///{self.database_path}",
             "REPLY_WAIT_SECONDS": "3",
+            "MEDIA_DIR": str(work_dir / "media"),
         }
         self.settings = load_settings(self.environment)
         self.process: subprocess.Popen | None = None

@@ -373,3 +373,31 @@ async def test_starting_a_review_answers_the_pending_check_in_offer(returning_cl
     await review_chat().start()
     with returning_client() as session:
         assert check_in_offer(session, CLIENT) is None
+
+
+async def test_a_date_is_an_answer_even_when_it_sounds_like_skip(returning_client):
+    chat = planning_chat()
+    await chat.start()
+    await chat.say("Update my CV")
+    said = await chat.say("next Friday", "skip", 0.97)  # "next" is how some clients say "skip"
+    assert "Noted:" in texts(said)
+    said = await chat.say("skip", "skip", 0.97)
+    assert "What might get in the way" in texts(said)
+
+
+async def test_a_date_that_sounds_like_a_request_is_still_the_answer(returning_client):
+    chat = planning_chat()
+    await chat.start()
+    await chat.say("Update my CV")
+    said = await chat.say("in two weeks", "show_plan", 0.86)  # what the classifier heard in it once
+    assert "Noted:" in texts(said)
+
+
+async def test_distress_steps_out_even_where_a_date_is_asked(returning_client):
+    chat = planning_chat()
+    await chat.start()
+    await chat.say("Update my CV")
+    events, dispatcher = await run(
+        chat.validate, tracker("I can't go on tomorrow", "express_distress", 0.9, dict(chat.slots), chat.form)
+    )
+    assert slot_values(events) == {} and dispatcher.messages == []

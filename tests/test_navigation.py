@@ -90,6 +90,13 @@ def test_naming_a_phase_switches_only_inside_a_phase(intent, form, switches):
     assert is_clear_interruption(message, open_answer=True, in_phase=form != "intake_form") is switches
 
 
+def test_a_short_answer_mistaken_for_a_phase_stays_an_answer_unless_it_names_the_phase():
+    mistaken = {"text": "Studying again, and anatomy basics", "intent": {"name": "explore_options", "confidence": 0.93}}
+    assert not is_clear_interruption(mistaken, open_answer=True, in_phase=True)
+    button = {"text": "/plan_actions", "intent": {"name": "plan_actions", "confidence": 1.0}}
+    assert is_clear_interruption(button, open_answer=True, in_phase=True)
+
+
 @pytest.mark.parametrize(
     ("phases", "due", "expected"),
     [

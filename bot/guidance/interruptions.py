@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from bot.guidance.journey import PHASES
+from bot.guidance.journey import PHASE_INTENTS, names_phase
 
 # Each of these has a rule in data/rules/interruptions.yml for every form (see bot/dialogue_rules.py).
 INTERRUPTING_INTENTS = frozenset(
@@ -29,7 +29,6 @@ INTERRUPTING_INTENTS = frozenset(
 )
 # Inside a phase of the journey, naming a phase switches to it. In the consent and start
 # questions they are answers ("explore my options" can be a goal).
-PHASE_INTENTS = frozenset(phase.intent for phase in PHASES)
 # A client in distress must never be treated as answering a question, so the bar is lower.
 CONFIDENCE_NEEDED = {"express_distress": 0.5}
 DEFAULT_CONFIDENCE_NEEDED = 0.8
@@ -41,11 +40,13 @@ def is_clear_interruption(
 ) -> bool:
     intent = latest_message.get("intent") or {}
     name = intent.get("name")
-    if name not in INTERRUPTING_INTENTS and not (in_phase and name in PHASE_INTENTS):
+    text = str(latest_message.get("text") or "")
+    switches_phase = in_phase and name in PHASE_INTENTS and names_phase(name, text)
+    if name not in INTERRUPTING_INTENTS and not switches_phase:
         return False
     confidence = float(intent.get("confidence") or 0.0)
     if confidence < CONFIDENCE_NEEDED.get(name, DEFAULT_CONFIDENCE_NEEDED):
         return False
     if open_answer and name != "express_distress":
-        return len(str(latest_message.get("text") or "").split()) <= MAX_COMMAND_WORDS_IN_OPEN_ANSWER
+        return len(text.split()) <= MAX_COMMAND_WORDS_IN_OPEN_ANSWER
     return True

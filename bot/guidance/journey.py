@@ -6,6 +6,7 @@ another phase by name.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from bot.storage.progress import PHASE_DONE, PHASE_IN_PROGRESS, ClientSnapshot
@@ -20,36 +21,46 @@ class Phase:
     how_to_start: str  # what the client can say
     form: str
     finish_action: str  # runs when every question of the form is answered
+    # Inside another phase, a message switches to this one only if it also names it in some
+    # such word, so that a short answer the classifier mistakes for a request stays an answer.
+    names: str
     intro: str | None = None  # said before the first question
 
 
 PHASES = (
     Phase(
         "reflection", "start_reflection", "Reflection", "Let's reflect", "let's reflect",
-        "reflection_form", "action_finish_reflection",
+        "reflection_form", "action_finish_reflection", r"reflect|values|strengths|interests",
     ),
     Phase(
         "options", "explore_options", "Options", "Explore my options", "let's explore my options",
-        "options_form", "action_finish_options",
+        "options_form", "action_finish_options", r"option|alternative|explor",
     ),
     Phase(
         "decision", "make_decision", "Decision", "Weigh my options", "help me decide",
-        "decision_form", "action_finish_decision",
+        "decision_form", "action_finish_decision", r"decid|decision|choos|choice|weigh",
     ),
     Phase(
         "planning", "plan_actions", "Action plan", "Plan my steps", "let's plan my steps",
-        "planning_form", "action_finish_planning",
+        "planning_form", "action_finish_planning", r"plan|steps|action",
     ),
     Phase(
         "review", "review_progress", "Review", "Check in on my plan", "let's review my progress",
-        "review_form", "action_finish_review",
+        "review_form", "action_finish_review", r"review|progress|check.?in",
     ),
     Phase(
         "closing", "give_feedback", "Closing feedback", "Give feedback", "I'd like to give feedback",
-        "feedback_form", "action_save_feedback", intro="utter_feedback_intro",
+        "feedback_form", "action_save_feedback", r"feedback", intro="utter_feedback_intro",
     ),
 )  # fmt: skip
 PHASE_FORMS = {phase.form: phase for phase in PHASES}
+PHASE_INTENTS = {phase.intent: phase for phase in PHASES}
+
+
+def names_phase(intent: str, text: str) -> bool:
+    """Whether `text` names the phase `intent` starts (button payloads such as "/plan_actions" do)."""
+    phase = PHASE_INTENTS.get(intent)
+    return phase is not None and re.search(phase.names, text, re.IGNORECASE) is not None
 PHASES_BY_NAME = {phase.name: phase for phase in PHASES}
 # The order in which phases build on each other; review and feedback come once there is a plan.
 BUILDING_PHASES = ("reflection", "options", "decision", "planning")
