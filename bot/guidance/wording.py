@@ -87,7 +87,6 @@ def intake_summary(
 
 
 PHASE_MARKS = {PHASE_DONE: "✓", PHASE_IN_PROGRESS: "…"}
-PHASE_STATES = {PHASE_DONE: "done", PHASE_IN_PROGRESS: "started"}
 
 
 def progress_report(snapshot: ClientSnapshot) -> str:
@@ -104,7 +103,10 @@ def progress_report(snapshot: ClientSnapshot) -> str:
     lines = ["Here's where you are:", "✓ Start: your situation and readiness are noted."]
     for phase in PHASES:
         status = snapshot.phases.get(phase.name)
-        state = PHASE_STATES.get(status, f"not started; say \"{phase.how_to_start}\" when you like")
+        state = {
+            PHASE_DONE: "done",
+            PHASE_IN_PROGRESS: f"started; say \"{phase.how_to_start}\" to go on",
+        }.get(status, f"not started; say \"{phase.how_to_start}\" when you like")
         lines.append(f"{PHASE_MARKS.get(status, '○')} {phase.label}: {state}.")
     if snapshot.due_steps:
         lines.append(f"{snapshot.due_steps} step(s) of your plan are due.")
