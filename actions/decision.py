@@ -38,14 +38,16 @@ from bot.storage.reflections import current_reflections
 POSTPONE = "postpone"
 _POSTPONE_WORDS = re.compile(r"\b(postpone|later|not yet|wait|undecided|not decide|don't know yet)\b", re.I)
 MAX_SUGGESTED_CRITERIA = 4
+MAX_WORDS_IN_CRITERION = 6
 
 
 def criteria_from_values(values: Optional[Text]) -> List[Text]:
     """Short phrases from the client's own answer about values, offered as possible criteria."""
     if not values:
         return []
-    phrases = [p.strip(" .!") for p in re.split(r"[,;\n]|\band\b|\bor\b", values, flags=re.I)]
-    return [p for p in phrases if p and len(p.split()) <= 4][:MAX_SUGGESTED_CRITERIA]
+    # Split only where the client listed things: "evenings and weekends" is one criterion.
+    phrases = [p.strip(" .!") for p in re.split(r"[,;\n]", values)]
+    return [p for p in phrases if p and len(p.split()) <= MAX_WORDS_IN_CRITERION][:MAX_SUGGESTED_CRITERIA]
 
 
 def choice_reader(options: List[Any]):

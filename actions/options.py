@@ -42,22 +42,24 @@ class OptionsPhase(StepPhase):
         steps = [
             Step(
                 "list",
-                "Which options are you considering at the moment? Name one to six, each on its own line "
-                "or separated by semicolons. Rough ideas are welcome.",
+                "Which options are you considering at the moment? Name one to six in a few words each "
+                "(for example \"nursing; teaching adults\"), each on its own line or separated by semicolons. "
+                "Rough ideas are welcome.",
                 list_of(MAX_OPTIONS),
                 "I didn't catch an option there. What are you considering, even roughly?",
             ),
             Step(
                 "alternative",
                 "To widen the view a little: is there an alternative you haven't really considered yet, "
-                "perhaps one that would surprise you? If you'd like to add it, write it; otherwise say no.",
+                "perhaps one that would surprise you? If you'd like to add it, name it in a few words; "
+                "otherwise say no.",
                 addition_of,
                 "Write the alternative you'd like to add, or say no.",
             ),
             Step(
                 "someone_else",
                 "Imagine someone who knows you well. What would they suggest for you? If you'd like to "
-                "add that to your options, write it; otherwise say no.",
+                "add that to your options, name it in a few words; otherwise say no.",
                 addition_of,
                 "Write what they would suggest, or say no.",
             ),
@@ -100,7 +102,11 @@ class OptionsPhase(StepPhase):
             else:
                 option.unknowns = value
                 option.sources = sources_for(option.title, information_topics())
-                dispatcher.utter_message(text=sources_text(option.title, option.sources))
+                # Sources already listed for another option are not listed again.
+                shown = [source for other in option_set.options if other is not option for source in other.sources or []]
+                new = [source for source in option.sources if source not in shown]
+                if new:
+                    dispatcher.utter_message(text=sources_text(option.title, new))
 
 
 class ValidateOptionsForm(StepForm):

@@ -1,4 +1,5 @@
-"""Pause inside a phase: the form stops and is remembered, so the next "hello" resumes it."""
+"""Stepping out of a phase (pause, distress): the form stops and is remembered, so the next
+"hello" or "let's continue" resumes it at the same question."""
 
 from __future__ import annotations
 
@@ -18,6 +19,5 @@ class ActionPauseForm(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
-        dispatcher.utter_message(response="utter_pause")
         # requested_slot is emptied as action_deactivate_loop does; the form asks its first empty slot again.
         return [ActiveLoop(None), SlotSet("requested_slot", None), SlotSet(PAUSED_FORM_SLOT, tracker.active_loop_name)]

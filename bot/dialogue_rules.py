@@ -53,21 +53,16 @@ def interruption_rules() -> list[Rule]:
             )
         )
         if form in START_FORMS:
-            pause = [{"action": "action_deactivate_loop"}, {"active_loop": None}, {"action": "utter_pause"}]
+            step_out = [{"action": "action_deactivate_loop"}, {"active_loop": None}]
         else:
-            # Remembered, so that the next "hello" resumes the form at the same question.
-            pause = [{"action": "action_pause_form"}, {"active_loop": None}, {"slot_was_set": [{"paused_form": form}]}]
-        rules.append(_in_form(form, "pause pauses the form", [{"intent": "pause"}, *pause]))
+            # Remembered, so that the next "hello" or "let's continue" resumes the form at the same question.
+            step_out = [{"action": "action_pause_form"}, {"active_loop": None}, {"slot_was_set": [{"paused_form": form}]}]
+        rules.append(_in_form(form, "pause pauses the form", [{"intent": "pause"}, *step_out, {"action": "utter_pause"}]))
         rules.append(
             _in_form(
                 form,
                 "distress pauses the form",
-                [
-                    {"intent": "express_distress"},
-                    {"action": "action_deactivate_loop"},
-                    {"active_loop": None},
-                    {"action": "action_respond_to_distress"},
-                ],
+                [{"intent": "express_distress"}, *step_out, {"action": "action_respond_to_distress"}],
             )
         )
     for phase in PHASES:
@@ -76,7 +71,13 @@ def interruption_rules() -> list[Rule]:
                 steps = [{"intent": other.intent}, {"action": "utter_already_here"}, {"action": phase.form}, {"active_loop": phase.form}]
                 rules.append(_in_form(phase.form, f"{other.intent} is noted as already here", steps))
             else:
-                steps = [{"intent": other.intent}, {"action": "action_deactivate_loop"}, {"active_loop": None}, *_start(other)]
+                steps = [
+                    {"intent": other.intent},
+                    {"action": "action_deactivate_loop"},
+                    {"active_loop": None},
+                    {"action": "utter_switching_part"},
+                    *_start(other),
+                ]
                 rules.append(_in_form(phase.form, f"{other.intent} switches to {other.form}", steps))
     return rules
 

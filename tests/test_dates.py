@@ -141,3 +141,17 @@ def test_past_dates_are_returned_not_rejected():
 )
 def test_dates_are_described_in_words(day, expected):
     assert describe_date(day, TODAY) == expected
+
+
+@pytest.mark.parametrize(
+    ("phrase", "expected"),
+    [
+        ("mid December", date(2026, 12, 15)),
+        ("by mid-January", date(2027, 1, 15)),
+        ("early March", date(2027, 3, 5)),
+        ("late November", date(2026, 11, 25)),
+        ("early November", date(2027, 11, 5)),
+    ],
+)
+def test_parts_of_a_month(phrase, expected):
+    assert parse_due_date(phrase, date(2026, 11, 22)) == expected

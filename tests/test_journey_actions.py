@@ -109,8 +109,9 @@ async def test_options_are_explored_widened_and_stored_with_sources(returning_cl
     assert "alternative you haven't really considered" in conversation
     assert "someone who knows you well" in conversation
     assert "What attracts you to teaching?" in conversation
-    # The sources from the default file: the general ones for every option, and study sources for a degree question.
-    assert conversation.count("Where to find reliable, up-to-date information") == 3
+    # The sources from the default file, each listed once: the later options share the first one's.
+    assert conversation.count("Where to find reliable, up-to-date information") == 1
+    assert conversation.count("ESCO occupation profiles") == 1
     assert "Here are your options" in conversation and "What attracts you: Caring for people" in conversation
     with returning_client() as session:
         options = session.execute(select(CareerOption).order_by(CareerOption.position)).scalars().all()
@@ -193,7 +194,7 @@ async def test_a_decision_weighs_criteria_shows_the_matrix_and_stores_the_choice
     chat = decision_chat()
     conversation, said = await weigh_two_options(chat, "1")
     assert chat.finished
-    assert "you said these matter to you: Security; helping others; freedom" in conversation
+    assert "you said these matter to you: Security; helping others and freedom" in conversation
     [matrix] = [m for messages in said for m in messages if m.get("image")]
     assert "security (×4)" in matrix["text"] and "26 of 30" in matrix["text"] and "18 of 30" in matrix["text"]
     assert "How does this result feel to you?" in conversation
@@ -298,7 +299,7 @@ async def test_show_my_plan_shows_the_decision_and_the_steps(returning_client, m
     _, dispatcher = await run(ActionShowPlan(), tracker(intent="show_plan"))
     shown = dispatcher.messages[0]["text"]
     assert "Your decision: teaching." in shown and "It fits what matters to me" in shown
-    assert "○ Call Anna about her work (by " in shown and "then: I'll call on Saturday morning" in shown
+    assert "○ Call Anna about her work (by " in shown and "If it does: I'll call on Saturday morning" in shown
 
 
 # -- review and check-ins -------------------------------------------------------------------

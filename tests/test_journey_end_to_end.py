@@ -22,7 +22,7 @@ def test_the_whole_journey_is_driven_by_the_client_and_stored(stack):
 
     # Reflection, briefly: one theme in the client's words, the rest skipped.
     assert "What is important to you" in client.replies_to("Let's reflect", "/start_reflection")
-    assert "Did I get that right?" in client.replies_to("Security, helping people and time with my family")
+    assert "Did I get that right?" in client.replies_to("Security, helping people, time with my family")
     client.replies_to("Yes, that's right", "/affirm")
     for _ in range(3):
         client.replies_to("skip")

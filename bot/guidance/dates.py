@@ -97,8 +97,21 @@ def _day_of_month(match: re.Match[str], today: datetime.date) -> datetime.date |
     return None
 
 
+_MONTH_PATTERN = "|".join(name.lower() for name in _MONTH_NAMES)
+
+
+def _part_of_month(match: re.Match[str], today: datetime.date) -> datetime.date | None:
+    # dateparser reads "mid December" as today's day number in December; "early", "mid" and
+    # "late" are read as the 5th, 15th and 25th, in the next such month from today.
+    day = {"early": 5, "mid": 15, "late": 25}[match["part"]]
+    month = [name.lower() for name in _MONTH_NAMES].index(match["month"]) + 1
+    year = today.year if (month, day) >= (today.month, today.day) else today.year + 1
+    return _valid_date(year, month, day)
+
+
 # Most specific first: in a sentence "end of next week" must win over "next week".
 _RULES: list[tuple[str, _Rule]] = [
+    (rf"(?P<part>early|mid|late)[- ]?(?P<month>{_MONTH_PATTERN})", _part_of_month),
     (r"(?:the )?end of next week", lambda _m, today: _next_monday(today) + datetime.timedelta(days=_FRIDAY)),
     (r"(?:the )?end of next month", lambda _m, today: _end_of_month(today, 1)),
     (r"(?:the )?end of (?:the |this )?week|this week", _end_of_week),

@@ -28,9 +28,6 @@ LOWEST_VALUE = 1
 HIGHEST_VALUE = 5
 
 SKIPPED_MARK = "–"
-_TABLE_TITLE_CHARS = 24
-_TABLE_CRITERION_CHARS = 14
-_COLUMN_GAP = "  "
 
 _IMAGE_WIDTH_INCHES = 8.0
 _IMAGE_DPI = 100
@@ -124,11 +121,6 @@ def _check_value(what: str, value: object) -> None:
         raise ValueError(f"The {what} must be {LOWEST_VALUE} to {HIGHEST_VALUE} or None, got {value!r}.")
 
 
-def _shorten(text: str, limit: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
 def _mark(value: int | None) -> str:
     return SKIPPED_MARK if value is None else str(value)
 
@@ -167,28 +159,19 @@ def _leader_sentence(matrix: DecisionMatrix) -> str:
 
 
 def text_table(matrix: DecisionMatrix) -> str:
-    option_labels = [_shorten(option, _TABLE_TITLE_CHARS) for option in matrix.options]
-    criterion_labels = [
-        f"{_shorten(criterion, _TABLE_CRITERION_CHARS)} {_weight_label(weight)}"
-        for criterion, weight in zip(matrix.criteria, matrix.weights)
-    ]
-    score_labels = [
-        _score_label(score, maximum, " of ") for score, maximum in zip(matrix.scores(), matrix.max_scores())
-    ]
-    title_width = max(len(label) for label in option_labels)
-    score_width = max(len("score"), *(len(label) for label in score_labels))
+    """The matrix in words, one line per option: it wraps in a narrow chat and reads aloud well.
 
-    header = [" " * title_width, *criterion_labels, "score".rjust(score_width)]
-    lines = [_COLUMN_GAP.join(header).rstrip()]
-    for label, row, score in zip(option_labels, matrix.ratings, score_labels):
-        cells = [_mark(rating).center(len(column)) for rating, column in zip(row, criterion_labels)]
-        lines.append(_COLUMN_GAP.join([label.ljust(title_width), *cells, score.rjust(score_width)]).rstrip())
-
-    # The table alone can be misread (is a higher number better? what does the dash mean?),
-    # so a plain sentence explains how the score is made before naming the result.
+    A grid of columns looked tidy in a terminal but broke apart in a chat bubble on a phone.
+    """
+    lines = [f"Your ratings from {LOWEST_VALUE} (low) to {HIGHEST_VALUE} (high); ×N is how much a criterion matters to you:"]
+    for option, row, score, maximum in zip(matrix.options, matrix.ratings, matrix.scores(), matrix.max_scores()):
+        ratings = ", ".join(
+            f"{criterion} {_weight_label(weight)} {_mark(rating)}"
+            for criterion, weight, rating in zip(matrix.criteria, matrix.weights, row)
+        )
+        lines.append(f"• {' '.join(option.split())}: {_score_label(score, maximum, ' of ')} ({ratings})")
+    # The figures alone can be misread, so a plain sentence says how the score is made.
     lines += [
-        "",
-        f"Ratings go from {LOWEST_VALUE} (low) to {HIGHEST_VALUE} (high); ×N is how much a criterion matters to you.",
         f"Score = the sum of weight × rating; {SKIPPED_MARK} was skipped and is not counted.",
         _leader_sentence(matrix),
     ]

@@ -46,7 +46,8 @@ def reflection_summary(reflections) -> str:
         if row.answer is None:
             lines.append(f"• {THEME_LABELS[row.theme]}: skipped for now")
         else:
-            lines.append(f"• {THEME_LABELS[row.theme]}: {row.paraphrase}")
+            example = f" (for example: {row.example})" if row.example else ""
+            lines.append(f"• {THEME_LABELS[row.theme]}: {row.answer}{example}")
     lines.append("\nIt's stored, and you can come back to it any time.")
     return "\n".join(lines)
 
@@ -181,10 +182,13 @@ def plan_text(plan: ActionPlan, decision: Decision | None, chosen: CareerOption 
         if step.support:
             lines.append(f"   Help: {step.support}")
         if step.obstacle:
-            then = f"; then: {step.if_then}" if step.if_then else ""
-            lines.append(f"   If {step.obstacle}{then}")
+            lines.append(f"   What might get in the way: {step.obstacle}")
+        if step.if_then:
+            lines.append(f"   If it does: {step.if_then}")
     if plan.skills:
         lines.append(f"Skills to build: {plan.skills}")
+    if plan.steps:
+        lines.append("(○ to do · ✓ done · ! blocked)")
     return "\n".join(lines)
 
 
@@ -196,6 +200,8 @@ def review_summary(updates: Sequence[StepUpdate], goals: Sequence[str], goals_re
     for update in updates:
         step = update.step_description
         state = REVIEW_STATES.get(update.status, update.status)
+        if update.due_date is not None:
+            state += f" for {describe_date(update.due_date, update.recorded_at.date())}"
         detail = f": {update.note}" if update.note else ""
         lines.append(f"• \"{step}\": {state}{detail}")
     if not updates:
