@@ -8,8 +8,10 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.database import client_data
 from bot.guidance.crisis import load_crisis_resources
 from bot.settings import load_settings
+from bot.storage.safety import raise_safety_flag
 
 
 class ActionRespondToDistress(Action):
@@ -28,4 +30,6 @@ class ActionRespondToDistress(Action):
                 {"title": "I'm not safe", "payload": "/deny"},
             ],
         )
+        with client_data() as session:
+            raise_safety_flag(session, tracker.sender_id)
         return []

@@ -68,6 +68,7 @@ class Settings:
     max_message_chars: int
     crisis_resources_file: Path
     information_sources_file: Path
+    distress_patterns_file: Path
     media_dir: Path
     check_in_interval_seconds: float
     log_level: str
@@ -119,6 +120,9 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path = ENV
         ),
         information_sources_file=Path(
             env.get("INFORMATION_SOURCES_FILE") or PROJECT_ROOT / "bot" / "defaults" / "information_sources.yml"
+        ),
+        distress_patterns_file=Path(
+            env.get("DISTRESS_PATTERNS_FILE") or PROJECT_ROOT / "bot" / "defaults" / "distress_patterns.yml"
         ),
         media_dir=Path(env.get("MEDIA_DIR") or PROJECT_ROOT / "var" / "media"),
         check_in_interval_seconds=float(env.get("CHECK_IN_INTERVAL_SECONDS", "300")),

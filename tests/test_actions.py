@@ -251,3 +251,14 @@ async def test_distress_answer_uses_the_operators_crisis_file(actions_db, tmp_pa
     [message] = dispatcher.messages
     assert "City Helpline: call 0800 000 000" in message["text"]
     assert [button["payload"] for button in message["buttons"]] == ["/affirm", "/deny"]
+
+
+async def test_distress_raises_a_safety_flag_only_for_a_client_who_agreed_to_storage(actions_db, db):
+    await run(ActionRespondToDistress(), tracker("I can't go on", "express_distress"))
+    with db() as session:
+        assert session.execute(text("SELECT COUNT(*) FROM safety_flags")).scalar() == 0
+        record_consent(session, CLIENT, CONSENT_GIVEN, CONSENT_TEXT_VERSION)
+    await run(ActionRespondToDistress(), tracker("I can't go on", "express_distress"))
+    with db() as session:
+        [(client_id, handled_at)] = session.execute(text("SELECT client_id, handled_at FROM safety_flags")).all()
+    assert client_id == CLIENT and handled_at is None

@@ -273,3 +273,13 @@ async def test_pages_carry_security_headers_and_the_chat_page_loads(gateway):
     assert "/static/chat.js" in page
     assert "default-src 'self'" in response.headers["Content-Security-Policy"]
     assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+async def test_a_message_showing_obvious_risk_reaches_rasa_as_distress_whatever_the_model(gateway, fake_rasa):
+    headers = await start_session(gateway)
+    await eventually(lambda: history(gateway, headers))
+    said = "honestly I keep thinking about killing myself"
+    await gateway.post("/api/messages", json={"text": said}, headers=headers)
+    await gateway.post("/api/messages", json={"text": "I'm nervous about the interview"}, headers=headers)
+    assert [body["message"] for body in fake_rasa.received[1:]] == ["/express_distress", "I'm nervous about the interview"]
+    assert said in [m["text"] for m in await history(gateway, headers)]  # the client's words stay in their log

@@ -55,3 +55,4 @@ async def test_a_connected_client_gets_the_check_in_without_writing(gateway, fak
         event = await socket.receive_json(timeout=10)
     assert event["type"] == "message" and "\"Look up two courses\"" in event["message"]["text"]
     assert "Look up two courses" in (await history(gateway, headers))[-1]["text"]
+

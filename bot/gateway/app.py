@@ -16,6 +16,7 @@ from bot.gateway import keys
 from bot.gateway.inbound import Rejection
 from bot.gateway.rasa_client import RasaClient
 from bot.gateway.relay import TurnRelay
+from bot.guidance.safety import load_safety_net
 from bot.gateway.routes import error_response, routes
 from bot.settings import Settings
 from bot.storage.engine import make_engine, make_session_factory
@@ -79,7 +80,11 @@ async def _database_and_relay(app: web.Application) -> AsyncIterator[None]:
     app[keys.ENGINE] = engine
     app[keys.SESSIONS] = make_session_factory(engine)
     relay = TurnRelay(
-        app[keys.SESSIONS], app[keys.RASA], tracker_engine, check_in_interval=settings.check_in_interval_seconds
+        app[keys.SESSIONS],
+        app[keys.RASA],
+        tracker_engine,
+        check_in_interval=settings.check_in_interval_seconds,
+        safety_net=load_safety_net(settings.distress_patterns_file),
     )
     app[keys.RELAY] = relay
     retries = asyncio.create_task(relay.run_retries())

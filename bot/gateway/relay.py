@@ -21,6 +21,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import sessionmaker
 
 from bot.gateway.rasa_client import RasaClient, RasaUnavailable
+from bot.guidance.safety import DISTRESS_PAYLOAD, SafetyNet
 from bot.storage import message_log
 from bot.storage.check_ins import check_in_offer
 from bot.storage.identity import WEB_CHANNEL
@@ -65,6 +66,7 @@ class TurnRelay:
         tracker_engine: Engine,
         retry_interval: float = 2.0,
         check_in_interval: float = 300.0,
+        safety_net: SafetyNet | None = None,
     ) -> None:
         self._sessions = session_factory
         self._rasa = rasa
@@ -76,6 +78,8 @@ class TurnRelay:
         self._waiting: dict[int, tuple[str, asyncio.Future[Turn | None]]] = {}
         self._last_sweep = 0.0
         self._check_in_interval = check_in_interval
+        # Applied before Rasa, so that a message showing obvious risk never depends on the model.
+        self._safety_net = safety_net
         self._last_check_in = 0.0
         self._deliveries: set[asyncio.Task] = set()  # held so that running deliveries are not garbage-collected
 
@@ -135,7 +139,7 @@ class TurnRelay:
                     return
                 message_id, text, payload, channel = pending
                 try:
-                    replies = await self._rasa.send(client_id, payload or text or "", channel)
+                    replies = await self._rasa.send(client_id, self._what_rasa_reads(text, payload), channel)
                 except RasaUnavailable as error:
                     logger.info("Rasa unavailable (%s); client %s's message %s waits", error, client_id, message_id)
                     self._resolve_waiters(client_id, None)
@@ -145,6 +149,14 @@ class TurnRelay:
                 self._resolve_waiter(message_id, turn)
                 for reply in turn.replies:
                     await self._publish(client_id, {"type": "message", "message": reply})
+
+    def _what_rasa_reads(self, text: str | None, payload: str | None) -> str:
+        """A button's payload, the text, or the distress intent when the text shows obvious risk."""
+        if payload:
+            return payload
+        if self._safety_net is not None and self._safety_net.shows_obvious_risk(text):
+            return DISTRESS_PAYLOAD
+        return text or ""
 
     def _resolve_waiter(self, message_id: int, outcome: Turn | None) -> None:
         _, future = self._waiting.pop(message_id, (None, None))

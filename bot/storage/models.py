@@ -315,6 +315,17 @@ class StepUpdate(Base):
         return self.step.description
 
 
+class SafetyFlag(Base):
+    """The client expressed distress: urgent for their practitioner until handled. Holds no client text."""
+
+    __tablename__ = "safety_flags"
+
+    id = Column(Integer, primary_key=True)
+    client_id = _client_fk()
+    raised_at = Column(DateTime, nullable=False, default=utcnow)
+    handled_at = Column(DateTime, nullable=True)
+
+
 class PhaseProgress(Base):
     """Where the client is in each phase of the process."""
 
