@@ -61,6 +61,13 @@ def interruption_rules() -> list[Rule]:
         rules.append(
             _in_form(
                 form,
+                "delete my data pauses the form and asks for confirmation",
+                [{"intent": "delete_my_data"}, *step_out, {"action": "utter_confirm_delete"}],
+            )
+        )
+        rules.append(
+            _in_form(
+                form,
                 "distress pauses the form",
                 [{"intent": "express_distress"}, *step_out, {"action": "action_respond_to_distress"}],
             )

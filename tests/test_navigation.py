@@ -156,3 +156,20 @@ def test_goal_check_answers():
 def test_the_generated_rules_are_up_to_date():
     for path, text in generated_rule_files().items():
         assert path.read_text(encoding="utf-8") == text, f"{path.name} is stale: run scripts/generate-rules"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "steps_out"),
+    [
+        ("Maybe a reminder between sessions", "pause", False),
+        ("can we stop for now", "pause", True),
+        ("I'm a cook and I want something new", "express_distress", False),
+        ("I feel hopeless about all of this", "express_distress", True),
+        ("/show_progress", "show_progress", True),
+        ("/express_distress", "express_distress", True),
+        ("where am I", "show_progress", True),
+    ],
+)
+def test_in_an_open_answer_a_request_must_say_what_it_asks_for(text, intent, steps_out):
+    message = {"text": text, "intent": {"name": intent, "confidence": 0.95}}
+    assert is_clear_interruption(message, open_answer=True) is steps_out

@@ -85,6 +85,7 @@ async def _database_and_relay(app: web.Application) -> AsyncIterator[None]:
         tracker_engine,
         check_in_interval=settings.check_in_interval_seconds,
         safety_net=load_safety_net(settings.distress_patterns_file),
+        media_dir=settings.media_dir,
     )
     app[keys.RELAY] = relay
     retries = asyncio.create_task(relay.run_retries())

@@ -15,18 +15,21 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 from typing import Any, Awaitable, Callable
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import sessionmaker
 
+from bot.gateway.inbound import Rejection
 from bot.gateway.rasa_client import RasaClient, RasaUnavailable
 from bot.guidance.safety import DISTRESS_PAYLOAD, SafetyNet
 from bot.storage import message_log
 from bot.storage.check_ins import check_in_offer
 from bot.storage.identity import WEB_CHANNEL
 from bot.storage.engine import transaction
-from bot.storage.models import Message, utcnow
+from bot.storage.deletion import delete_client, deletion_requested
+from bot.storage.models import Client, Message, utcnow
 from bot.storage.progress import CONSENT_DECLINED, idle_declined_clients, latest_consent
 from bot.storage.tracker_events import delete_tracker_events
 
@@ -67,6 +70,7 @@ class TurnRelay:
         retry_interval: float = 2.0,
         check_in_interval: float = 300.0,
         safety_net: SafetyNet | None = None,
+        media_dir: Path | None = None,
     ) -> None:
         self._sessions = session_factory
         self._rasa = rasa
@@ -80,6 +84,7 @@ class TurnRelay:
         self._check_in_interval = check_in_interval
         # Applied before Rasa, so that a message showing obvious risk never depends on the model.
         self._safety_net = safety_net
+        self._media_dir = media_dir or Path("var/media")
         self._last_check_in = 0.0
         self._deliveries: set[asyncio.Task] = set()  # held so that running deliveries are not garbage-collected
 
@@ -108,6 +113,8 @@ class TurnRelay:
 
         def store() -> dict[str, Any]:
             with transaction(self._sessions) as session:
+                if session.get(Client, client_id) is None:  # deleted at their own request meanwhile
+                    raise Rejection(401, "unknown_client", "This conversation was deleted. Reload to start afresh.")
                 return message_view(message_log.record_inbound(session, client_id, channel, text, payload))
 
         view = await asyncio.to_thread(store)
@@ -192,12 +199,22 @@ class TurnRelay:
             if declined:
                 # Someone who said no to storage keeps nothing in our log but that refusal.
                 message_log.forget_answered_messages(session, client_id)
-        if declined_in_this_turn:
+            pictures = delete_client(session, client_id) if deletion_requested(session, client_id) else None
+        if pictures is not None:
+            # The client asked for everything to go: the replies of this turn reach them, and then
+            # their pictures and Rasa's record of the conversation go as well.
+            self._forget_pictures(pictures)
+            self._forget_tracker(client_id)
+        elif declined_in_this_turn:
             # Rasa's record goes too. Later turns of a client who declined keep Rasa's state while
             # they talk (an answer to "are you safe right now?" needs its question); the idle sweep
             # removes it once they have gone quiet.
             self._forget_tracker(client_id)
         return turn
+
+    def _forget_pictures(self, names: list[str]) -> None:
+        for name in names:
+            (self._media_dir / name).unlink(missing_ok=True)
 
     def _forget_tracker(self, client_id: str) -> None:
         try:

@@ -3,12 +3,16 @@
 Free text inside a form stays an answer unless the client clearly meant to step
 out: the intent is one of the navigation intents and the classifier is sure of it.
 In an open question ("what helped you?") a long message is an answer even when it
-sounds like a request ("being asked instead of told"); only a short, command-like one
-steps out. Distress always does.
+sounds like a request ("being asked instead of told"); only a short one that also says
+what it asks for steps out ("maybe a reminder between sessions" is an answer, even if the
+classifier hears "pause" in it). Distress steps out of any question when it uses words of
+distress; obvious risk never depends on this, as the gateway's safety net (bot/guidance/
+safety.py) sends it to Rasa as distress before the classifier sees it.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any, Mapping
 
 from bot.guidance.journey import PHASE_INTENTS, names_phase
@@ -23,6 +27,7 @@ INTERRUPTING_INTENTS = frozenset(
         "bot_challenge",
         "show_progress",
         "show_plan",
+        "delete_my_data",
         "greet",
         "resume",
     }
@@ -33,6 +38,24 @@ INTERRUPTING_INTENTS = frozenset(
 CONFIDENCE_NEEDED = {"express_distress": 0.5}
 DEFAULT_CONFIDENCE_NEEDED = 0.8
 MAX_COMMAND_WORDS_IN_OPEN_ANSWER = 6
+# In an open answer a request must also say what it asks for, in one of these words.
+WORDS_OF_REQUEST = {
+    "pause": r"pause|break|stop|later|another time|enough|tomorrow|not now|busy|come back",
+    "help": r"help|what can you do|how does this work|what now|confused|don'?t understand|lost",
+    "request_human": r"practitioner|counsel+or|advis[eo]r|coach|human|person|someone|staff|talk to|speak to",
+    "bot_challenge": r"bot|robot|human|real|person|ai|machine|computer",
+    "show_progress": r"where|progress|how far|status|so far",
+    "show_plan": r"plan|steps",
+    "delete_my_data": r"delete|erase|remove|forget|wipe",
+    "greet": r"hi|hello|hey|hiya|morning|afternoon|evening|back",
+    "resume": r"continue|resume|carry on|go on|where were we|back",
+    "express_distress": (
+        r"die|dying|dead|death|suicid\w*|kill\w*|hurt\w*|harm\w*|safe|unsafe|hopeless|cope|coping|"
+        r"end (it|my|things|everything)|give up|alive|live|living|pain|crisis|desperate|panic\w*|"
+        r"overwhelm\w*|worthless|alone|lonely|cry\w*|crying|scared|afraid|terrified|can'?t go on|"
+        r"can'?t take|breakdown|falling apart|no point|disappear|burden|exhausted|broken"
+    ),
+}
 
 
 def is_clear_interruption(
@@ -47,6 +70,10 @@ def is_clear_interruption(
     confidence = float(intent.get("confidence") or 0.0)
     if confidence < CONFIDENCE_NEEDED.get(name, DEFAULT_CONFIDENCE_NEEDED):
         return False
-    if open_answer and name != "express_distress":
-        return len(text.split()) <= MAX_COMMAND_WORDS_IN_OPEN_ANSWER
-    return True
+    # A button's payload ("/show_plan"), or the safety net's, is meant as it is.
+    if not open_answer or text.startswith("/"):
+        return True
+    words = WORDS_OF_REQUEST.get(name)
+    if words is not None and not re.search(rf"\b(?:{words})\b", text, re.IGNORECASE):
+        return False
+    return name == "express_distress" or len(text.split()) <= MAX_COMMAND_WORDS_IN_OPEN_ANSWER

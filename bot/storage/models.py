@@ -62,8 +62,11 @@ class Client(Base):
     id = Column(String(32), primary_key=True, default=new_client_id)
     created_at = Column(DateTime, nullable=False, default=utcnow)
     last_active_at = Column(DateTime, nullable=False, default=utcnow)
+    # Set by the bot when the client confirms "delete my data"; the gateway deletes everything
+    # once that turn is over, so that Rasa's record of the turn itself goes too.
+    deletion_requested_at = Column(DateTime, nullable=True)
 
-    channel_accounts = relationship("ChannelAccount", back_populates="client", cascade="all, delete-orphan")
+    channel_accounts = relationship("ChannelAccount", back_populates="client", passive_deletes=True)
 
 
 class ChannelAccount(Base):

@@ -90,6 +90,12 @@
       if (data.type === "ready") { retryDelay = 500; setStatus(""); loadHistory(clientToken); }
       else if (data.type === "accepted" || data.type === "message") { setStatus(""); render(data.message); }
       else if (data.type === "status" && data.status === "queued") { setStatus("One moment: Waypoint is getting ready and will answer shortly."); }
+      else if (data.type === "error" && data.error === "unknown_client") {
+        // The client's data was deleted at their request: start afresh as a new client.
+        localStorage.removeItem(TOKEN_KEY);
+        log.replaceChildren();
+        socket.close();
+      }
       else if (data.type === "error") { setStatus(data.message); }
     });
     socket.addEventListener("close", reconnectLater);

@@ -1,0 +1,87 @@
+"""Delete my data: after the client confirms, no row anywhere and no file holds their id or words."""
+
+from __future__ import annotations
+
+from sqlalchemy import inspect, text
+
+from actions.deletion import ActionDeleteMyData
+from bot.gateway import keys
+from bot.guidance.consent import CONSENT_TEXT_VERSION
+from bot.storage.deletion import delete_client, request_deletion
+from bot.storage.models import Client, Decision, Goal, SafetyFlag
+from bot.storage.progress import CONSENT_GIVEN, record_consent, save_intake
+from tests.test_actions import CLIENT, responses, run, tracker
+from tests.test_gateway import create_events_table, eventually, history, start_session
+
+
+def rows_mentioning(engine, *needles: str) -> list[tuple[str, str]]:
+    """Every row of every table (ours and Rasa's) whose text holds one of `needles`."""
+    found = []
+    with engine.connect() as connection:
+        for table in inspect(connection).get_table_names():
+            for row in connection.execute(text(f'SELECT * FROM "{table}"')):
+                flat = " ".join(str(value) for value in row)
+                found += [(table, needle) for needle in needles if needle in flat]
+    return found
+
+
+async def test_the_action_asks_the_gateway_to_delete_and_says_it_is_done(actions_db, db):
+    with db() as session:
+        record_consent(session, CLIENT, CONSENT_GIVEN, CONSENT_TEXT_VERSION)
+    _, dispatcher = await run(ActionDeleteMyData(), tracker("yes", "affirm"))
+    assert responses(dispatcher) == ["utter_data_deleted"]
+    with db() as session:
+        assert session.get(Client, CLIENT).deletion_requested_at is not None
+
+
+async def test_a_confirmed_deletion_leaves_nothing_of_the_client(gateway, fake_rasa, db, engine):
+    headers = await start_session(gateway)
+    await eventually(lambda: history(gateway, headers))
+    client_id = fake_rasa.received[0]["sender"]
+    phrase = "my unique phrase about beekeeping in Lyon"
+    await gateway.post("/api/messages", json={"text": phrase}, headers=headers)
+    media_dir = gateway.app[keys.SETTINGS].media_dir
+    media_dir.mkdir(parents=True)
+    (media_dir / "their-decision-matrix-picture.png").write_bytes(b"png")
+    with db() as session:
+        record_consent(session, client_id, CONSENT_GIVEN, CONSENT_TEXT_VERSION)
+        save_intake(session, client_id, phrase, {"clarity": 2}, [phrase])
+        session.add(Decision(client_id=client_id, matrix_image="their-decision-matrix-picture.png"))
+        session.add(SafetyFlag(client_id=client_id))
+    with db() as session:
+        save_intake(session, "someone-else", "kept", {}, ["kept goal"])
+    create_events_table(engine, (client_id, phrase), ("someone-else", "kept"))
+    assert rows_mentioning(engine, client_id, phrase)
+
+    def confirm_during_the_turn(body):
+        if body["message"] == "/affirm":  # what action_delete_my_data does inside the turn
+            with db() as session:
+                request_deletion(session, client_id)
+
+    fake_rasa.during_turn = confirm_during_the_turn
+    response = await gateway.post("/api/messages", json={"text": "Yes, delete everything", "payload": "/affirm"}, headers=headers)
+    assert response.status == 200 and (await response.json())["replies"]  # the client still hears it is done
+
+    assert rows_mentioning(engine, client_id, phrase) == []
+    assert not (media_dir / "their-decision-matrix-picture.png").exists()
+    with db() as session:
+        assert [goal.text for goal in session.query(Goal).all()] == ["kept goal"]
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT sender_id FROM events")).scalars().all() == ["someone-else"]
+
+    assert (await gateway.get("/api/messages", headers=headers)).status == 401
+    async with gateway.ws_connect("/api/ws") as socket:
+        await socket.send_json({"type": "hello", "client_token": headers["Authorization"].split()[1]})
+        assert (await socket.receive_json())["error"] == "unknown_client"
+
+
+async def test_an_open_chat_of_a_deleted_client_is_told_to_start_afresh(gateway, fake_rasa, db):
+    headers = await start_session(gateway)
+    await eventually(lambda: history(gateway, headers))
+    async with gateway.ws_connect("/api/ws") as socket:
+        await socket.send_json({"type": "hello", "client_token": headers["Authorization"].split()[1]})
+        assert (await socket.receive_json())["type"] == "ready"
+        with db() as session:
+            delete_client(session, fake_rasa.received[0]["sender"])
+        await socket.send_json({"type": "message", "text": "are you still there?"})
+        assert (await socket.receive_json(timeout=5))["error"] == "unknown_client"
