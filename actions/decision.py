@@ -50,6 +50,22 @@ def criteria_from_values(values: Optional[Text]) -> List[Text]:
     return [p for p in phrases if p and len(p.split()) <= MAX_WORDS_IN_CRITERION][:MAX_SUGGESTED_CRITERIA]
 
 
+def rating_key(criterion_id: int, option_id: int) -> Text:
+    return f"rating:{criterion_id}:{option_id}"
+
+
+def ratings_of(count: int):
+    """One rating, or `count` of them at once ("4 2 5"), one per option in order."""
+
+    def read(message: Message) -> Optional[Any]:
+        numbers = [int(n) for n in re.findall(r"\d+", message.get("text") or "")]
+        if len(numbers) == count and all(1 <= n <= 5 for n in numbers):
+            return tuple(numbers)
+        return rating_of(message)
+
+    return read
+
+
 def choice_reader(options: List[Any]):
     """An option chosen by its number or its name, or POSTPONE."""
 
@@ -98,12 +114,18 @@ class DecisionPhase(StepPhase):
                 )
             )
         for criterion in decision.criteria:
-            for option in options:
+            for position, option in enumerate(options):
+                question = f"On \"{criterion.name}\": how well does {option.title} do, from 1 (poorly) to 5 (very well)?"
+                first = position == 0 and len(options) > 1
+                if first:
+                    titles = ", ".join(o.title for o in options)
+                    example = " ".join(str(n) for n in [4, 2, 5, 3, 1, 5][: len(options)])
+                    question += f" To rate all {len(options)} at once, give the numbers in this order: {titles} (for example \"{example}\")."
                 steps.append(
                     Step(
-                        f"rating:{criterion.id}:{option.id}",
-                        f"On \"{criterion.name}\": how well does {option.title} do, from 1 (poorly) to 5 (very well)?",
-                        rating_of,
+                        rating_key(criterion.id, option.id),
+                        question,
+                        ratings_of(len(options)) if first else rating_of,
                         "Could you give me a number from 1 to 5?",
                         rating_buttons("poorly", "very well"),
                         strict=True,
@@ -149,7 +171,7 @@ class DecisionPhase(StepPhase):
 
     def store(
         self, session: Session, client_id: Text, step: Step, value: Any, dispatcher: CollectingDispatcher
-    ) -> None:
+    ) -> Optional[List[Text]]:
         decision = decision_in_progress(session, client_id)
         kind, _, ids = step.key.partition(":")
         if kind == "options":
@@ -158,6 +180,13 @@ class DecisionPhase(StepPhase):
             set_criteria(session, decision, value or [])
         elif kind == "weight":
             next(c for c in decision.criteria if str(c.id) == ids).weight = value
+        elif kind == "rating" and isinstance(value, tuple):
+            # Every option rated on this criterion in one message: their own questions are answered too.
+            criterion_id = int(ids.split(":")[0])
+            options = options_of(session, decision)
+            for option, rating in zip(options, value):
+                set_rating(session, decision, criterion_id, option.id, rating)
+            return [rating_key(criterion_id, option.id) for option in options[1:]]
         elif kind == "rating":
             criterion_id, option_id = (int(part) for part in ids.split(":"))
             set_rating(session, decision, criterion_id, option_id, value)
@@ -167,6 +196,7 @@ class DecisionPhase(StepPhase):
             set_outcome(decision, None if value in (None, POSTPONE) else value)
         else:
             decision.rationale = value
+        return None
 
     def ask(self, session: Session, client_id: Text, step: Step, dispatcher: CollectingDispatcher) -> None:
         if step.key == "gut":

@@ -57,8 +57,8 @@ class StepPhase(ABC):
     @abstractmethod
     def store(
         self, session: Session, client_id: Text, step: Step, value: Any, dispatcher: CollectingDispatcher
-    ) -> None:
-        """Store the answer to `step`; `value` is None when the client skipped it."""
+    ) -> Optional[List[Text]]:
+        """Store the answer to `step` (None when skipped); returns keys of other steps it answered too."""
 
     def ask(self, session: Session, client_id: Text, step: Step, dispatcher: CollectingDispatcher) -> None:
         dispatcher.utter_message(text=step.question, buttons=list(step.buttons))
@@ -124,8 +124,8 @@ class StepForm(PhaseAction, AnswersForm):
         elif value is None:
             dispatcher.utter_message(text=step.retry)
             return
-        self.phase.store(session, client_id, step, value, dispatcher)
-        answered.append(step.key)
+        also_answered = self.phase.store(session, client_id, step, value, dispatcher) or []
+        answered.extend([step.key, *also_answered])
 
     def read_answer(
         self, requested: Optional[Text], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

@@ -402,3 +402,16 @@ async def test_distress_steps_out_even_where_a_date_is_asked(returning_client):
         chat.validate, tracker("I can't go on tomorrow", "express_distress", 0.9, dict(chat.slots), chat.form)
     )
     assert slot_values(events) == {} and dispatcher.messages == []
+
+
+async def test_all_options_can_be_rated_on_a_criterion_in_one_message(returning_client, media_dir):
+    chat = decision_chat()
+    await chat.start()
+    await chat.say("Nursing; teaching; social work")
+    await chat.say("security")
+    said = texts(await chat.say("4"))
+    assert "To rate all 3 at once" in said
+    said = texts(await chat.say("5 2 4"))
+    assert "How does this result feel to you?" in said and "• social work: 16 of 20" in said
+    with returning_client() as session:
+        assert sorted(r.value for r in session.execute(select(OptionRating)).scalars()) == [2, 4, 5]
