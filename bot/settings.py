@@ -71,6 +71,7 @@ class Settings:
     distress_patterns_file: Path
     media_dir: Path
     check_in_interval_seconds: float
+    retention_days: int
     log_level: str
 
     @property
@@ -126,5 +127,6 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path = ENV
         ),
         media_dir=Path(env.get("MEDIA_DIR") or PROJECT_ROOT / "var" / "media"),
         check_in_interval_seconds=float(env.get("CHECK_IN_INTERVAL_SECONDS", "300")),
+        retention_days=int(env.get("RETENTION_DAYS", "365")),
         log_level=env.get("LOG_LEVEL", "INFO").upper(),
     )

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
+from datetime import timedelta
+
 from sqlalchemy import inspect, text
 
 from actions.deletion import ActionDeleteMyData
 from bot.gateway import keys
 from bot.guidance.consent import CONSENT_TEXT_VERSION
 from bot.storage.deletion import delete_client, request_deletion
-from bot.storage.models import Client, Decision, Goal, SafetyFlag
+from bot.retention import erase_inactive_clients
+from bot.storage.models import Client, Decision, Goal, SafetyFlag, utcnow
 from bot.storage.progress import CONSENT_GIVEN, record_consent, save_intake
 from tests.test_actions import CLIENT, responses, run, tracker
 from tests.test_gateway import create_events_table, eventually, history, start_session
@@ -85,3 +89,22 @@ async def test_an_open_chat_of_a_deleted_client_is_told_to_start_afresh(gateway,
             delete_client(session, fake_rasa.received[0]["sender"])
         await socket.send_json({"type": "message", "text": "are you still there?"})
         assert (await socket.receive_json(timeout=5))["error"] == "unknown_client"
+
+
+def test_retention_erases_only_clients_inactive_for_longer_than_configured(settings, db, engine, tmp_path):
+    settings = dataclasses.replace(settings, retention_days=30)
+    settings.media_dir.mkdir(parents=True)
+    (settings.media_dir / "old-clients-picture.png").write_bytes(b"png")
+    with db() as session:
+        for client_id, days_quiet in [("quiet-for-long", 31), ("active-lately", 29)]:
+            record_consent(session, client_id, CONSENT_GIVEN, CONSENT_TEXT_VERSION)
+            save_intake(session, client_id, f"situation of {client_id}", {}, [f"goal of {client_id}"])
+            session.get(Client, client_id).last_active_at = utcnow() - timedelta(days=days_quiet)
+        session.add(Decision(client_id="quiet-for-long", matrix_image="old-clients-picture.png"))
+    create_events_table(engine, ("quiet-for-long", "old words"), ("active-lately", "recent words"))
+
+    assert erase_inactive_clients(settings) == 1
+
+    assert rows_mentioning(engine, "quiet-for-long", "old words") == []
+    assert rows_mentioning(engine, "active-lately", "recent words")
+    assert not (settings.media_dir / "old-clients-picture.png").exists()

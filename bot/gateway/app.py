@@ -17,6 +17,7 @@ from bot.gateway.inbound import Rejection
 from bot.gateway.rasa_client import RasaClient
 from bot.gateway.relay import TurnRelay
 from bot.guidance.safety import load_safety_net
+from bot.retention import run_retention_daily
 from bot.gateway.routes import error_response, routes
 from bot.settings import Settings
 from bot.storage.engine import make_engine, make_session_factory
@@ -88,11 +89,12 @@ async def _database_and_relay(app: web.Application) -> AsyncIterator[None]:
         media_dir=settings.media_dir,
     )
     app[keys.RELAY] = relay
-    retries = asyncio.create_task(relay.run_retries())
+    background = [asyncio.create_task(relay.run_retries()), asyncio.create_task(run_retention_daily(settings))]
     yield
-    retries.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await retries
+    for task in background:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
     await app[keys.RASA].close()
     if tracker_engine is not engine:
         tracker_engine.dispose()

@@ -28,7 +28,8 @@ from bot.storage import message_log
 from bot.storage.check_ins import check_in_offer
 from bot.storage.identity import WEB_CHANNEL
 from bot.storage.engine import transaction
-from bot.storage.deletion import delete_client, deletion_requested
+from bot.storage.deletion import deletion_requested
+from bot.storage.erasure import erase_client
 from bot.storage.models import Client, Message, utcnow
 from bot.storage.progress import CONSENT_DECLINED, idle_declined_clients, latest_consent
 from bot.storage.tracker_events import delete_tracker_events
@@ -199,22 +200,17 @@ class TurnRelay:
             if declined:
                 # Someone who said no to storage keeps nothing in our log but that refusal.
                 message_log.forget_answered_messages(session, client_id)
-            pictures = delete_client(session, client_id) if deletion_requested(session, client_id) else None
-        if pictures is not None:
+            erase = deletion_requested(session, client_id)
+        if erase:
             # The client asked for everything to go: the replies of this turn reach them, and then
-            # their pictures and Rasa's record of the conversation go as well.
-            self._forget_pictures(pictures)
-            self._forget_tracker(client_id)
+            # all of it goes, Rasa's record of this very turn included.
+            erase_client(self._sessions, self._tracker_engine, self._media_dir, client_id)
         elif declined_in_this_turn:
             # Rasa's record goes too. Later turns of a client who declined keep Rasa's state while
             # they talk (an answer to "are you safe right now?" needs its question); the idle sweep
             # removes it once they have gone quiet.
             self._forget_tracker(client_id)
         return turn
-
-    def _forget_pictures(self, names: list[str]) -> None:
-        for name in names:
-            (self._media_dir / name).unlink(missing_ok=True)
 
     def _forget_tracker(self, client_id: str) -> None:
         try:
