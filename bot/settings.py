@@ -66,6 +66,7 @@ class Settings:
     tracker_store_url: str
     reply_wait_seconds: float
     max_message_chars: int
+    max_messages_per_minute: int
     crisis_resources_file: Path
     information_sources_file: Path
     distress_patterns_file: Path
@@ -116,6 +117,7 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path = ENV
         tracker_store_url=env.get("TRACKER_STORE_URL") or database_url,
         reply_wait_seconds=float(env.get("REPLY_WAIT_SECONDS", "10")),
         max_message_chars=int(env.get("MAX_MESSAGE_CHARS", "2000")),
+        max_messages_per_minute=int(env.get("MAX_MESSAGES_PER_MINUTE", "60")),
         crisis_resources_file=Path(
             env.get("CRISIS_RESOURCES_FILE") or PROJECT_ROOT / "bot" / "defaults" / "crisis_resources.yml"
         ),

@@ -46,6 +46,8 @@ class Stack:
             "DATABASE_URL": f"sqlite:///{self.database_path}",
             "REPLY_WAIT_SECONDS": "3",
             "MEDIA_DIR": str(work_dir / "media"),
+            # Scripted clients write far faster than people; the limit itself is tested on the gateway.
+            "MAX_MESSAGES_PER_MINUTE": "10000",
         }
         self.settings = load_settings(self.environment)
         self.process: subprocess.Popen | None = None

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import text
 
 from bot.gateway import keys
+from bot.gateway.rate_limit import MessageRateLimit
 from bot.storage.models import Client
 from bot.storage.progress import CONSENT_DECLINED, record_consent
 
@@ -283,3 +284,16 @@ async def test_a_message_showing_obvious_risk_reaches_rasa_as_distress_whatever_
     await gateway.post("/api/messages", json={"text": "I'm nervous about the interview"}, headers=headers)
     assert [body["message"] for body in fake_rasa.received[1:]] == ["/express_distress", "I'm nervous about the interview"]
     assert said in [m["text"] for m in await history(gateway, headers)]  # the client's words stay in their log
+
+
+async def test_a_client_writing_too_fast_is_asked_kindly_to_wait_and_loses_nothing(gateway, settings):
+    gateway.app[keys.RELAY]._rate_limit = MessageRateLimit(per_minute=3)
+    headers = await start_session(gateway)
+    await eventually(lambda: history(gateway, headers))
+    statuses = [(await gateway.post("/api/messages", json={"text": f"message {n}"}, headers=headers)).status for n in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    refused = await gateway.post("/api/messages", json={"text": "one more"}, headers=headers)
+    body = await refused.json()
+    assert body["error"] == "too_many_messages" and "wait a few seconds" in body["message"]
+    sent = [m["text"] for m in await history(gateway, headers) if m["direction"] == "in"]
+    assert sent == ["message 0", "message 1", "message 2"]

@@ -15,6 +15,7 @@ from aiohttp import web
 from bot.gateway import keys
 from bot.gateway.inbound import Rejection
 from bot.gateway.rasa_client import RasaClient
+from bot.gateway.rate_limit import MessageRateLimit
 from bot.gateway.relay import TurnRelay
 from bot.guidance.safety import load_safety_net
 from bot.retention import run_retention_daily
@@ -87,6 +88,7 @@ async def _database_and_relay(app: web.Application) -> AsyncIterator[None]:
         check_in_interval=settings.check_in_interval_seconds,
         safety_net=load_safety_net(settings.distress_patterns_file),
         media_dir=settings.media_dir,
+        rate_limit=MessageRateLimit(settings.max_messages_per_minute),
     )
     app[keys.RELAY] = relay
     background = [asyncio.create_task(relay.run_retries()), asyncio.create_task(run_retention_daily(settings))]

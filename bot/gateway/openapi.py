@@ -152,7 +152,7 @@ def openapi_document() -> dict[str, Any]:
                     "responses": {
                         "200": _json("Answered", "The message and the bot's replies."),
                         "202": _json("Queued", "Stored; the bot answers once it is ready (poll GET /api/messages)."),
-                        **_errors(400, 401, 413, 422),
+                        **_errors(400, 401, 413, 422, 429),
                     },
                 },
                 "get": {

@@ -22,6 +22,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import sessionmaker
 
 from bot.gateway.inbound import Rejection
+from bot.gateway.rate_limit import MessageRateLimit
 from bot.gateway.rasa_client import RasaClient, RasaUnavailable
 from bot.guidance.safety import DISTRESS_PAYLOAD, SafetyNet
 from bot.storage import message_log
@@ -72,6 +73,7 @@ class TurnRelay:
         check_in_interval: float = 300.0,
         safety_net: SafetyNet | None = None,
         media_dir: Path | None = None,
+        rate_limit: MessageRateLimit | None = None,
     ) -> None:
         self._sessions = session_factory
         self._rasa = rasa
@@ -86,6 +88,7 @@ class TurnRelay:
         # Applied before Rasa, so that a message showing obvious risk never depends on the model.
         self._safety_net = safety_net
         self._media_dir = media_dir or Path("var/media")
+        self._rate_limit = rate_limit
         self._last_check_in = 0.0
         self._deliveries: set[asyncio.Task] = set()  # held so that running deliveries are not garbage-collected
 
@@ -109,8 +112,16 @@ class TurnRelay:
 
     # -- accepting messages -----------------------------------------------------------
 
-    async def accept(self, client_id: str, channel: str, text: str | None, payload: str | None) -> dict[str, Any]:
-        """Store an inbound message as pending and start delivering it; returns its view."""
+    async def accept(
+        self, client_id: str, channel: str, text: str | None, payload: str | None, from_client: bool = True
+    ) -> dict[str, Any]:
+        """Store an inbound message as pending and start delivering it; returns its view.
+
+        `from_client` is False for what the gateway sends on the client's behalf (the opening
+        greeting), which does not count towards their rate limit.
+        """
+        if from_client and self._rate_limit is not None:
+            self._rate_limit.check(client_id)
 
         def store() -> dict[str, Any]:
             with transaction(self._sessions) as session:

@@ -85,7 +85,7 @@ async def create_session(request: web.Request) -> web.Response:
             return client.id, token
 
     client_id, token = await asyncio.to_thread(create)
-    await request.app[keys.RELAY].accept(client_id, WEB_CHANNEL, None, OPENING_PAYLOAD)
+    await request.app[keys.RELAY].accept(client_id, WEB_CHANNEL, None, OPENING_PAYLOAD, from_client=False)
     return web.json_response({"client_token": token}, status=201)
 
 
