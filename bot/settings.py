@@ -67,6 +67,7 @@ class Settings:
     reply_wait_seconds: float
     max_message_chars: int
     max_messages_per_minute: int
+    allowed_origins: frozenset[str]
     crisis_resources_file: Path
     information_sources_file: Path
     distress_patterns_file: Path
@@ -118,6 +119,7 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path = ENV
         reply_wait_seconds=float(env.get("REPLY_WAIT_SECONDS", "10")),
         max_message_chars=int(env.get("MAX_MESSAGE_CHARS", "2000")),
         max_messages_per_minute=int(env.get("MAX_MESSAGES_PER_MINUTE", "60")),
+        allowed_origins=frozenset(o.strip().rstrip("/") for o in env.get("ALLOWED_ORIGINS", "").split(",") if o.strip()),
         crisis_resources_file=Path(
             env.get("CRISIS_RESOURCES_FILE") or PROJECT_ROOT / "bot" / "defaults" / "crisis_resources.yml"
         ),

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from datetime import timedelta
+
 import pytest
 from sqlalchemy import text
 
 from bot.gateway import keys
+from bot.gateway.app import create_app
+from bot.gateway.rasa_client import RasaClient
 from bot.gateway.rate_limit import MessageRateLimit
 from bot.storage.models import Client
 from bot.storage.progress import CONSENT_DECLINED, record_consent
+from tests.gateway_support import TOKEN
 
 
 async def start_session(gateway) -> dict[str, str]:
@@ -297,3 +302,18 @@ async def test_a_client_writing_too_fast_is_asked_kindly_to_wait_and_loses_nothi
     assert body["error"] == "too_many_messages" and "wait a few seconds" in body["message"]
     sent = [m["text"] for m in await history(gateway, headers) if m["direction"] == "in"]
     assert sent == ["message 0", "message 1", "message 2"]
+
+
+async def test_only_configured_origins_may_call_the_api_from_another_site(aiohttp_client, settings, engine, fake_rasa, aiohttp_server):
+    rasa_server = await aiohttp_server(fake_rasa.app())
+    url = str(rasa_server.make_url(""))
+    settings = dataclasses.replace(
+        settings, rasa_token=TOKEN, allowed_origins=frozenset({"https://guidance.example.org"})
+    )
+    client = await aiohttp_client(create_app(settings, rasa=RasaClient(url, TOKEN, action_server_url=url)))
+    allowed = await client.options("/api/sessions", headers={"Origin": "https://guidance.example.org"})
+    assert allowed.status == 204 and allowed.headers["Access-Control-Allow-Origin"] == "https://guidance.example.org"
+    refused = await client.options("/api/sessions", headers={"Origin": "https://elsewhere.example.com"})
+    assert refused.status == 403 and "Access-Control-Allow-Origin" not in refused.headers
+    created = await client.post("/api/sessions", headers={"Origin": "https://elsewhere.example.com"})
+    assert "Access-Control-Allow-Origin" not in created.headers

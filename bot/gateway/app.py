@@ -13,6 +13,7 @@ import jinja2
 from aiohttp import web
 
 from bot.gateway import keys
+from bot.gateway.cors import cors_middleware
 from bot.gateway.inbound import Rejection
 from bot.gateway.rasa_client import RasaClient
 from bot.gateway.rate_limit import MessageRateLimit
@@ -63,7 +64,10 @@ async def security_headers(request: web.Request, handler: Handler) -> web.Stream
 
 
 def create_app(settings: Settings, rasa: RasaClient | None = None) -> web.Application:
-    app = web.Application(middlewares=[security_headers, friendly_errors], client_max_size=MAX_REQUEST_BYTES)
+    app = web.Application(
+        middlewares=[cors_middleware(settings.allowed_origins), security_headers, friendly_errors],
+        client_max_size=MAX_REQUEST_BYTES,
+    )
     app[keys.SETTINGS] = settings
     app[keys.RASA] = rasa or RasaClient(settings.rasa_url, settings.rasa_token, settings.action_server_url)
     aiohttp_jinja2.setup(app, loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True)
