@@ -24,6 +24,7 @@ ANSWERED_THEN_BACK_TO_FORM = {
     "request_human": "utter_request_human_not_yet",
     "show_progress": "action_show_progress",
     "show_plan": "action_show_plan",
+    "show_my_data": "action_show_my_data",
 }
 
 Rule = dict[str, Any]

@@ -7,7 +7,7 @@ import uuid
 import pytest
 from sqlalchemy import create_engine
 
-from tests.test_deletion import rows_mentioning
+from tests.test_client_data import rows_mentioning
 from tests.test_end_to_end import consent_and_start
 
 pytestmark = pytest.mark.stack

@@ -36,13 +36,18 @@ SCHEMAS: dict[str, Any] = {
     },
     "Message": {
         "type": "object",
-        "required": ["id", "direction", "text", "buttons", "image", "status", "created_at"],
+        "required": ["id", "direction", "text", "buttons", "image", "attachment", "status", "created_at"],
         "properties": {
             "id": {"type": "integer"},
             "direction": {"type": "string", "enum": ["in", "out"]},
             "text": {"type": "string", "nullable": True},
             "buttons": {"type": "array", "items": {"$ref": "#/components/schemas/Button"}},
             "image": {"type": "string", "nullable": True},
+            "attachment": {
+                "type": "string",
+                "nullable": True,
+                "description": "A file to download (the client's data export), as a path on the gateway.",
+            },
             "status": {"type": "string", "enum": ["pending", "answered", "sent"]},
             "created_at": {"type": "string", "format": "date-time"},
         },
@@ -172,10 +177,13 @@ def openapi_document() -> dict[str, Any]:
             },
             "/media/{name}": {
                 "get": {
-                    "summary": "A picture the bot sent, such as a decision matrix, by its unguessable name",
+                    "summary": "A picture or file the bot sent (decision matrix, data export), by its unguessable name",
                     "parameters": [{"name": "name", "in": "path", "required": True, "schema": {"type": "string"}}],
                     "responses": {
-                        "200": {"description": "PNG image", "content": {"image/png": {}}},
+                        "200": {
+                            "description": "PNG image or JSON export",
+                            "content": {"image/png": {}, "application/json": {}},
+                        },
                         "404": {"description": "No such picture", "content": {"text/plain": {}}},
                     },
                 }

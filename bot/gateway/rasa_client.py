@@ -16,7 +16,7 @@ class RasaUnavailable(Exception):
 
 
 def normalise_reply(raw: dict[str, Any]) -> dict[str, Any]:
-    """Keep what a channel can show: text, buttons (title and payload) and an image URL."""
+    """Keep what a channel can show: text, buttons (title and payload), an image URL and a file link."""
     reply: dict[str, Any] = {"text": raw.get("text")}
     buttons = [
         {"title": str(button.get("title", "")), "payload": str(button.get("payload", ""))}
@@ -27,6 +27,8 @@ def normalise_reply(raw: dict[str, Any]) -> dict[str, Any]:
         reply["buttons"] = buttons
     if raw.get("image"):
         reply["image"] = str(raw["image"])
+    if raw.get("attachment"):
+        reply["attachment"] = str(raw["attachment"])
     return reply
 
 

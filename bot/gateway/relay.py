@@ -14,7 +14,7 @@ import logging
 import time
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Awaitable, Callable
 
@@ -30,7 +30,7 @@ from bot.storage.check_ins import check_in_offer
 from bot.storage.identity import WEB_CHANNEL
 from bot.storage.engine import transaction
 from bot.storage.deletion import deletion_requested
-from bot.storage.erasure import erase_client
+from bot.storage.erasure import erase_client, expire_exports
 from bot.storage.models import Client, Message, utcnow
 from bot.storage.progress import CONSENT_DECLINED, idle_declined_clients, latest_consent
 from bot.storage.tracker_events import delete_tracker_events
@@ -38,6 +38,7 @@ from bot.storage.tracker_events import delete_tracker_events
 logger = logging.getLogger(__name__)
 
 DECLINED_CONVERSATION_IDLE = timedelta(minutes=30)
+EXPORT_LIFETIME = timedelta(hours=1)
 SWEEP_INTERVAL_SECONDS = 60
 
 Listener = Callable[[dict[str, Any]], Awaitable[None]]
@@ -52,6 +53,7 @@ def message_view(message: Message) -> dict[str, Any]:
         "text": message.text,
         "buttons": content.get("buttons", []),
         "image": content.get("image"),
+        "attachment": content.get("attachment"),
         "status": message.status,
         "created_at": message.created_at.isoformat() + "Z",
     }
@@ -245,6 +247,7 @@ class TurnRelay:
                 if time.monotonic() - self._last_sweep > SWEEP_INTERVAL_SECONDS:
                     self._last_sweep = time.monotonic()
                     await asyncio.to_thread(self.forget_idle_declined_conversations)
+                    await asyncio.to_thread(expire_exports, self._media_dir, datetime.now() - EXPORT_LIFETIME)
             except Exception:
                 logger.exception("retrying pending messages failed; trying again shortly")
             await asyncio.sleep(self._retry_interval)

@@ -120,17 +120,22 @@ async def list_messages(request: web.Request) -> web.Response:
     return web.json_response({"messages": await asyncio.to_thread(read)})
 
 
-MEDIA_NAME = re.compile(r"^[A-Za-z0-9_-]{16,64}\.png$")
+MEDIA_NAME = re.compile(r"^[A-Za-z0-9_-]{16,100}\.(png|json)$")
+MEDIA_TYPES = {"png": "image/png", "json": "application/json"}
 
 
 @routes.get("/media/{name}", name="media")
 async def media(request: web.Request) -> web.StreamResponse:
-    """Pictures the bot sends (the decision matrix). Names are unguessable and nothing else is served."""
+    """Pictures and files the bot sends (decision matrix, data export); names are unguessable."""
     name = request.match_info["name"]
     path = request.app[keys.SETTINGS].media_dir / name
-    if not MEDIA_NAME.match(name) or not await asyncio.to_thread(path.is_file):
+    match = MEDIA_NAME.match(name)
+    if not match or not await asyncio.to_thread(path.is_file):
         raise web.HTTPNotFound(text="Not found")
-    return web.FileResponse(path, headers={"Cache-Control": "private, max-age=3600", "Content-Type": "image/png"})
+    headers = {"Cache-Control": "private, no-store", "Content-Type": MEDIA_TYPES[match[1]]}
+    if match[1] == "json":
+        headers["Content-Disposition"] = 'attachment; filename="my-waypoint-data.json"'
+    return web.FileResponse(path, headers=headers)
 
 
 @routes.get("/healthz", name="health")

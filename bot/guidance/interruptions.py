@@ -28,6 +28,7 @@ INTERRUPTING_INTENTS = frozenset(
         "show_progress",
         "show_plan",
         "delete_my_data",
+        "show_my_data",
         "greet",
         "resume",
     }
@@ -47,6 +48,7 @@ WORDS_OF_REQUEST = {
     "show_progress": r"where|progress|how far|status|so far",
     "show_plan": r"plan|steps",
     "delete_my_data": r"delete|erase|remove|forget|wipe",
+    "show_my_data": r"data|stored|store|export|download|copy|know about me",
     "greet": r"hi|hello|hey|hiya|morning|afternoon|evening|back",
     "resume": r"continue|resume|carry on|go on|where were we|back",
     "express_distress": (

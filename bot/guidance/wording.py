@@ -211,3 +211,36 @@ def review_summary(updates: Sequence[StepUpdate], goals: Sequence[str], goals_re
     elif goals_revised is False:
         lines.append("Your goals still fit.")
     return "\n".join(lines)
+
+
+def data_summary(export: Mapping[str, Sequence[Mapping[str, object]]]) -> str:
+    """What is stored about the client, in words; the attached file holds every detail."""
+    if not export:
+        return "I have nothing stored about you."
+    lines = ["Here is what I have stored about you:"]
+    for row in export.get("consent_records", []):
+        lines.append(f"• Your answer to the consent question: {row['decision']} on {str(row['recorded_at'])[:10]}")
+    goals = export.get("goals", [])
+    if goals:
+        current = [str(g["text"]) for g in goals if g["status"] == "active"]
+        lines.append(f"• Your goals: {'; '.join(current) or 'none now'}" + (
+            f" (and {len(goals) - len(current)} earlier ones you revised)" if len(goals) > len(current) else ""
+        ))
+    counted = {
+        "intakes": "answer(s) about your situation",
+        "readiness_ratings": "readiness rating(s)",
+        "reflections": "reflection answer(s)",
+        "options": "option(s) you explored",
+        "decisions": "decision(s)",
+        "action_steps": "step(s) in your plans",
+        "reviews": "check-in(s)",
+        "feedback": "feedback answer(s)",
+        "safety_flags": "note(s) for your practitioner that you were in distress (no words, only the date)",
+        "messages": "message(s) of our conversation",
+    }
+    lines += [f"• {len(export[table])} {label}" for table, label in counted.items() if export.get(table)]
+    lines.append(
+        "The file below holds all of it in full (JSON). The link works for an hour. You can ask me to "
+        "delete your data at any time."
+    )
+    return "\n".join(lines)

@@ -28,10 +28,19 @@ def erase_client(sessions: sessionmaker, tracker_engine: Engine, media_dir: Path
         pictures = delete_client(session, client_id)
     for name in pictures:
         (media_dir / name).unlink(missing_ok=True)
+    for export in media_dir.glob(f"{client_id}-*.json"):
+        export.unlink(missing_ok=True)
     try:
         delete_tracker_events(tracker_engine, client_id)
     except Exception:
         logger.warning("could not remove Rasa's events of an erased client; the retention run retries", exc_info=True)
+
+
+def expire_exports(media_dir: Path, older_than: datetime) -> None:
+    """Data exports are downloads, not storage: they go an hour after they were made."""
+    for export in media_dir.glob("*.json"):
+        if datetime.fromtimestamp(export.stat().st_mtime) < older_than:
+            export.unlink(missing_ok=True)
 
 
 def inactive_clients(sessions: sessionmaker, inactive_since: datetime) -> list[str]:

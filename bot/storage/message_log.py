@@ -27,7 +27,7 @@ def record_outbound(
     session: Session, client_id: str, channel: str, reply: dict[str, Any], reply_to_id: int | None = None
 ) -> Message:
     """A message from the bot: a reply to an inbound message, or one the bot starts (reply_to_id None)."""
-    content = {key: reply[key] for key in ("buttons", "image") if reply.get(key)}
+    content = {key: reply[key] for key in ("buttons", "image", "attachment") if reply.get(key)}
     message = Message(
         client_id=client_id,
         direction="out",

@@ -18,10 +18,18 @@
       if (shown.has(message.id)) return;
       shown.add(message.id);
     }
-    if (!message.text && !message.image) return;
+    if (!message.text && !message.image && !message.attachment) return;
     const item = document.createElement("li");
     item.className = message.direction === "in" ? "in" : message.direction === "out" ? "out" : "notice";
     if (message.text) item.appendChild(document.createTextNode(message.text));
+    if (message.attachment) {
+      const link = document.createElement("a");
+      link.href = message.attachment;
+      link.textContent = "Download the file";
+      link.setAttribute("download", "");
+      item.appendChild(document.createElement("br"));
+      item.appendChild(link);
+    }
     if (message.image) {
       const image = document.createElement("img");
       image.src = message.image;

@@ -1,13 +1,16 @@
-"""Delete my data: after the client confirms, no row anywhere and no file holds their id or words."""
+"""The client's data: "delete my data" leaves no row anywhere and no file with their id or words,
+retention does the same for clients long inactive, and "show my data" gives them all of it."""
 
 from __future__ import annotations
 
 import dataclasses
+import json
 from datetime import timedelta
 
 from sqlalchemy import inspect, text
 
 from actions.deletion import ActionDeleteMyData
+from actions.my_data import ActionShowMyData
 from bot.gateway import keys
 from bot.guidance.consent import CONSENT_TEXT_VERSION
 from bot.storage.deletion import delete_client, request_deletion
@@ -108,3 +111,35 @@ def test_retention_erases_only_clients_inactive_for_longer_than_configured(setti
     assert rows_mentioning(engine, "quiet-for-long", "old words") == []
     assert rows_mentioning(engine, "active-lately", "recent words")
     assert not (settings.media_dir / "old-clients-picture.png").exists()
+
+
+async def test_show_my_data_gives_a_summary_and_a_file_with_every_row(actions_db, db, monkeypatch, tmp_path):
+    monkeypatch.setenv("MEDIA_DIR", str(tmp_path / "media"))
+    with db() as session:
+        record_consent(session, CLIENT, CONSENT_GIVEN, CONSENT_TEXT_VERSION)
+        save_intake(session, CLIENT, "Working in a bakery", {"clarity": 2}, ["Find a calmer job"])
+        session.add(SafetyFlag(client_id=CLIENT))
+    _, dispatcher = await run(ActionShowMyData(), tracker("show me my data", "show_my_data"))
+    [message] = dispatcher.messages
+    assert "Your goals: Find a calmer job" in message["text"] and "1 readiness rating(s)" in message["text"]
+    assert message["attachment"].startswith(f"/media/{CLIENT}-")
+    exported = json.loads((tmp_path / "media" / message["attachment"].removeprefix("/media/")).read_text())
+    assert exported["intakes"][0]["situation"] == "Working in a bakery"
+    assert exported["clients"][0]["id"] == CLIENT and len(exported["safety_flags"]) == 1
+    assert "external_id" not in json.dumps(exported)  # the hash of their chat token stays out
+
+
+async def test_the_export_is_served_as_a_download_and_goes_with_the_client(gateway, fake_rasa, db):
+    headers = await start_session(gateway)
+    await eventually(lambda: history(gateway, headers))
+    client_id = fake_rasa.received[0]["sender"]
+    media_dir = gateway.app[keys.SETTINGS].media_dir
+    media_dir.mkdir(parents=True)
+    export = media_dir / f"{client_id}-an-unguessable-part.json"
+    export.write_text('{"clients": []}')
+    response = await gateway.get(f"/media/{export.name}")
+    assert response.status == 200 and "attachment" in response.headers["Content-Disposition"]
+    with db() as session:
+        request_deletion(session, client_id)
+    await gateway.post("/api/messages", json={"text": "bye"}, headers=headers)
+    assert not export.exists()
