@@ -25,6 +25,8 @@ class ActionShowMyData(Action):
     ) -> List[EventType]:
         with client_data() as session:
             export = client_export(session, tracker.sender_id)
+        # Rasa's own record of the conversation, as it keeps it in the tracker store.
+        export["rasa_events"] = list(tracker.events)
         media_dir = load_settings().media_dir
         media_dir.mkdir(parents=True, exist_ok=True)
         # The client's id lets their erasure find the file; the random part keeps the link unguessable.

@@ -127,6 +127,7 @@ async def test_show_my_data_gives_a_summary_and_a_file_with_every_row(actions_db
     assert exported["intakes"][0]["situation"] == "Working in a bakery"
     assert exported["clients"][0]["id"] == CLIENT and len(exported["safety_flags"]) == 1
     assert "external_id" not in json.dumps(exported)  # the hash of their chat token stays out
+    assert "rasa_events" in exported
 
 
 async def test_the_export_is_served_as_a_download_and_goes_with_the_client(gateway, fake_rasa, db):
