@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.guidance.decision_matrix import DecisionMatrix
@@ -20,6 +19,7 @@ from bot.storage.models import (
 )
 from bot.storage.options import latest_option_set, set_own_options
 from bot.storage.progress import PHASE_DONE, PHASE_IN_PROGRESS, ensure_client, set_phase
+from bot.storage.rounds import latest, rows_for_names
 
 DECISION_PHASE = "decision"
 MAX_CRITERIA = 6
@@ -28,10 +28,7 @@ POSTPONED = "postponed"
 
 
 def latest_decision(session: Session, client_id: str, in_progress_only: bool = False) -> Decision | None:
-    query = select(Decision).where(Decision.client_id == client_id)
-    if in_progress_only:
-        query = query.where(Decision.decided_at.is_(None))
-    return session.execute(query.order_by(Decision.id.desc()).limit(1)).scalar_one_or_none()
+    return latest(session, Decision, client_id, *([Decision.decided_at.is_(None)] if in_progress_only else []))
 
 
 def decision_in_progress(session: Session, client_id: str) -> Decision:
@@ -64,11 +61,12 @@ def set_options_for_decision(session: Session, decision: Decision, titles: Seque
 
 def set_criteria(session: Session, decision: Decision, names: Sequence[str]) -> None:
     """The client's criteria; one already weighed under the same name keeps its weight and ratings."""
-    kept = {criterion.name.casefold(): criterion for criterion in decision.criteria}
-    decision.criteria = [
-        kept.pop(name.casefold(), None) or Criterion(client_id=decision.client_id, name=name)
-        for name in names[:MAX_CRITERIA]
-    ]
+    decision.criteria = rows_for_names(
+        decision.criteria,
+        names[:MAX_CRITERIA],
+        lambda criterion: criterion.name,
+        lambda name: Criterion(client_id=decision.client_id, name=name),
+    )
     for position, criterion in enumerate(decision.criteria, start=1):
         criterion.position = position
     session.flush()

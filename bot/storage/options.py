@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.storage.models import ROUND_COMPLETE, ROUND_IN_PROGRESS, CareerOption, OptionSet, utcnow
 from bot.storage.progress import PHASE_DONE, PHASE_IN_PROGRESS, ensure_client, set_phase
+from bot.storage.rounds import latest, rows_for_names
 
 OPTIONS_PHASE = "options"
 MAX_OPTIONS = 6
@@ -16,10 +16,7 @@ OWN = "own"
 
 
 def latest_option_set(session: Session, client_id: str, status: str | None = None) -> OptionSet | None:
-    query = select(OptionSet).where(OptionSet.client_id == client_id)
-    if status is not None:
-        query = query.where(OptionSet.status == status)
-    return session.execute(query.order_by(OptionSet.id.desc()).limit(1)).scalar_one_or_none()
+    return latest(session, OptionSet, client_id, *([OptionSet.status == status] if status else []))
 
 
 def option_set_in_progress(session: Session, client_id: str) -> OptionSet:
@@ -35,12 +32,13 @@ def option_set_in_progress(session: Session, client_id: str) -> OptionSet:
 
 def set_own_options(session: Session, option_set: OptionSet, titles: Sequence[str]) -> None:
     """The client's own list; options already described under the same name keep what was said."""
-    kept = {option.title.casefold(): option for option in option_set.options if option.origin == OWN}
     others = [option for option in option_set.options if option.origin != OWN]
-    own = [
-        kept.pop(title.casefold(), None) or CareerOption(client_id=option_set.client_id, title=title, origin=OWN)
-        for title in titles[:MAX_OPTIONS]
-    ]
+    own = rows_for_names(
+        [option for option in option_set.options if option.origin == OWN],
+        titles[:MAX_OPTIONS],
+        lambda option: option.title,
+        lambda title: CareerOption(client_id=option_set.client_id, title=title, origin=OWN),
+    )
     # One assignment, so that options kept under the same name are not deleted as orphans first.
     option_set.options = own + others[: MAX_OPTIONS - len(own)]
     _number(option_set)

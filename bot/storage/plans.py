@@ -11,16 +11,14 @@ from sqlalchemy.orm import Session
 from bot.storage.decisions import latest_decision
 from bot.storage.models import ROUND_COMPLETE, ROUND_IN_PROGRESS, ROUND_REPLACED, ActionPlan, ActionStep, utcnow
 from bot.storage.progress import PHASE_DONE, PHASE_IN_PROGRESS, ensure_client, set_phase
+from bot.storage.rounds import latest, rows_for_names
 
 PLANNING_PHASE = "planning"
 MAX_STEPS = 8
 
 
 def latest_plan(session: Session, client_id: str, status: str | None = None) -> ActionPlan | None:
-    query = select(ActionPlan).where(ActionPlan.client_id == client_id)
-    if status is not None:
-        query = query.where(ActionPlan.status == status)
-    return session.execute(query.order_by(ActionPlan.id.desc()).limit(1)).scalar_one_or_none()
+    return latest(session, ActionPlan, client_id, *([ActionPlan.status == status] if status else []))
 
 
 def plan_in_progress(session: Session, client_id: str) -> ActionPlan:
@@ -37,11 +35,12 @@ def plan_in_progress(session: Session, client_id: str) -> ActionPlan:
 
 def set_steps(session: Session, plan: ActionPlan, descriptions: Sequence[str]) -> None:
     """The plan's steps; a step kept under the same words keeps its date, support and if-then plan."""
-    kept = {step.description.casefold(): step for step in plan.steps}
-    plan.steps = [
-        kept.pop(text.casefold(), None) or ActionStep(client_id=plan.client_id, description=text)
-        for text in descriptions[:MAX_STEPS]
-    ]
+    plan.steps = rows_for_names(
+        plan.steps,
+        descriptions[:MAX_STEPS],
+        lambda step: step.description,
+        lambda text: ActionStep(client_id=plan.client_id, description=text),
+    )
     for position, step in enumerate(plan.steps, start=1):
         step.position = position
     session.flush()

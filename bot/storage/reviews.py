@@ -17,6 +17,7 @@ from bot.storage.models import (
 )
 from bot.storage.check_ins import mark_offered
 from bot.storage.plans import latest_plan
+from bot.storage.rounds import latest
 from bot.storage.progress import PHASE_DONE, PHASE_IN_PROGRESS, ensure_client, set_phase
 
 REVIEW_PHASE = "review"
@@ -24,15 +25,7 @@ REPLANNED = "replanned"
 
 
 def review_in_progress(session: Session, client_id: str) -> Review:
-    review = (
-        session.execute(
-            select(Review)
-            .where(Review.client_id == client_id, Review.status == ROUND_IN_PROGRESS)
-            .order_by(Review.id.desc())
-        )
-        .scalars()
-        .first()
-    )
+    review = latest(session, Review, client_id, Review.status == ROUND_IN_PROGRESS)
     if review is None:
         ensure_client(session, client_id)
         steps = steps_due_for_review(session, client_id)
