@@ -58,8 +58,11 @@ def ratings_of(count: int):
     """One rating, or `count` of them at once ("4 2 5"), one per option in order."""
 
     def read(message: Message) -> Optional[Any]:
-        numbers = [int(n) for n in re.findall(r"\d+", message.get("text") or "")]
-        if len(numbers) == count and all(1 <= n <= 5 for n in numbers):
+        text = message.get("text") or ""
+        numbers = [int(n) for n in re.findall(r"\d+", text)]
+        # "4/5" and "4 out of 5" are one rating, not two.
+        one_rating_written_as_a_fraction = "/" in text or re.search(r"\bof\b", text, re.I)
+        if len(numbers) == count and all(1 <= n <= 5 for n in numbers) and not one_rating_written_as_a_fraction:
             return tuple(numbers)
         return rating_of(message)
 
@@ -144,8 +147,8 @@ class DecisionPhase(StepPhase):
                 strict=True,
             )
         )
-        if decision.status == CHOSEN:
-            option = chosen_option(session, decision)
+        option = chosen_option(session, decision) if decision.status == CHOSEN else None
+        if option is not None:
             question = f"What makes {option.title} the right choice for you now?"
         else:
             question = "What would you like to wait for, or find out, before you decide?"

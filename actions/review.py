@@ -41,25 +41,32 @@ _STATUS_WORDS = (
     (STEP_BLOCKED, re.compile(r"\b(blocked|stuck|can't|cannot|couldn't|problem)\b", re.I)),
     (REPLANNED, re.compile(r"\b(replan|new date|later|postpone|move it|reschedule|not yet)\b", re.I)),
 )
-_REVISE_WORDS = re.compile(r"\b(revise|change|new|different|update|no)\b", re.I)
+_NEGATION = re.compile(r"\b(not|no|never)\b|n't", re.I)
+_REVISE_WORDS = re.compile(r"\b(change|new|different|update|no)\b", re.I)
 _KEEP_WORDS = re.compile(r"\b(fit|still|keep|yes|same)\b", re.I)
+_NOT_FITTING = re.compile(r"\b(don'?t|do not|doesn'?t|no longer|not) (really )?fit", re.I)
 
 
 def status_of(message: Message) -> Optional[Text]:
+    """Done, blocked or replanned; None when unclear ("not done yet" is never done)."""
     text = message.get("text") or ""
-    found = [status for status, words in _STATUS_WORDS if words.search(text)]
+    negated = _NEGATION.search(text) is not None
+    found = [status for status, words in _STATUS_WORDS if words.search(text) and not (negated and status == STEP_DONE)]
     if len(found) == 1:
         return found[0]
-    return STEP_DONE if not found and intent_name(message) == "affirm" else None
+    return STEP_DONE if not found and not negated and intent_name(message) == "affirm" else None
 
 
 def goals_revised_of(message: Message) -> Optional[bool]:
     """True when the client wants to revise their goals, False when they still fit."""
     text, intent = message.get("text") or "", intent_name(message)
-    if _REVISE_WORDS.search(text) or intent == "deny":
+    if re.search(r"\brevise\b", text, re.I) or _NOT_FITTING.search(text):
         return True
+    # "They still fit, no changes" keeps them, so words of keeping win over a stray "no".
     if _KEEP_WORDS.search(text) or intent == "affirm":
         return False
+    if _REVISE_WORDS.search(text) or intent == "deny":
+        return True
     return None
 
 

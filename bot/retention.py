@@ -1,4 +1,5 @@
-"""Retention: clients inactive for RETENTION_DAYS are erased completely.
+"""Retention: clients inactive for RETENTION_DAYS are erased completely (and any whose own
+request to delete did not finish).
 
 Run by the gateway once a day, or by hand: `.venv/bin/python -m bot.retention`. Prints how
 many clients were erased, never who.
@@ -12,7 +13,7 @@ from datetime import timedelta
 
 from bot.settings import Settings, load_settings
 from bot.storage.engine import make_engine, make_session_factory
-from bot.storage.erasure import erase_client, inactive_clients
+from bot.storage.erasure import clients_to_erase, erase_client
 from bot.storage.models import utcnow
 
 logger = logging.getLogger(__name__)
@@ -26,7 +27,7 @@ def erase_inactive_clients(settings: Settings) -> int:
     )
     try:
         sessions = make_session_factory(engine)
-        client_ids = inactive_clients(sessions, utcnow() - timedelta(days=settings.retention_days))
+        client_ids = clients_to_erase(sessions, utcnow() - timedelta(days=settings.retention_days))
         for client_id in client_ids:
             erase_client(sessions, tracker_engine, settings.media_dir, client_id)
         return len(client_ids)

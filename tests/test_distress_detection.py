@@ -136,4 +136,11 @@ def test_the_safety_net_alone_catches_the_most_explicit_phrasings():
     safety_net = load_safety_net(load_settings().distress_patterns_file)
     explicit = [text for text in DISTRESS if "kill" in text or "suicid" in text or "end my life" in text]
     assert explicit and all(safety_net.shows_obvious_risk(text) for text in explicit)
-    assert not any(safety_net.shows_obvious_risk(text) for text in ORDINARY)
+    everyday = [
+        "If I get tired, then I will take things slower",
+        "I want to take things one step at a time",
+        "If I don't wake up early enough, then I'll go on Saturday",
+        "end things with my current employer",
+        "I don't feel safe in my current job",
+    ]
+    assert [text for text in ORDINARY + everyday if safety_net.shows_obvious_risk(text)] == []

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.gateway import keys
-from bot.storage.models import ActionPlan, ActionStep, utcnow
+from bot.storage.models import ActionPlan, ActionStep, SafetyFlag, utcnow
 from tests.test_gateway import eventually, history, start_session
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
@@ -56,3 +56,18 @@ async def test_a_connected_client_gets_the_check_in_without_writing(gateway, fak
     assert event["type"] == "message" and "\"Look up two courses\"" in event["message"]["text"]
     assert "Look up two courses" in (await history(gateway, headers))[-1]["text"]
 
+
+
+async def test_no_check_in_offer_right_after_a_crisis_answer(gateway, fake_rasa, db):
+    headers = await start_session(gateway)
+    await eventually(lambda: history(gateway, headers))
+    client_id = fake_rasa.received[0]["sender"]
+    add_due_step(db, client_id)
+
+    def distress_during_the_turn(body):  # what action_respond_to_distress does inside the turn
+        with db() as session:
+            session.add(SafetyFlag(client_id=client_id))
+
+    fake_rasa.during_turn = distress_during_the_turn
+    response = await gateway.post("/api/messages", json={"text": "I can't go on"}, headers=headers)
+    assert not any("Call Anna" in (reply["text"] or "") for reply in (await response.json())["replies"])

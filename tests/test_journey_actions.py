@@ -415,3 +415,11 @@ async def test_all_options_can_be_rated_on_a_criterion_in_one_message(returning_
     assert "How does this result feel to you?" in said and "• social work: 16 of 20" in said
     with returning_client() as session:
         assert sorted(r.value for r in session.execute(select(OptionRating)).scalars()) == [2, 4, 5]
+
+
+async def test_a_decision_does_not_weigh_options_still_being_explored(returning_client, media_dir):
+    options = options_chat()
+    await options.start()
+    await options.say("Nursing; teaching")  # the exploration is left half-way
+    said = texts(await decision_chat().start())
+    assert "Which options are you choosing between?" in said

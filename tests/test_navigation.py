@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from rasa_sdk.events import ActiveLoop, SlotSet
 
-from actions.decision import POSTPONE, choice_reader, criteria_from_values
+from actions.decision import POSTPONE, choice_reader, criteria_from_values, ratings_of
 from actions.intake import ValidateIntakeForm
 from actions.pause import ActionPauseForm
 from actions.plan import split_if_then
@@ -134,6 +134,13 @@ def test_a_choice_is_read_by_number_name_or_as_postponing():
     assert read({"text": "9"}) is None and read({"text": "hmm"}) is None
 
 
+def test_a_rating_written_as_a_fraction_is_one_rating():
+    read = ratings_of(2)
+    assert read({"text": "4/5"}) == 4
+    assert read({"text": "4 out of 5"}) is None  # asked again rather than read as two ratings
+    assert read({"text": "4 2"}) == (4, 2)
+
+
 def test_if_then_plans_are_split_and_other_obstacles_kept_whole():
     assert split_if_then("If it rains, then I'll take the bus") == ("it rains", "I'll take the bus")
     assert split_if_then("Money") == ("Money", None)
@@ -141,7 +148,16 @@ def test_if_then_plans_are_split_and_other_obstacles_kept_whole():
 
 @pytest.mark.parametrize(
     ("said", "status"),
-    [("done", "done"), ("I did it!", "done"), ("blocked", "blocked"), ("I'm stuck", "blocked"), ("replan", "replanned")],
+    [
+        ("done", "done"),
+        ("I did it!", "done"),
+        ("blocked", "blocked"),
+        ("I'm stuck", "blocked"),
+        ("replan", "replanned"),
+        ("not done yet", None),
+        ("No, I have not done it", None),
+        ("I haven't done it", None),
+    ],
 )
 def test_step_status_words(said, status):
     assert status_of({"text": said, "intent": {"name": "nlu_fallback"}}) == status
@@ -151,6 +167,8 @@ def test_goal_check_answers():
     assert goals_revised_of({"text": "They still fit", "intent": {"name": "affirm"}}) is False
     assert goals_revised_of({"text": "revise", "intent": {"name": "nlu_fallback"}}) is True
     assert goals_revised_of({"text": "hmm", "intent": {"name": "nlu_fallback"}}) is None
+    assert goals_revised_of({"text": "They still fit, no changes", "intent": {"name": "affirm"}}) is False
+    assert goals_revised_of({"text": "No, they don't fit any more", "intent": {"name": "deny"}}) is True
 
 
 def test_the_generated_rules_are_up_to_date():

@@ -31,6 +31,7 @@ from bot.storage.identity import WEB_CHANNEL
 from bot.storage.engine import transaction
 from bot.storage.deletion import deletion_requested
 from bot.storage.erasure import erase_client, expire_exports
+from bot.storage.safety import safety_flags_since
 from bot.storage.models import Client, Message, utcnow
 from bot.storage.progress import CONSENT_DECLINED, idle_declined_clients, latest_consent
 from bot.storage.tracker_events import delete_tracker_events
@@ -204,8 +205,11 @@ class TurnRelay:
             consent = latest_consent(session, client_id)
             declined = consent is not None and consent.decision == CONSENT_DECLINED
             declined_in_this_turn = declined and consent.recorded_at >= inbound.created_at
-            # A client the bot cannot reach on its own hears about due steps at their next message.
-            offer = None if declined else check_in_offer(session, client_id)
+            erase = deletion_requested(session, client_id)
+            # A client the bot cannot reach on its own hears about due steps at their next message,
+            # but not right after a crisis answer or their goodbye to all their data.
+            quiet = declined or erase or bool(safety_flags_since(session, client_id, inbound.created_at))
+            offer = None if quiet else check_in_offer(session, client_id)
             if offer is not None:
                 stored.append(message_log.record_outbound(session, client_id, inbound.channel, offer, inbound.id))
                 session.flush()
@@ -213,7 +217,6 @@ class TurnRelay:
             if declined:
                 # Someone who said no to storage keeps nothing in our log but that refusal.
                 message_log.forget_answered_messages(session, client_id)
-            erase = deletion_requested(session, client_id)
         if erase:
             # The client asked for everything to go: the replies of this turn reach them, and then
             # all of it goes, Rasa's record of this very turn included.

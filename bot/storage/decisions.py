@@ -32,11 +32,14 @@ def latest_decision(session: Session, client_id: str, in_progress_only: bool = F
 
 
 def decision_in_progress(session: Session, client_id: str) -> Decision:
-    """The decision being weighed, started with the client's latest options if there is none."""
+    """The decision being weighed, started with the client's latest options if there is none.
+
+    Only a finished exploration counts: one still in progress may yet change under the decision.
+    """
     decision = latest_decision(session, client_id, in_progress_only=True)
     if decision is None:
         ensure_client(session, client_id)
-        option_set = latest_option_set(session, client_id)
+        option_set = latest_option_set(session, client_id, ROUND_COMPLETE)
         decision = Decision(client_id=client_id, option_set_id=option_set.id if option_set else None)
         session.add(decision)
         set_phase(session, client_id, DECISION_PHASE, PHASE_IN_PROGRESS)

@@ -11,7 +11,7 @@ import logging
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import sessionmaker
 
@@ -43,6 +43,13 @@ def expire_exports(media_dir: Path, older_than: datetime) -> None:
             export.unlink(missing_ok=True)
 
 
-def inactive_clients(sessions: sessionmaker, inactive_since: datetime) -> list[str]:
+def clients_to_erase(sessions: sessionmaker, inactive_since: datetime) -> list[str]:
+    """Clients inactive since `inactive_since`, and any whose own request to delete was not finished."""
     with transaction(sessions) as session:
-        return list(session.execute(select(Client.id).where(Client.last_active_at < inactive_since)).scalars())
+        return list(
+            session.execute(
+                select(Client.id).where(
+                    or_(Client.last_active_at < inactive_since, Client.deletion_requested_at.is_not(None))
+                )
+            ).scalars()
+        )

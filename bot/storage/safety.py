@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -20,9 +22,9 @@ def raise_safety_flag(session: Session, client_id: str) -> SafetyFlag | None:
     return flag
 
 
-def open_safety_flags(session: Session, client_id: str) -> list[SafetyFlag]:
+def safety_flags_since(session: Session, client_id: str, since: datetime) -> list[SafetyFlag]:
     return list(
         session.execute(
-            select(SafetyFlag).where(SafetyFlag.client_id == client_id, SafetyFlag.handled_at.is_(None))
+            select(SafetyFlag).where(SafetyFlag.client_id == client_id, SafetyFlag.raised_at >= since)
         ).scalars()
     )
