@@ -25,6 +25,7 @@ from bot.storage.decisions import (
     complete_decision,
     decision_in_progress,
     matrix_of,
+    options_named_in_decision,
     options_of,
     set_criteria,
     set_options_for_decision,
@@ -94,7 +95,7 @@ class DecisionPhase(StepPhase):
         decision = decision_in_progress(session, client_id)
         options = options_of(session, decision)
         steps = []
-        if not options:
+        if not options or options_named_in_decision(session, decision):
             steps.append(
                 Step(
                     "options",

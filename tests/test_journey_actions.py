@@ -423,3 +423,27 @@ async def test_a_decision_does_not_weigh_options_still_being_explored(returning_
     await options.say("Nursing; teaching")  # the exploration is left half-way
     said = texts(await decision_chat().start())
     assert "Which options are you choosing between?" in said
+
+
+async def test_skipping_a_step_after_going_back_leaves_it_as_it_was(returning_client):
+    [step_id] = plan_with_steps(returning_client, -1)
+    chat = review_chat()
+    await chat.start()
+    await chat.say("done")
+    await chat.say("back", "go_back", 0.97)
+    await chat.say("skip", "skip", 0.99)
+    with returning_client() as session:
+        step = session.get(ActionStep, step_id)
+        assert step.status == "open" and step.updates == []
+
+
+async def test_options_named_at_the_start_of_a_decision_can_be_changed_by_going_back(returning_client, media_dir):
+    chat = decision_chat()
+    await chat.start()
+    await chat.say("Stay; leave")
+    said = texts(await chat.say("back", "go_back", 0.97))
+    assert "Which options are you choosing between?" in said
+    await chat.say("Stay; move abroad")
+    with returning_client() as session:
+        titles = session.execute(text("SELECT title FROM options ORDER BY id")).scalars().all()
+        assert titles == ["Stay", "move abroad"] and session.execute(text("SELECT COUNT(*) FROM option_sets")).scalar() == 1

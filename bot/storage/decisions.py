@@ -52,11 +52,20 @@ def options_of(session: Session, decision: Decision) -> list[CareerOption]:
     return list(option_set.options) if option_set else []
 
 
+def options_named_in_decision(session: Session, decision: Decision) -> bool:
+    """Whether the decision's options were named at its start (not in an exploration before it)."""
+    option_set = session.get(OptionSet, decision.option_set_id) if decision.option_set_id else None
+    return option_set is not None and option_set.created_at >= decision.created_at
+
+
 def set_options_for_decision(session: Session, decision: Decision, titles: Sequence[str]) -> None:
     """Options named at the start of a decision, for a client who did not explore options first."""
-    option_set = OptionSet(client_id=decision.client_id, status=ROUND_COMPLETE, completed_at=utcnow())
-    session.add(option_set)
-    session.flush()
+    if options_named_in_decision(session, decision):
+        option_set = session.get(OptionSet, decision.option_set_id)  # named again after going back
+    else:
+        option_set = OptionSet(client_id=decision.client_id, status=ROUND_COMPLETE, completed_at=utcnow())
+        session.add(option_set)
+        session.flush()
     set_own_options(session, option_set, titles)
     decision.option_set_id = option_set.id
     session.flush()

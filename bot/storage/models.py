@@ -308,6 +308,7 @@ class StepUpdate(Base):
     step_id = Column(Integer, ForeignKey("action_steps.id", ondelete="CASCADE"), nullable=False, index=True)
     review_id = Column(Integer, ForeignKey("reviews.id", ondelete="CASCADE"), nullable=True)
     status = Column(String(20), nullable=False)  # done | blocked | replanned
+    previous_status = Column(String(20), nullable=True)  # the step's status before, to undo a changed mind
     note = Column(Text, nullable=True)  # what is in the way, when blocked
     due_date = Column(Date, nullable=True)  # the new date, when replanned
     recorded_at = Column(DateTime, nullable=False, default=utcnow)

@@ -63,15 +63,18 @@ def update_in(session: Session, review: Review, step: ActionStep) -> StepUpdate 
 
 
 def record_step_status(session: Session, review: Review, step: ActionStep, status: str | None) -> None:
-    """Done, blocked or replanned, as the client says; None (skipped) leaves the step as it was."""
+    """Done, blocked or replanned, as the client says; None (skipped) leaves the step as it was before."""
     update = update_in(session, review, step)
     if status is None:
         if update is not None:
+            step.status = update.previous_status or step.status
             session.delete(update)
         session.flush()
         return
     if update is None:
-        update = StepUpdate(client_id=review.client_id, step_id=step.id, review_id=review.id, status=status)
+        update = StepUpdate(
+            client_id=review.client_id, step_id=step.id, review_id=review.id, status=status, previous_status=step.status
+        )
         session.add(update)
     update.status = status
     update.recorded_at = utcnow()
