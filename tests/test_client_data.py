@@ -144,3 +144,16 @@ async def test_the_export_is_served_as_a_download_and_goes_with_the_client(gatew
         request_deletion(session, client_id)
     await gateway.post("/api/messages", json={"text": "bye"}, headers=headers)
     assert not export.exists()
+
+
+async def test_writing_keeps_a_client_from_retention_however_old_their_account(gateway, fake_rasa, db, settings):
+    headers = await start_session(gateway)
+    await eventually(lambda: history(gateway, headers))
+    client_id = fake_rasa.received[0]["sender"]
+    with db() as session:
+        client = session.get(Client, client_id)
+        client.created_at = client.last_active_at = utcnow() - timedelta(days=400)
+    await gateway.post("/api/messages", json={"text": "still here"}, headers=headers)
+    assert erase_inactive_clients(settings) == 0
+    with db() as session:
+        assert session.get(Client, client_id) is not None

@@ -19,6 +19,8 @@ def record_inbound(session: Session, client_id: str, channel: str, text: str, pa
         client_id=client_id, direction="in", channel=channel, text=text, payload=payload, status=PENDING
     )
     session.add(message)
+    # Writing is what makes a client active: the idle sweep and retention go by this.
+    session.execute(update(Client).where(Client.id == client_id).values(last_active_at=utcnow()))
     session.flush()
     return message
 
