@@ -19,7 +19,7 @@ from bot.storage.models import (
 )
 from bot.storage.options import latest_option_set, set_own_options
 from bot.storage.progress import PHASE_DONE, PHASE_IN_PROGRESS, ensure_client, set_phase
-from bot.storage.rounds import latest, rows_for_names
+from bot.storage.rounds import latest, number_in_order, rows_for_names
 
 DECISION_PHASE = "decision"
 MAX_CRITERIA = 6
@@ -79,8 +79,7 @@ def set_criteria(session: Session, decision: Decision, names: Sequence[str]) -> 
         lambda criterion: criterion.name,
         lambda name: Criterion(client_id=decision.client_id, name=name),
     )
-    for position, criterion in enumerate(decision.criteria, start=1):
-        criterion.position = position
+    number_in_order(decision.criteria)
     session.flush()
 
 

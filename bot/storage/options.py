@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from bot.storage.models import ROUND_COMPLETE, ROUND_IN_PROGRESS, CareerOption, OptionSet, utcnow
 from bot.storage.progress import PHASE_DONE, PHASE_IN_PROGRESS, ensure_client, set_phase
-from bot.storage.rounds import latest, rows_for_names
+from bot.storage.rounds import latest, number_in_order, rows_for_names
 
 OPTIONS_PHASE = "options"
 MAX_OPTIONS = 6
@@ -41,7 +41,7 @@ def set_own_options(session: Session, option_set: OptionSet, titles: Sequence[st
     )
     # One assignment, so that options kept under the same name are not deleted as orphans first.
     option_set.options = own + others[: MAX_OPTIONS - len(own)]
-    _number(option_set)
+    number_in_order(option_set.options)
     session.flush()
 
 
@@ -54,20 +54,15 @@ def add_option(session: Session, option_set: OptionSet, title: str, origin: str)
         return existing
     option = CareerOption(client_id=option_set.client_id, title=title, origin=origin)
     option_set.options.append(option)
-    _number(option_set)
+    number_in_order(option_set.options)
     session.flush()
     return option
 
 
 def remove_options_of_origin(session: Session, option_set: OptionSet, origin: str) -> None:
     option_set.options = [option for option in option_set.options if option.origin != origin]
-    _number(option_set)
+    number_in_order(option_set.options)
     session.flush()
-
-
-def _number(option_set: OptionSet) -> None:
-    for position, option in enumerate(option_set.options, start=1):
-        option.position = position
 
 
 def complete_option_set(session: Session, option_set: OptionSet) -> None:

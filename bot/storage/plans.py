@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from bot.storage.decisions import latest_decision
 from bot.storage.models import ROUND_COMPLETE, ROUND_IN_PROGRESS, ROUND_REPLACED, ActionPlan, ActionStep, utcnow
 from bot.storage.progress import PHASE_DONE, PHASE_IN_PROGRESS, ensure_client, set_phase
-from bot.storage.rounds import latest, rows_for_names
+from bot.storage.rounds import latest, number_in_order, rows_for_names
 
 PLANNING_PHASE = "planning"
 MAX_STEPS = 8
@@ -41,8 +41,7 @@ def set_steps(session: Session, plan: ActionPlan, descriptions: Sequence[str]) -
         lambda step: step.description,
         lambda text: ActionStep(client_id=plan.client_id, description=text),
     )
-    for position, step in enumerate(plan.steps, start=1):
-        step.position = position
+    number_in_order(plan.steps)
     session.flush()
 
 

@@ -16,6 +16,12 @@ def latest(session: Session, model: type[Row], client_id: str, *criteria: Any) -
     return session.execute(query).scalar_one_or_none()
 
 
+def number_in_order(rows: Iterable[Any]) -> None:
+    """Positions 1, 2, 3... in the order the rows are listed."""
+    for position, row in enumerate(rows, start=1):
+        row.position = position
+
+
 def rows_for_names(
     existing: Iterable[Row], names: Sequence[str], name_of: Callable[[Row], str], make: Callable[[str], Row]
 ) -> list[Row]:
