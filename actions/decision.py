@@ -238,7 +238,7 @@ class ActionFinishDecision(FinishPhase):
         complete_decision(session, decision)
         dispatcher.utter_message(
             text=decision_summary(decision, chosen_option(session, decision)),
-            buttons=suggestion_buttons(snapshot(session, client_id)),
+            buttons=suggestion_buttons(snapshot(session, client_id), offer_handoff=True),
         )
 
 

@@ -124,5 +124,5 @@ class ActionFinishOptions(FinishPhase):
         option_set = option_set_in_progress(session, client_id)
         complete_option_set(session, option_set)
         dispatcher.utter_message(
-            text=options_summary(option_set.options), buttons=suggestion_buttons(snapshot(session, client_id))
+            text=options_summary(option_set.options), buttons=suggestion_buttons(snapshot(session, client_id), offer_handoff=True)
         )

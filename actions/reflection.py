@@ -172,6 +172,6 @@ class ActionFinishReflection(Action):
             reflections = current_reflections(session, tracker.sender_id)
             dispatcher.utter_message(text=reflection_summary([reflections[t] for t in THEMES if t in reflections]))
             client = snapshot(session, tracker.sender_id)
-            dispatcher.utter_message(text=suggestion_text(client), buttons=suggestion_buttons(client))
+            dispatcher.utter_message(text=suggestion_text(client), buttons=suggestion_buttons(client, offer_handoff=True))
         # Cleared so that reflecting again later starts with fresh questions; the history stays stored.
         return [SlotSet(slot, None) for slot in [*REFLECTION_SLOTS, PAUSED_FORM_SLOT]]

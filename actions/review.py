@@ -178,5 +178,5 @@ class ActionFinishReview(FinishPhase):
         complete_review(session, review)
         dispatcher.utter_message(
             text=review_summary(updates, [g.text for g in active_goals(session, client_id)], review.goals_revised),
-            buttons=suggestion_buttons(snapshot(session, client_id)),
+            buttons=suggestion_buttons(snapshot(session, client_id), offer_handoff=True),
         )

@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.database import client_data
 from actions.pause import PAUSED_FORM_SLOT
-from bot.guidance.journey import PHASE_FORMS
+from bot.guidance.journey import RESUMABLE_FORMS
 from bot.storage.progress import snapshot
 
 NOT_CARRIED_OVER = {"requested_slot", "session_started_metadata", "stage"}
@@ -31,7 +31,7 @@ class ActionSessionStart(Action):
         with client_data() as session:
             stage = snapshot(session, tracker.sender_id).stage
         # A phase left open when the last session ended resumes with the next "hello", as after a pause.
-        if tracker.active_loop_name in PHASE_FORMS:
+        if tracker.active_loop_name in RESUMABLE_FORMS:
             carried.append(SlotSet(PAUSED_FORM_SLOT, tracker.active_loop_name))
         # The stage comes from the database so that it is right even after a tracker was purged.
         return [SessionStarted(), *carried, SlotSet("stage", stage), ActionExecuted("action_listen")]

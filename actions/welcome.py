@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.database import client_data
 from actions.pause import PAUSED_FORM_SLOT
-from bot.guidance.journey import PHASE_FORMS, suggestion_buttons
+from bot.guidance.journey import RESUMABLE_FORMS, suggestion_buttons
 from bot.guidance.wording import resuming_phase, welcome_back
 from bot.storage.progress import snapshot
 
@@ -32,10 +32,9 @@ class ActionWelcome(Action):
             dispatcher.utter_message(response="utter_ask_consent_answer")
         elif stage == "consented":
             dispatcher.utter_message(response="utter_welcome_continue")
-        elif tracker.get_slot(PAUSED_FORM_SLOT) in PHASE_FORMS:
+        elif tracker.get_slot(PAUSED_FORM_SLOT) in RESUMABLE_FORMS:
             # The rules resume the paused form right after this greeting.
-            phase = PHASE_FORMS[tracker.get_slot(PAUSED_FORM_SLOT)]
-            dispatcher.utter_message(text=resuming_phase(phase))
+            dispatcher.utter_message(text=resuming_phase(RESUMABLE_FORMS[tracker.get_slot(PAUSED_FORM_SLOT)]))
         else:
             dispatcher.utter_message(text=welcome_back(client), buttons=suggestion_buttons(client))
         return [SlotSet("stage", stage)]

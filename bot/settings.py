@@ -17,7 +17,7 @@ ENV_FILE = PROJECT_ROOT / ".env"
 VAR_DIR = PROJECT_ROOT / "var"
 
 # Secrets the stack needs; each is generated once and kept in .env.
-GENERATED_SECRETS = ("RASA_TOKEN", "ACTION_SERVER_TOKEN")
+GENERATED_SECRETS = ("RASA_TOKEN", "ACTION_SERVER_TOKEN", "PORTAL_SECRET")
 
 LOOPBACK = "127.0.0.1"
 
@@ -54,6 +54,28 @@ def default_database_url() -> str:
     return f"sqlite:///{VAR_DIR / 'waypoint.db'}"
 
 
+DEFAULT_HANDOFF_NEXT_STEPS = (
+    "Your practitioner will read it before your next session, usually within two working days. "
+    "This chat is not watched live: if you need help urgently, say so and I'll show you where to get it."
+)
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    """Where handoff notifications are mailed from; no host means no e-mail (the dashboard still shows them)."""
+
+    host: str = ""
+    port: int = 587
+    username: str = ""
+    password: str = ""
+    sender: str = ""
+    security: str = "starttls"  # starttls | ssl | none
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.host and self.sender)
+
+
 @dataclass(frozen=True)
 class Settings:
     gateway_host: str
@@ -75,6 +97,12 @@ class Settings:
     check_in_interval_seconds: float
     retention_days: int
     log_level: str
+    portal_secret: str  # the portal's session cookies are encrypted with a key derived from it
+    public_url_setting: str  # PUBLIC_URL: how clients and practitioners reach the gateway
+    telegram_bot_username: str
+    invite_valid_days: int
+    handoff_next_steps_text: str
+    smtp: "SmtpSettings"
 
     @property
     def rasa_url(self) -> str:
@@ -86,8 +114,15 @@ class Settings:
 
     @property
     def public_url(self) -> str:
+        if self.public_url_setting:
+            return self.public_url_setting
         host = "localhost" if self.gateway_host in (LOOPBACK, "0.0.0.0") else self.gateway_host
         return f"http://{host}:{self.gateway_port}"
+
+    @property
+    def behind_https(self) -> bool:
+        """Cookies are marked Secure when the public address is HTTPS (a TLS proxy in front)."""
+        return self.public_url.startswith("https://")
 
     def child_environment(self) -> dict[str, str]:
         """Variables that Rasa's endpoints.yml and credentials.yml read with ${...}."""
@@ -133,4 +168,17 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path = ENV
         check_in_interval_seconds=float(env.get("CHECK_IN_INTERVAL_SECONDS", "300")),
         retention_days=int(env.get("RETENTION_DAYS", "365")),
         log_level=env.get("LOG_LEVEL", "INFO").upper(),
+        portal_secret=env["PORTAL_SECRET"],
+        public_url_setting=env.get("PUBLIC_URL", "").strip().rstrip("/"),
+        telegram_bot_username=env.get("TELEGRAM_BOT_USERNAME", "").strip().lstrip("@"),
+        invite_valid_days=int(env.get("INVITE_VALID_DAYS", "14")),
+        handoff_next_steps_text=env.get("HANDOFF_NEXT_STEPS_TEXT") or DEFAULT_HANDOFF_NEXT_STEPS,
+        smtp=SmtpSettings(
+            host=env.get("SMTP_HOST", ""),
+            port=int(env.get("SMTP_PORT", "587")),
+            username=env.get("SMTP_USERNAME", ""),
+            password=env.get("SMTP_PASSWORD", ""),
+            sender=env.get("SMTP_FROM", ""),
+            security=env.get("SMTP_SECURITY", "starttls").lower(),
+        ),
     )

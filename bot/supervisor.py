@@ -120,7 +120,7 @@ class Supervisor:
                             public = self.settings.public_url
                             print(
                                 f"[supervisor] Waypoint is ready. Chat at {public}/  ·  "
-                                f"practitioner portal (coming soon) at {public}/portal  ·  Ctrl-C stops everything",
+                                f"practitioner portal at {public}/portal/  ·  Ctrl-C stops everything",
                                 flush=True,
                             )
                             return

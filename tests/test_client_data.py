@@ -15,7 +15,19 @@ from bot.gateway import keys
 from bot.guidance.consent import CONSENT_TEXT_VERSION
 from bot.storage.deletion import delete_client, request_deletion
 from bot.retention import erase_inactive_clients
-from bot.storage.models import Client, Decision, Goal, SafetyFlag, utcnow
+from bot.storage.invites import create_invite, redeem_invite
+from bot.storage.models import (
+    Client,
+    ClientDeletion,
+    Decision,
+    Goal,
+    Handoff,
+    Invite,
+    Practitioner,
+    PractitionerNote,
+    SafetyFlag,
+    utcnow,
+)
 from bot.storage.progress import CONSENT_GIVEN, record_consent, save_intake
 from tests.test_actions import CLIENT, responses, run, tracker
 from tests.test_gateway import create_events_table, eventually, history, start_session
@@ -55,6 +67,14 @@ async def test_a_confirmed_deletion_leaves_nothing_of_the_client(gateway, fake_r
         save_intake(session, client_id, phrase, {"clarity": 2}, [phrase])
         session.add(Decision(client_id=client_id, matrix_image="their-decision-matrix-picture.png"))
         session.add(SafetyFlag(client_id=client_id))
+        practitioner = Practitioner(email="ada@example.org", display_name="Ada", password_hash="x")
+        session.add(practitioner)
+        session.flush()
+        redeem_invite(session, create_invite(session, practitioner.id, "J.S.", 14).code, client_id)
+        handoff = Handoff(client_id=client_id, status="approved", items=[{"key": "g", "section": "goals", "text": phrase}])
+        session.add(handoff)
+        session.flush()
+        session.add(PractitionerNote(client_id=client_id, handoff_id=handoff.id, author_id=practitioner.id, text="note"))
     with db() as session:
         save_intake(session, "someone-else", "kept", {}, ["kept goal"])
     create_events_table(engine, (client_id, phrase), ("someone-else", "kept"))
@@ -73,6 +93,11 @@ async def test_a_confirmed_deletion_leaves_nothing_of_the_client(gateway, fake_r
     assert not (media_dir / "their-decision-matrix-picture.png").exists()
     with db() as session:
         assert [goal.text for goal in session.query(Goal).all()] == ["kept goal"]
+        # Their practitioner keeps only the fact, under their own label; the invitation stays used.
+        [(label, reason)] = session.query(ClientDeletion.label, ClientDeletion.reason).all()
+        assert (label, reason) == ("J.S.", "client_request")
+        assert session.query(Invite).one().used_at is not None
+        assert session.query(Handoff).count() == session.query(PractitionerNote).count() == 0
     with engine.connect() as connection:
         assert connection.execute(text("SELECT sender_id FROM events")).scalars().all() == ["someone-else"]
 
@@ -104,9 +129,15 @@ def test_retention_erases_only_clients_inactive_for_longer_than_configured(setti
             save_intake(session, client_id, f"situation of {client_id}", {}, [f"goal of {client_id}"])
             session.get(Client, client_id).last_active_at = utcnow() - timedelta(days=days_quiet)
         session.add(Decision(client_id="quiet-for-long", matrix_image="old-clients-picture.png"))
+        practitioner = Practitioner(email="ada@example.org", display_name="Ada", password_hash="x")
+        session.add(practitioner)
+        session.flush()
+        session.get(Client, "quiet-for-long").practitioner_id = practitioner.id
     create_events_table(engine, ("quiet-for-long", "old words"), ("active-lately", "recent words"))
 
     assert erase_inactive_clients(settings) == 1
+    with db() as session:
+        assert [(d.label, d.reason) for d in session.query(ClientDeletion).all()] == [(None, "retention")]
 
     assert rows_mentioning(engine, "quiet-for-long", "old words") == []
     assert rows_mentioning(engine, "active-lately", "recent words")

@@ -19,6 +19,8 @@ from bot.gateway.rasa_client import RasaClient
 from bot.gateway.rate_limit import MessageRateLimit
 from bot.gateway.relay import TurnRelay
 from bot.guidance.safety import load_safety_net
+from bot.portal import setup_portal
+from bot.portal.notify import run_handoff_notifications
 from bot.retention import run_retention_daily
 from bot.gateway.routes import error_response, routes
 from bot.settings import Settings
@@ -73,6 +75,7 @@ def create_app(settings: Settings, rasa: RasaClient | None = None) -> web.Applic
     aiohttp_jinja2.setup(app, loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True)
     app.router.add_routes(routes)
     app.router.add_static("/static", HERE / "static", name="static")
+    setup_portal(app)  # the practitioner portal under /portal/
     app.cleanup_ctx.append(_database_and_relay)
     return app
 
@@ -95,7 +98,11 @@ async def _database_and_relay(app: web.Application) -> AsyncIterator[None]:
         rate_limit=MessageRateLimit(settings.max_messages_per_minute),
     )
     app[keys.RELAY] = relay
-    background = [asyncio.create_task(relay.run_retries()), asyncio.create_task(run_retention_daily(settings))]
+    background = [
+        asyncio.create_task(relay.run_retries()),
+        asyncio.create_task(run_retention_daily(settings)),
+        asyncio.create_task(run_handoff_notifications(settings, app[keys.SESSIONS])),
+    ]
     yield
     for task in background:
         task.cancel()

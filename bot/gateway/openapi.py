@@ -83,6 +83,19 @@ SCHEMAS: dict[str, Any] = {
             "notice": {"type": "string"},
         },
     },
+    "InviteCode": {
+        "type": "object",
+        "required": ["code"],
+        "properties": {"code": {"type": "string", "description": "The code from the practitioner's invitation link."}},
+    },
+    "InviteRedeemed": {
+        "type": "object",
+        "required": ["outcome", "message"],
+        "properties": {
+            "outcome": {"type": "string", "enum": ["bound", "already_bound"]},
+            "message": {"type": "string", "description": "What to tell the client."},
+        },
+    },
     "History": {
         "type": "object",
         "required": ["messages"],
@@ -142,6 +155,20 @@ def openapi_document() -> dict[str, Any]:
                 "post": {
                     "summary": "Start a chat session as a new client; the bot opens the conversation",
                     "responses": {"201": _json("Session", "A new client and its secret token.")},
+                }
+            },
+            "/api/invites/redeem": {
+                "post": {
+                    "summary": "Use a practitioner's invitation: the client is bound to that practitioner",
+                    "security": BEARER,
+                    "requestBody": {
+                        "required": True,
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/InviteCode"}}},
+                    },
+                    "responses": {
+                        "200": _json("InviteRedeemed", "The client is bound to the practitioner."),
+                        **_errors(400, 401, 404, 409, 410, 413),
+                    },
                 }
             },
             "/api/messages": {

@@ -17,7 +17,8 @@ from bot.gateway import keys
 from bot.gateway.inbound import Rejection, read_chat_message
 from bot.gateway.openapi import openapi_document
 from bot.gateway.relay import message_view
-from bot.storage import identity, message_log
+from bot.handoff.invitations import INVITE_ANSWERS, INVITE_STATUSES
+from bot.storage import identity, invites, message_log
 from bot.storage.engine import transaction
 from bot.storage.identity import WEB_CHANNEL
 
@@ -87,6 +88,26 @@ async def create_session(request: web.Request) -> web.Response:
     client_id, token = await asyncio.to_thread(create)
     await request.app[keys.RELAY].accept(client_id, WEB_CHANNEL, None, OPENING_PAYLOAD, from_client=False)
     return web.json_response({"client_token": token}, status=201)
+
+
+@routes.post("/api/invites/redeem", name="redeem_invite")
+async def redeem_invite(request: web.Request) -> web.Response:
+    """Binds the client to the practitioner whose invitation link they opened."""
+    client_id = await client_for_token(request, bearer_token(request))
+    body = await read_json(request)
+    code = body.get("code") if isinstance(body, dict) else None
+    if not isinstance(code, str) or not code.strip():
+        raise Rejection(400, "invalid_body", "Please send the invitation code as {\"code\": \"...\"}.")
+
+    def redeem() -> str:
+        with transaction(request.app[keys.SESSIONS]) as session:
+            return invites.redeem_invite(session, code.strip(), client_id)
+
+    outcome = await asyncio.to_thread(redeem)
+    status = INVITE_STATUSES[outcome]
+    if status != 200:
+        return error_response(status, f"invite_{outcome}", INVITE_ANSWERS[outcome])
+    return web.json_response({"outcome": outcome, "message": INVITE_ANSWERS[outcome]})
 
 
 @routes.post("/api/messages", name="send_message")

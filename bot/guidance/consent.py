@@ -4,5 +4,5 @@ tests/test_consent_version.py fails when the text changes and the fingerprint be
 so every stored consent record names the exact text the client agreed to.
 """
 
-CONSENT_TEXT_VERSION = "2026-11-v2"
-CONSENT_TEXT_FINGERPRINT = "f175449efd65cd76"
+CONSENT_TEXT_VERSION = "2026-11-v3"
+CONSENT_TEXT_FINGERPRINT = "2ee8dbef6496382a"

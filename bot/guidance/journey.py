@@ -54,6 +54,9 @@ PHASES = (
     ),
 )  # fmt: skip
 PHASE_FORMS = {phase.form: phase for phase in PHASES}
+HANDOFF_FORM = "handoff_form"
+# Forms a pause, a distress message or the end of a session leaves to be resumed at the same question.
+RESUMABLE_FORMS = {**{phase.form: phase.label for phase in PHASES}, HANDOFF_FORM: "summary for your practitioner"}
 PHASE_INTENTS = {phase.intent: phase for phase in PHASES}
 
 
@@ -92,9 +95,15 @@ def suggestion_text(snapshot: ClientSnapshot) -> str:
     return f"{offer} Or choose another part: it's up to you."
 
 
-def suggestion_buttons(snapshot: ClientSnapshot) -> list[dict[str, str]]:
+HANDOFF_OFFER = {"title": "Send a summary to my practitioner", "payload": "/request_human"}
+
+
+def suggestion_buttons(snapshot: ClientSnapshot, offer_handoff: bool = False) -> list[dict[str, str]]:
+    """The suggested next part, then what is always at hand; at the end of a phase, also the handoff."""
     phase = suggested_phase(snapshot)
     buttons = [{"title": phase.offer, "payload": f"/{phase.intent}"}]
+    if offer_handoff:
+        buttons.append(HANDOFF_OFFER)
     if snapshot.phases.get("planning"):
         buttons.append({"title": "Show my plan", "payload": "/show_plan"})
     return buttons + [{"title": "Where am I?", "payload": "/show_progress"}]

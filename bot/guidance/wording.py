@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Mapping, Sequence
 
-from bot.guidance.journey import PHASES, Phase, suggestion_text
+from bot.guidance.journey import PHASES, suggestion_text
 from bot.guidance.dates import describe_date
 from bot.storage.models import STEP_BLOCKED, STEP_DONE, STEP_OPEN, ActionPlan, CareerOption, Decision, StepUpdate
 from bot.storage.progress import PHASE_DONE, PHASE_IN_PROGRESS, ClientSnapshot
@@ -25,9 +25,9 @@ def bullet_list(items: Sequence[str]) -> str:
     return "\n".join(f"• {item}" for item in items)
 
 
-def resuming_phase(phase: Phase) -> str:
+def resuming_phase(label: str) -> str:
     return (
-        f"Welcome back! We paused in the middle of the {phase.label.lower()}. Here's the question where we "
+        f"Welcome back! We paused in the middle of the {label.lower()}. Here's the question where we "
         "stopped; you can also say \"skip\", \"back\" or name another part."
     )
 

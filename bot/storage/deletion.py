@@ -5,7 +5,10 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.storage.models import Client, Decision, utcnow
+from bot.storage.models import Client, ClientDeletion, Decision, Invite, utcnow
+
+CLIENT_REQUEST = "client_request"
+RETENTION = "retention"
 
 
 def request_deletion(session: Session, client_id: str) -> None:
@@ -33,6 +36,11 @@ def delete_client(session: Session, client_id: str) -> list[str]:
     ]
     client = session.get(Client, client_id)
     if client is not None:
+        if client.practitioner_id is not None:
+            # Their practitioner sees only that it happened, under the label they gave the invite.
+            label = session.execute(select(Invite.label).where(Invite.client_id == client_id).limit(1)).scalar()
+            reason = CLIENT_REQUEST if client.deletion_requested_at is not None else RETENTION
+            session.add(ClientDeletion(practitioner_id=client.practitioner_id, label=label, reason=reason))
         session.delete(client)
         session.flush()
     return files

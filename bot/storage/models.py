@@ -65,8 +65,57 @@ class Client(Base):
     # Set by the bot when the client confirms "delete my data"; the gateway deletes everything
     # once that turn is over, so that Rasa's record of the turn itself goes too.
     deletion_requested_at = Column(DateTime, nullable=True)
+    # The practitioner whose invite the client used; None until then (administrators see them).
+    practitioner_id = Column(Integer, ForeignKey("practitioners.id", ondelete="SET NULL"), nullable=True, index=True)
 
     channel_accounts = relationship("ChannelAccount", back_populates="client", passive_deletes=True)
+
+
+PRACTITIONER = "practitioner"
+ADMINISTRATOR = "admin"
+
+
+class Practitioner(Base):
+    """A person who logs into the portal; an administrator also sees every client and manages accounts."""
+
+    __tablename__ = "practitioners"
+
+    id = Column(Integer, primary_key=True)
+    email = Column(String(254), nullable=False, unique=True)
+    display_name = Column(String(120), nullable=False)
+    password_hash = Column(String(255), nullable=False)
+    role = Column(String(20), nullable=False, default=PRACTITIONER)  # practitioner | admin
+    active = Column(Boolean, nullable=False, default=True)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    last_login_at = Column(DateTime, nullable=True)
+
+
+class Invite(Base):
+    """A single-use code that binds the client who uses it to a practitioner; only its hash is stored."""
+
+    __tablename__ = "invites"
+
+    id = Column(Integer, primary_key=True)
+    code_hash = Column(String(64), nullable=False, unique=True)
+    practitioner_id = Column(Integer, ForeignKey("practitioners.id", ondelete="CASCADE"), nullable=False, index=True)
+    # The practitioner's own note of whom they gave it to, so they recognise the client on the dashboard.
+    label = Column(String(120), nullable=True)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    expires_at = Column(DateTime, nullable=False)
+    used_at = Column(DateTime, nullable=True)
+    client_id = Column(String(32), ForeignKey("clients.id", ondelete="SET NULL"), nullable=True, index=True)
+
+
+class ClientDeletion(Base):
+    """All a practitioner keeps of a client who deleted their data (or was removed by retention): that it happened."""
+
+    __tablename__ = "client_deletions"
+
+    id = Column(Integer, primary_key=True)
+    practitioner_id = Column(Integer, ForeignKey("practitioners.id", ondelete="CASCADE"), nullable=True, index=True)
+    label = Column(String(120), nullable=True)  # the practitioner's own label from the invite
+    reason = Column(String(20), nullable=False)  # client_request | retention
+    deleted_at = Column(DateTime, nullable=False, default=utcnow)
 
 
 class ChannelAccount(Base):
@@ -328,6 +377,48 @@ class SafetyFlag(Base):
     client_id = _client_fk()
     raised_at = Column(DateTime, nullable=False, default=utcnow)
     handled_at = Column(DateTime, nullable=True)
+
+
+HANDOFF_DRAFT = "draft"
+HANDOFF_APPROVED = "approved"
+HANDOFF_CANCELLED = "cancelled"  # emptied: nothing of a cancelled draft is kept
+
+
+class Handoff(Base):
+    """A summary for the practitioner. Only an approved one is visible to them, with only the items kept.
+
+    While a draft, `items` holds every item offered and `removed` the keys the client took out; on
+    approval the removed items are dropped from `items`, so they are stored nowhere.
+    """
+
+    __tablename__ = "handoffs"
+
+    id = Column(Integer, primary_key=True)
+    client_id = _client_fk()
+    practitioner_id = Column(Integer, ForeignKey("practitioners.id", ondelete="SET NULL"), nullable=True, index=True)
+    status = Column(String(20), nullable=False, default=HANDOFF_DRAFT)  # draft | approved | cancelled
+    items = Column(JSON, nullable=False)  # [{"key", "section", "text"}]
+    removed = Column(JSON, nullable=True)  # keys taken out, while a draft
+    message = Column(Text, nullable=True)  # what the client wants to tell or discuss
+    share_transcript = Column(Boolean, nullable=True)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    approved_at = Column(DateTime, nullable=True)
+    reviewed_at = Column(DateTime, nullable=True)
+    reviewed_by = Column(Integer, ForeignKey("practitioners.id", ondelete="SET NULL"), nullable=True)
+    notified_at = Column(DateTime, nullable=True)  # e-mail sent, or nothing to send
+
+
+class PractitionerNote(Base):
+    """A practitioner's private note on a handoff; about the client, so it goes with them."""
+
+    __tablename__ = "practitioner_notes"
+
+    id = Column(Integer, primary_key=True)
+    client_id = _client_fk()
+    handoff_id = Column(Integer, ForeignKey("handoffs.id", ondelete="CASCADE"), nullable=False, index=True)
+    author_id = Column(Integer, ForeignKey("practitioners.id", ondelete="SET NULL"), nullable=True)
+    text = Column(Text, nullable=False)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
 
 
 class PhaseProgress(Base):

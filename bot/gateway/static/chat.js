@@ -63,6 +63,24 @@
     return value;
   }
 
+  // A practitioner's invitation link (/?invite=CODE) binds this client to them, once.
+  async function redeemInvite(clientToken) {
+    const params = new URLSearchParams(location.search);
+    const code = params.get("invite");
+    if (!code) return;
+    const response = await fetch("/api/invites/redeem", {
+      method: "POST",
+      headers: { Authorization: "Bearer " + clientToken, "Content-Type": "application/json" },
+      body: JSON.stringify({ code: code }),
+    });
+    if (response.status === 401) return;
+    const data = await response.json();
+    render({ direction: "notice", text: data.message });
+    params.delete("invite");
+    const rest = params.toString();
+    history.replaceState(null, "", location.pathname + (rest ? "?" + rest : ""));
+  }
+
   async function loadHistory(clientToken) {
     const response = await fetch("/api/messages", { headers: { Authorization: "Bearer " + clientToken } });
     if (response.status === 401) { localStorage.removeItem(TOKEN_KEY); return false; }
@@ -84,6 +102,7 @@
     try {
       clientToken = await token();
       if (!(await loadHistory(clientToken))) clientToken = await token();
+      await redeemInvite(clientToken);
     } catch (error) {
       setStatus("Can't reach Waypoint right now. Retrying…");
       return reconnectLater();

@@ -1,0 +1,247 @@
+"""Handoff: the client sees the summary their practitioner would get, takes out what they want,
+adds a message, chooses whether the transcript goes too, and approves or cancels.
+
+Nothing reaches the practitioner before the client approves; a cancelled draft keeps nothing.
+The questions are a step phase (actions/step_form.py), so back, skip, pause and resume work as
+everywhere else. A form paused to ask for the handoff stays paused, and is offered afterwards.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.orm import Session
+
+from actions.database import client_data
+from actions.forms import intent_name
+from actions.pause import PAUSED_FORM_SLOT
+from actions.readers import NOTHING, Message, addition_of
+from actions.step_form import ANSWERED_STEPS_SLOT, Step, StepForm, StepPhase, AskNextStep, answered_by_phase, answered_keys
+from bot.guidance.journey import HANDOFF_FORM, PHASE_FORMS, suggestion_buttons
+from bot.handoff.summary import summary_text
+from bot.settings import load_settings
+from bot.storage.handoffs import (
+    approve,
+    cancel,
+    discard_draft,
+    draft_of,
+    kept_items,
+    latest_handoff,
+    remove_items,
+    restore_items,
+    start_draft,
+)
+from bot.storage.models import HANDOFF_APPROVED
+from bot.storage.progress import snapshot
+
+KEEP_ALL = "keep"
+RESTORE = "restore"
+_NUMBER = re.compile(r"\b\d{1,2}\b")
+_KEEP_WORDS = re.compile(r"^(keep( (it|them|everything|all))?( all)?|nothing|none|no|nope|no thanks|it'?s fine|fine|all good|ok(ay)?)$")
+_RESTORE_WORDS = re.compile(r"\b(put (it|them|everything|all)( \w+)* back|restore|undo|bring (it|them) back)\b")
+_SEND_WORDS = re.compile(r"\b(send|approve|yes|go ahead|ok(ay)?|sure|do it)\b")
+_CANCEL_WORDS = re.compile(r"\b(cancel|don'?t|do not|no|not send|stop|never ?mind)\b")
+_YES_WORDS = re.compile(r"^(yes|yeah|yep|sure|ok(ay)?|please do|share it|yes please|fine)\b")
+_NO_WORDS = re.compile(r"^(no|nope|not|don'?t|rather not|no thanks|keep it)\b")
+
+REMOVE_BUTTONS = ({"title": "Keep everything", "payload": KEEP_ALL},)
+MESSAGE_BUTTONS = ({"title": "No message", "payload": "/skip"},)
+TRANSCRIPT_BUTTONS = ({"title": "Yes, share it", "payload": "/affirm"}, {"title": "No, just the summary", "payload": "/deny"})
+APPROVE_BUTTONS = ({"title": "Send it", "payload": "send"}, {"title": "Don't send", "payload": "cancel"})
+
+
+def _words(message: Message) -> Text:
+    return " ".join((message.get("text") or "").casefold().strip(" .!").split())
+
+
+def removal_of(message: Message) -> Optional[Any]:
+    """The item numbers to take out, KEEP_ALL, RESTORE, or None when unclear."""
+    text = _words(message)
+    if _RESTORE_WORDS.search(text):
+        return RESTORE
+    numbers = [int(n) for n in _NUMBER.findall(text)]
+    if numbers:
+        return numbers
+    if _KEEP_WORDS.match(text) or intent_name(message) == "deny":
+        return KEEP_ALL
+    return None
+
+
+def message_of(message: Message) -> Optional[Text]:
+    """The client's message for the practitioner, or NOTHING for "no message" (the button's words too)."""
+    return NOTHING if re.fullmatch(r"no (message|thanks?)( thanks?)?", _words(message)) else addition_of(message)
+
+
+def share_transcript_of(message: Message) -> Optional[bool]:
+    text, intent = _words(message), intent_name(message)
+    if intent == "affirm" or _YES_WORDS.match(text):
+        return True
+    if intent == "deny" or _NO_WORDS.match(text):
+        return False
+    return None
+
+
+def approval_of(message: Message) -> Optional[bool]:
+    """True to send, False to cancel; "don't send" is a no even though it says "send"."""
+    text, intent = _words(message), intent_name(message)
+    if _CANCEL_WORDS.search(text) or intent == "deny":
+        return False
+    if _SEND_WORDS.search(text) or intent == "affirm":
+        return True
+    return None
+
+
+def transcript_line(share: Optional[bool]) -> Text:
+    return (
+        "The transcript of our conversation goes with it."
+        if share
+        else "The transcript stays private; only the summary goes."
+    )
+
+
+class HandoffPhase(StepPhase):
+    name = "handoff"
+
+    def steps(self, session: Session, client_id: Text) -> List[Step]:
+        draft = draft_of(session, client_id)
+        if draft is None:  # approved or cancelled: the form is through
+            return []
+        steps = []
+        kept = kept_items(draft)
+        if kept or draft.removed:
+            listed = summary_text(kept) if kept else "(You have taken everything out.)"
+            steps.append(
+                Step(
+                    "remove",
+                    f"This is what I would send to your practitioner:\n{listed}\n\nWould you like to take anything "
+                    "out? Say the numbers, for example \"remove 2 and 5\", or keep everything. \"Put them back\" "
+                    "restores what you took out.",
+                    removal_of,
+                    "Which numbers would you like to take out? Or say \"keep everything\".",
+                    REMOVE_BUTTONS,
+                    strict=True,
+                )
+            )
+        steps += [
+            Step(
+                "message",
+                "Is there anything you'd like to tell your practitioner, or to talk about next time? Write it "
+                "here, or say \"no message\".",
+                message_of,
+                "What would you like your practitioner to know? Or say \"no message\".",
+                MESSAGE_BUTTONS,
+            ),
+            Step(
+                "transcript",
+                "Would you like to share the transcript of our conversations too, so your practitioner can read "
+                "them in full? Only if you want to: the summary is enough.",
+                share_transcript_of,
+                "Shall I share the transcript as well? Yes or no.",
+                TRANSCRIPT_BUTTONS,
+                strict=True,
+            ),
+            Step(
+                "approve",
+                "Here is what your practitioner will see:\n"
+                f"{summary_text(kept, draft.message, numbered=False)}\n{transcript_line(draft.share_transcript)}\n\n"
+                "Shall I send it? You can also go back and change it.",
+                approval_of,
+                "Shall I send it to your practitioner? Say \"send it\" or \"don't send\".",
+                APPROVE_BUTTONS,
+                strict=True,
+            ),
+        ]
+        return steps
+
+    def store(
+        self, session: Session, client_id: Text, step: Step, value: Any, dispatcher: CollectingDispatcher
+    ) -> Optional[List[Text]]:
+        draft = draft_of(session, client_id)
+        if step.key == "remove":
+            if value == RESTORE:
+                restore_items(draft)
+                dispatcher.utter_message(text="I've put everything back.")
+                return None
+            if isinstance(value, list):
+                taken = remove_items(draft, value)
+                if taken:
+                    dispatcher.utter_message(text="Taken out: " + "; ".join(item.text for item in taken))
+                else:
+                    dispatcher.utter_message(text="I found no item with that number, so everything stays as it was.")
+        elif step.key == "message":
+            draft.message = value or None
+        elif step.key == "transcript":
+            draft.share_transcript = bool(value)
+        elif step.key == "approve":
+            if value:
+                approve(session, draft)
+            else:
+                cancel(session, draft)
+        return None
+
+
+class ValidateHandoffForm(StepForm):
+    phase = HandoffPhase()
+
+
+class AskHandoffQuestion(AskNextStep):
+    phase = HandoffPhase()
+
+
+class ActionStartHandoff(Action):
+    """Starts a draft from what is stored now, or resumes the one the client left part-way."""
+
+    def name(self) -> Text:
+        return "action_start_handoff"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        resuming = bool(answered_keys(tracker, HandoffPhase.name))
+        with client_data() as session:
+            if not resuming:
+                discard_draft(session, tracker.sender_id)
+            start_draft(session, tracker.sender_id)
+        if not resuming:
+            dispatcher.utter_message(response="utter_handoff_intro")
+        return []
+
+
+class ActionFinishHandoff(Action):
+    """Says what happens next, and offers to go back to a part the client left for the handoff."""
+
+    def name(self) -> Text:
+        return "action_finish_handoff"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        paused = tracker.get_slot(PAUSED_FORM_SLOT)
+        with client_data() as session:
+            handoff = latest_handoff(session, tracker.sender_id)
+            sent = handoff is not None and handoff.status == HANDOFF_APPROVED
+            buttons = suggestion_buttons(snapshot(session, tracker.sender_id))
+        if sent:
+            dispatcher.utter_message(text=f"Sent. {load_settings().handoff_next_steps_text}")
+        else:
+            dispatcher.utter_message(text="All right, I haven't sent anything, and the draft is gone.")
+        if paused in PHASE_FORMS:
+            phase = PHASE_FORMS[paused]
+            buttons = [{"title": "Yes, let's continue", "payload": "/resume"}, *buttons]
+            dispatcher.utter_message(
+                text=f"Shall we go back to the {phase.label.lower()}, where we were? Or choose something else.",
+                buttons=buttons,
+            )
+        else:
+            dispatcher.utter_message(text="What would you like to do next? It's up to you.", buttons=buttons)
+        events: List[EventType] = [
+            SlotSet(HandoffPhase().answer_slot(), None),
+            SlotSet(ANSWERED_STEPS_SLOT, answered_by_phase(tracker, HandoffPhase.name, None)),
+        ]
+        if paused == HANDOFF_FORM:
+            events.append(SlotSet(PAUSED_FORM_SLOT, None))
+        return events

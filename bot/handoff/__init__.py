@@ -1,0 +1,1 @@
+"""Handing a client-approved summary over to their practitioner."""

@@ -1,0 +1,109 @@
+"""The practitioner's pages about clients: dashboard, client progress, handoffs, flags and feedback."""
+
+from __future__ import annotations
+
+from aiohttp import web
+from sqlalchemy.orm import Session
+
+from bot.portal.access import visible_flag
+from bot.portal.auth import require_viewer
+from bot.portal.client_view import client_view
+from bot.portal.dashboard import dashboard, updates
+from bot.portal.feedback_view import feedback_overview
+from bot.portal.handoff_view import MAX_NOTE_CHARS, add_note, handoff_view, mark_reviewed
+from bot.portal.pages import render_page, see_other
+from bot.portal.support import found, in_database, int_param
+from bot.storage.models import utcnow
+
+routes = web.RouteTableDef()
+
+
+@routes.get("/portal/", name="portal_dashboard")
+async def dashboard_page(request: web.Request) -> web.Response:
+    """Urgent flags first, then waiting handoffs, clients, and clients who deleted their data."""
+    viewer = await require_viewer(request)
+    view, signature = await in_database(request, lambda db: (dashboard(db, viewer), updates(db, viewer)))
+    return await render_page(request, "dashboard.html", {"view": view, "signature": signature}, viewer)
+
+
+@routes.get("/portal/api/updates", name="portal_updates")
+async def updates_feed(request: web.Request) -> web.Response:
+    """Pending handoff and urgent flag ids, polled by the dashboard so news shows at once."""
+    viewer = await require_viewer(request, api=True)
+    return web.json_response(await in_database(request, lambda db: updates(db, viewer)))
+
+
+@routes.get("/portal/clients/{client_id}", name="portal_client")
+async def client_page(request: web.Request) -> web.Response:
+    """One client's progress over time, with charts."""
+    viewer = await require_viewer(request)
+    client_id = request.match_info["client_id"]
+    view = found(await in_database(request, lambda db: client_view(db, viewer, client_id)))
+    return await render_page(request, "client.html", {"view": view}, viewer)
+
+
+@routes.get("/portal/handoffs/{handoff_id}", name="portal_handoff")
+async def handoff_page(request: web.Request) -> web.Response:
+    """The approved summary, the client's message, the transcript if shared, and private notes."""
+    viewer = await require_viewer(request)
+    handoff_id = int_param(request, "handoff_id")
+    view = found(await in_database(request, lambda db: handoff_view(db, viewer, handoff_id)))
+    return await render_page(request, "handoff.html", {"view": view, "max_note_chars": MAX_NOTE_CHARS}, viewer)
+
+
+@routes.get("/portal/handoffs/{handoff_id}/print", name="portal_handoff_print")
+async def handoff_print(request: web.Request) -> web.Response:
+    """The summary as a print-ready page: no navigation, no private notes."""
+    viewer = await require_viewer(request)
+    handoff_id = int_param(request, "handoff_id")
+    view = found(await in_database(request, lambda db: handoff_view(db, viewer, handoff_id, with_transcript=False)))
+    return await render_page(request, "handoff_print.html", {"view": view}, viewer)
+
+
+@routes.post("/portal/handoffs/{handoff_id}/notes", name="portal_handoff_note")
+async def handoff_note(request: web.Request) -> web.StreamResponse:
+    """Add a private note to a handoff."""
+    viewer = await require_viewer(request)
+    handoff_id = int_param(request, "handoff_id")
+    text = str((await request.post()).get("text", "")).strip()
+    if not text or len(text) > MAX_NOTE_CHARS:
+        view = found(await in_database(request, lambda db: handoff_view(db, viewer, handoff_id)))
+        error = "Please write a note first." if not text else f"Please keep a note under {MAX_NOTE_CHARS} characters."
+        context = {"view": view, "max_note_chars": MAX_NOTE_CHARS, "note_error": error, "note_text": text}
+        return await render_page(request, "handoff.html", context, viewer, status=422)
+    found(await in_database(request, lambda db: add_note(db, viewer, handoff_id, text)))
+    raise see_other(f"/portal/handoffs/{handoff_id}#notes")
+
+
+@routes.post("/portal/handoffs/{handoff_id}/reviewed", name="portal_handoff_reviewed")
+async def handoff_reviewed(request: web.Request) -> web.StreamResponse:
+    """Mark a handoff as reviewed, so it leaves the dashboard's waiting list."""
+    viewer = await require_viewer(request)
+    handoff_id = int_param(request, "handoff_id")
+    found(await in_database(request, lambda db: mark_reviewed(db, viewer, handoff_id)))
+    raise see_other(f"/portal/handoffs/{handoff_id}")
+
+
+@routes.post("/portal/flags/{flag_id}/handled", name="portal_flag_handled")
+async def flag_handled(request: web.Request) -> web.StreamResponse:
+    """Mark an urgent safety flag as handled (the practitioner has followed it up)."""
+    viewer = await require_viewer(request)
+    flag_id = int_param(request, "flag_id")
+
+    def handle(db: Session) -> bool:
+        flag = visible_flag(db, viewer, flag_id)
+        if flag is None:
+            return False
+        flag.handled_at = flag.handled_at or utcnow()
+        return True
+
+    found(await in_database(request, handle))
+    raise see_other("/portal/")
+
+
+@routes.get("/portal/feedback", name="portal_feedback")
+async def feedback_page(request: web.Request) -> web.Response:
+    """Ratings and readiness change across the viewer's clients."""
+    viewer = await require_viewer(request)
+    view = await in_database(request, lambda db: feedback_overview(db, viewer))
+    return await render_page(request, "feedback.html", {"view": view}, viewer)

@@ -1,0 +1,114 @@
+"""A handoff as the practitioner reads it: the items the client kept, their message, the transcript if shared, notes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.handoff.summary import SECTIONS, SummaryItem, grouped
+from bot.portal.access import client_label, visible_handoff
+from bot.portal.auth import Viewer
+from bot.storage.models import Handoff, Message, Practitioner, PractitionerNote, utcnow
+
+OTHER_SECTION = "Other"
+MAX_NOTE_CHARS = 5000
+
+
+@dataclass(frozen=True)
+class TranscriptLine:
+    speaker: str  # "Client" or "Waypoint"
+    text: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class NoteView:
+    author: str
+    text: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class HandoffView:
+    id: int
+    client_id: str
+    label: str
+    approved_at: datetime
+    reviewed_at: datetime | None
+    reviewed_by: str | None
+    sections: list[tuple[str, list[str]]]  # (heading, item texts) in the order practitioners read them
+    message: str | None
+    share_transcript: bool
+    transcript: list[TranscriptLine]
+    notes: list[NoteView]
+
+
+def summary_sections(items: list[dict]) -> list[tuple[str, list[str]]]:
+    """The stored items grouped under their headings; an item of a section unknown here is still shown."""
+    parsed = [SummaryItem.from_dict(item) for item in items]
+    known = [item for item in parsed if item.section in SECTIONS]
+    sections = [(SECTIONS[section], [item.text for item in members]) for section, members in grouped(known, key=lambda i: i.section)]
+    unknown = [item.text for item in parsed if item.section not in SECTIONS]
+    return sections + ([(OTHER_SECTION, unknown)] if unknown else [])
+
+
+def transcript(db: Session, handoff: Handoff) -> list[TranscriptLine]:
+    """The conversation up to the approval; only called when the client chose to share it."""
+    rows = db.execute(
+        select(Message)
+        .where(Message.client_id == handoff.client_id, Message.created_at <= handoff.approved_at)
+        .order_by(Message.created_at, Message.id)
+    ).scalars()
+    lines = []
+    for row in rows:
+        if row.direction == "in" and row.text is None:
+            continue  # the greeting the gateway sends on the client's behalf
+        text = row.text if row.text is not None else "[a picture or file]"
+        lines.append(TranscriptLine("Client" if row.direction == "in" else "Waypoint", text, row.created_at))
+    return lines
+
+
+def handoff_view(db: Session, viewer: Viewer, handoff_id: int, with_transcript: bool = True) -> HandoffView | None:
+    handoff = visible_handoff(db, viewer, handoff_id)
+    if handoff is None:
+        return None
+    names = dict(db.execute(select(Practitioner.id, Practitioner.display_name)).all())
+    notes = db.execute(
+        select(PractitionerNote).where(PractitionerNote.handoff_id == handoff.id).order_by(PractitionerNote.created_at, PractitionerNote.id)
+    ).scalars()
+    shared = bool(handoff.share_transcript)
+    return HandoffView(
+        id=handoff.id,
+        client_id=handoff.client_id,
+        label=client_label(db, handoff.client_id),
+        approved_at=handoff.approved_at,
+        reviewed_at=handoff.reviewed_at,
+        reviewed_by=names.get(handoff.reviewed_by),
+        sections=summary_sections(handoff.items or []),
+        message=handoff.message,
+        share_transcript=shared,
+        transcript=transcript(db, handoff) if shared and with_transcript else [],
+        notes=[NoteView(names.get(n.author_id, "A former colleague"), n.text, n.created_at) for n in notes],
+    )
+
+
+def add_note(db: Session, viewer: Viewer, handoff_id: int, text: str) -> bool:
+    """False when the handoff is not the viewer's to see."""
+    handoff = visible_handoff(db, viewer, handoff_id)
+    if handoff is None:
+        return False
+    db.add(PractitionerNote(client_id=handoff.client_id, handoff_id=handoff.id, author_id=viewer.id, text=text))
+    return True
+
+
+def mark_reviewed(db: Session, viewer: Viewer, handoff_id: int) -> bool:
+    handoff = visible_handoff(db, viewer, handoff_id)
+    if handoff is None:
+        return False
+    if handoff.reviewed_at is None:
+        handoff.reviewed_at = utcnow()
+        handoff.reviewed_by = viewer.id
+    return True

@@ -1,0 +1,83 @@
+"""Invites: a practitioner makes a link for a client; using it binds the client to them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from urllib.parse import quote
+
+from aiohttp import web
+from aiohttp_session import get_session
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.gateway import keys
+from bot.portal.access import invite_criteria
+from bot.portal.auth import Viewer, require_viewer
+from bot.portal.pages import render_page, see_other
+from bot.portal.support import in_database
+from bot.settings import Settings
+from bot.storage.invites import create_invite
+from bot.storage.models import Invite, Practitioner, utcnow
+
+routes = web.RouteTableDef()
+NEW_INVITE_KEY = "new_invite"  # the code, kept in the (encrypted) session only until the page has shown it
+
+
+@dataclass(frozen=True)
+class InviteRow:
+    label: str | None
+    created_at: datetime
+    expires_at: datetime
+    status: str  # open | used | expired
+    practitioner: str | None  # shown to administrators
+
+
+def invite_status(invite: Invite, now: datetime) -> str:
+    if invite.used_at is not None:
+        return "used"
+    return "expired" if invite.expires_at < now else "open"
+
+
+def invite_links(settings: Settings, code: str) -> dict[str, str | None]:
+    quoted = quote(code, safe="")
+    telegram = f"https://t.me/{settings.telegram_bot_username}?start={quoted}" if settings.telegram_bot_username else None
+    return {"web": f"{settings.public_url}/?invite={quoted}", "telegram": telegram}
+
+
+def invite_rows(db: Session, viewer: Viewer) -> list[InviteRow]:
+    now = utcnow()
+    names = dict(db.execute(select(Practitioner.id, Practitioner.display_name)).all()) if viewer.is_admin else {}
+    invites = db.execute(select(Invite).where(*invite_criteria(viewer)).order_by(Invite.created_at.desc(), Invite.id.desc())).scalars()
+    return [
+        InviteRow(i.label, i.created_at, i.expires_at, invite_status(i, now), names.get(i.practitioner_id) if viewer.is_admin else None)
+        for i in invites
+    ]
+
+
+@routes.get("/portal/invites", name="portal_invites")
+async def invites_page(request: web.Request) -> web.Response:
+    """The viewer's invites, and the links of one just made (shown this once)."""
+    viewer = await require_viewer(request)
+    session = await get_session(request)
+    new = session.pop(NEW_INVITE_KEY, None)
+    settings = request.app[keys.SETTINGS]
+    rows = await in_database(request, lambda db: invite_rows(db, viewer))
+    context = {
+        "invites": rows,
+        "new_invite": {"label": new["label"], **invite_links(settings, new["code"])} if new else None,
+        "valid_days": settings.invite_valid_days,
+    }
+    return await render_page(request, "invites.html", context, viewer)
+
+
+@routes.post("/portal/invites", name="portal_invite_create")
+async def invite_create(request: web.Request) -> web.StreamResponse:
+    """Make a new single-use invite for the viewer."""
+    viewer = await require_viewer(request)
+    label = str((await request.post()).get("label", "")).strip()[:120]
+    valid_days = request.app[keys.SETTINGS].invite_valid_days
+    created = await in_database(request, lambda db: create_invite(db, viewer.id, label or None, valid_days))
+    session = await get_session(request)
+    session[NEW_INVITE_KEY] = {"code": created.code, "label": created.invite.label}
+    raise see_other("/portal/invites")

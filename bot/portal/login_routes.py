@@ -1,0 +1,84 @@
+"""Logging in and out of the portal."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from aiohttp import web
+
+from bot.gateway import keys
+from bot.portal import app_keys
+from bot.portal.auth import current_viewer, log_in, log_out, record_login, safe_next
+from bot.portal.pages import render_page, see_other
+from bot.portal.passwords import hash_password, needs_rehash, verify_password
+from bot.portal.practitioners import find_by_email, normalise_email
+from bot.storage.engine import transaction
+from bot.storage.models import Practitioner
+
+logger = logging.getLogger(__name__)
+routes = web.RouteTableDef()
+
+WRONG_LOGIN = "That e-mail address and password do not match an active account. Please try again."
+TOO_MANY = (
+    "There have been too many unsuccessful attempts to log in. For your account's safety, "
+    "please wait 15 minutes and try again, or ask your administrator to reset your password."
+)
+
+
+@routes.get("/portal", name="portal_root")
+async def portal_root(request: web.Request) -> web.StreamResponse:
+    """The portal lives under /portal/."""
+    raise web.HTTPFound("/portal/")
+
+
+@routes.get("/portal/login", name="portal_login")
+async def login_page(request: web.Request) -> web.StreamResponse:
+    """The login form; someone already logged in goes straight on."""
+    target = safe_next(request.query.get("next"))
+    if await current_viewer(request) is not None:
+        raise web.HTTPFound(target)
+    return await render_page(request, "login.html", {"next": target, "email": "", "error": None}, None)
+
+
+def _check_password(request: web.Request, email: str, password: str) -> Practitioner | None:
+    """The active account these credentials open, or None; the same work whether or not the e-mail exists."""
+    with transaction(request.app[keys.SESSIONS]) as db:
+        account = find_by_email(db, email)
+        matches = verify_password(account.password_hash if account else None, password)
+        if account is None or not matches or not account.active:
+            return None
+        if needs_rehash(account.password_hash):
+            account.password_hash = hash_password(password)
+        return account
+
+
+@routes.post("/portal/login", name="portal_login_submit")
+async def login_submit(request: web.Request) -> web.StreamResponse:
+    """Check the credentials within the failed-login limit and start a fresh session."""
+    form = await request.post()
+    email = normalise_email(str(form.get("email", "")))[:254]
+    password = str(form.get("password", ""))
+    target = safe_next(str(form.get("next", "")))
+    limit = request.app[app_keys.LOGIN_LIMIT]
+    address = request.remote or "unknown"
+    context = {"next": target, "email": email}
+    if limit.blocked(email, address):
+        logger.warning("portal login refused: too many failures")
+        return await render_page(request, "login.html", {**context, "error": TOO_MANY}, None, status=429)
+    account = await asyncio.to_thread(_check_password, request, email, password) if email and password else None
+    if account is None:
+        limit.record_failure(email, address)
+        logger.info("portal login failed")
+        return await render_page(request, "login.html", {**context, "error": WRONG_LOGIN}, None, status=401)
+    limit.record_success(email)
+    await asyncio.to_thread(record_login, request, account.id)
+    await log_in(request, account)
+    raise see_other(target)
+
+
+@routes.post("/portal/logout", name="portal_logout")
+async def logout(request: web.Request) -> web.StreamResponse:
+    """End the session (a POST with the CSRF token, so no other site can log anyone out)."""
+    await log_out(request)
+    raise see_other("/portal/login")
