@@ -92,3 +92,13 @@ def stack(tmp_path_factory):
     running.start()
     yield running
     running.stop()
+
+
+@pytest.fixture(scope="session")
+def trained_agent():
+    """The trained model loaded once, for tests of what it understands."""
+    from rasa.core.agent import Agent
+
+    from tests.rasa_support import trained_model
+
+    return Agent.load(str(trained_model()))

@@ -12,7 +12,6 @@ import pytest
 
 from bot.guidance.safety import load_safety_net
 from bot.settings import load_settings
-from tests.rasa_support import trained_model
 
 DISTRESS = [
     "honestly I keep thinking about killing myself",
@@ -102,10 +101,8 @@ ORDINARY = [
 
 
 @pytest.fixture(scope="module")
-def classify():
-    from rasa.core.agent import Agent
-
-    agent = Agent.load(str(trained_model()))
+def classify(trained_agent):
+    agent = trained_agent
     safety_net = load_safety_net(load_settings().distress_patterns_file)
 
     def flagged(text: str) -> bool:
