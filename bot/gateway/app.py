@@ -50,7 +50,10 @@ async def friendly_errors(request: web.Request, handler: Handler) -> web.StreamR
         return error_response(413, "request_too_large", "That request is too large for me to read.")
     except web.HTTPException as http_error:
         if http_error.status >= 400 and request.path.startswith("/api/"):
-            return error_response(http_error.status, "http_error", http_error.reason)
+            response = error_response(http_error.status, "http_error", http_error.reason)
+            if "Allow" in http_error.headers:  # a 405 must say which methods are allowed (RFC 9110)
+                response.headers["Allow"] = http_error.headers["Allow"]
+            return response
         raise
     except Exception:
         logger.exception("unexpected error on %s %s", request.method, request.path)

@@ -6,6 +6,7 @@ responses match these schemas, so the document stays true.
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 
@@ -19,6 +20,11 @@ def _json(schema_name: str, description: str) -> dict[str, Any]:
 def _errors(*statuses: int) -> dict[str, Any]:
     return {str(status): _json("Error", "The request could not be handled; `message` says why.") for status in statuses}
 
+
+# What bot/gateway/inbound.py accepts as a button payload, as a JSON Schema pattern.
+PAYLOAD_SCHEMA_PATTERN = (
+    "^(/[A-Za-z_]{1,64}(\\{[^\\x00-\\x08\\x0b-\\x1f\\x7f]{0,200}\\})?|[^\\x00-\\x1f\\x7f/][^\\x00-\\x1f\\x7f]{0,63})$"
+)
 
 SCHEMAS: dict[str, Any] = {
     "Error": {
@@ -56,8 +62,19 @@ SCHEMAS: dict[str, Any] = {
         "type": "object",
         "required": ["text"],
         "properties": {
-            "text": {"type": "string", "description": "What the client wrote, or the title of the button pressed."},
-            "payload": {"type": "string", "nullable": True, "description": "The payload of the button pressed, if any."},
+            "text": {
+                "type": "string",
+                # Something readable: control characters and a leading "/" are dropped, and an
+                # empty message is refused (422); the longest is MAX_MESSAGE_CHARS (413 beyond).
+                "pattern": "[^\\s/\\x00-\\x1f\\x7f]",
+                "description": "What the client wrote, or the title of the button pressed.",
+            },
+            "payload": {
+                "type": "string",
+                "nullable": True,
+                "pattern": PAYLOAD_SCHEMA_PATTERN,
+                "description": "The payload of the button pressed, if any: an intent (\"/affirm\") or a short text.",
+            },
         },
     },
     "Session": {
@@ -86,7 +103,14 @@ SCHEMAS: dict[str, Any] = {
     "InviteCode": {
         "type": "object",
         "required": ["code"],
-        "properties": {"code": {"type": "string", "description": "The code from the practitioner's invitation link."}},
+        "properties": {
+            "code": {
+                "type": "string",
+                "pattern": "\\S",
+                "maxLength": 100,
+                "description": "The code from the practitioner's invitation link.",
+            }
+        },
     },
     "InviteRedeemed": {
         "type": "object",
@@ -117,7 +141,10 @@ SCHEMAS: dict[str, Any] = {
 BEARER = [{"clientToken": []}]
 
 
-def openapi_document() -> dict[str, Any]:
+def openapi_document(max_message_chars: int = 2000) -> dict[str, Any]:
+    """The document for a gateway that takes messages of up to `max_message_chars` (MAX_MESSAGE_CHARS)."""
+    schemas = copy.deepcopy(SCHEMAS)
+    schemas["OutgoingMessage"]["properties"]["text"]["maxLength"] = max_message_chars
     return {
         "openapi": "3.0.3",
         "info": {
@@ -195,7 +222,7 @@ def openapi_document() -> dict[str, Any]:
                             "name": "after",
                             "in": "query",
                             "required": False,
-                            "schema": {"type": "integer", "minimum": 0},
+                            "schema": {"type": "integer", "minimum": 0, "maximum": 2**63 - 1},
                             "description": "Only messages with a larger id.",
                         }
                     ],
@@ -226,12 +253,15 @@ def openapi_document() -> dict[str, Any]:
                         "\"status\": \"queued\"} while the bot is not ready, and {\"type\": \"error\", "
                         "\"error\", \"message\"}."
                     ),
-                    "responses": {"101": {"description": "Switching to the WebSocket protocol"}},
+                    "responses": {
+                        "101": {"description": "Switching to the WebSocket protocol"},
+                        **_errors(400),
+                    },
                 }
             },
         },
         "components": {
-            "schemas": SCHEMAS,
+            "schemas": schemas,
             "securitySchemes": {"clientToken": {"type": "http", "scheme": "bearer"}},
         },
     }

@@ -75,7 +75,7 @@ async def chat_page(request: web.Request) -> dict[str, Any]:
 
 @routes.get("/api/openapi.json", name="openapi")
 async def openapi(request: web.Request) -> web.Response:
-    return web.json_response(openapi_document())
+    return web.json_response(openapi_document(request.app[keys.SETTINGS].max_message_chars))
 
 
 @routes.post("/api/sessions", name="create_session")
