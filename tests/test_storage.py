@@ -3,6 +3,8 @@ from alembic.migration import MigrationContext
 from sqlalchemy import text
 
 from bot.storage import identity, message_log
+from bot.storage.engine import make_engine
+from bot.storage.migrate import downgrade, upgrade
 from bot.storage.models import metadata
 from bot.storage.progress import (
     CONSENT_DECLINED,
@@ -110,3 +112,31 @@ def test_tracker_events_of_one_sender_are_deleted(engine):
     assert delete_tracker_events(engine, "a") == 2
     with engine.connect() as connection:
         assert connection.execute(text("SELECT sender_id FROM events")).scalars().all() == ["b"]
+
+
+def test_migrating_an_existing_database_keeps_every_clients_data(tmp_path):
+    """SQLite alters a table by copying and dropping it; with foreign keys on, that drop would
+    cascade into every table holding client data. Upgrading and downgrading must keep it all."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    upgrade(engine, "0007")
+    with engine.begin() as connection:
+        connection.execute(text("INSERT INTO clients (id, created_at, last_active_at) VALUES ('c1', '2026-01-01', '2026-01-01')"))
+        connection.execute(text(
+            "INSERT INTO messages (client_id, direction, channel, text, status, created_at) "
+            "VALUES ('c1', 'in', 'web', 'my words', 'answered', '2026-01-01')"
+        ))
+        connection.execute(text("INSERT INTO goals (client_id, text, position, status, created_at) VALUES ('c1', 'a goal', 1, 'active', '2026-01-01')"))
+
+    def counts() -> tuple[int, int, int]:
+        with engine.connect() as connection:
+            return tuple(connection.execute(text(f"SELECT count(*) FROM {table}")).scalar() for table in ("clients", "messages", "goals"))
+
+    upgrade(engine)
+    assert counts() == (1, 1, 1)
+    downgrade(engine, "0007")
+    assert counts() == (1, 1, 1)
+    upgrade(engine)
+    assert counts() == (1, 1, 1)
+    with engine.connect() as connection:
+        assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
+    engine.dispose()

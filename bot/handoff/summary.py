@@ -6,9 +6,9 @@ across the draft so that "remove 3" stays correct while the list is shown again.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import date
-from typing import Iterable, Mapping, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -43,23 +43,30 @@ class SummaryItem:
     key: str
     section: str
     text: str
+    # Figures behind the text, so the portal can chart what the client approved without reading
+    # prose: readiness {"start": {...}, "now": {...}}, a step {"status", "due"}, a goal {"goal_id"}.
+    data: Mapping[str, Any] | None = field(default=None, compare=False)
 
-    def as_dict(self) -> dict[str, str]:
-        return asdict(self)
+    def as_dict(self) -> dict[str, Any]:
+        stored = asdict(self)
+        if self.data is None:
+            del stored["data"]
+        return stored
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, str]) -> "SummaryItem":
-        return cls(key=data["key"], section=data["section"], text=data["text"])
+    def from_dict(cls, stored: Mapping[str, Any]) -> "SummaryItem":
+        return cls(key=stored["key"], section=stored["section"], text=stored["text"], data=stored.get("data"))
 
 
 def build_summary(session: Session, client_id: str, today: date | None = None) -> list[SummaryItem]:
     today = today or utcnow().date()
     items: list[SummaryItem] = []
     for goal in active_goals(session, client_id):
-        items.append(SummaryItem(f"goal:{goal.id}", "goals", goal.text))
-    readiness = _readiness_item(readiness_at(session, client_id, "start"), readiness_at(session, client_id, "closing"))
+        items.append(SummaryItem(f"goal:{goal.id}", "goals", goal.text, {"goal_id": goal.id}))
+    start, now = readiness_at(session, client_id, "start"), readiness_at(session, client_id, "closing")
+    readiness = _readiness_item(start, now)
     if readiness:
-        items.append(SummaryItem("readiness", "readiness", readiness))
+        items.append(SummaryItem("readiness", "readiness", readiness, {"start": start, "now": now}))
     reflections = current_reflections(session, client_id)
     for theme in THEMES:
         row = reflections.get(theme)
@@ -78,7 +85,9 @@ def build_summary(session: Session, client_id: str, today: date | None = None) -
         state = STEP_STATES.get(step.status, "to do")
         extras = [f"help: {step.support}" if step.support else "", f"if-then: {step.if_then}" if step.if_then else ""]
         extra = "; ".join(e for e in extras if e)
-        items.append(SummaryItem(f"step:{step.id}", "plan", f"{step.description} ({state}{due})" + (f"; {extra}" if extra else "")))
+        text = f"{step.description} ({state}{due})" + (f"; {extra}" if extra else "")
+        figures = {"status": step.status, "due": step.due_date.isoformat() if step.due_date else None}
+        items.append(SummaryItem(f"step:{step.id}", "plan", text, figures))
     if plan and plan.skills:
         items.append(SummaryItem(f"skills:{plan.id}", "plan", f"Skills to build: {plan.skills}"))
     flags = list(session.execute(select(SafetyFlag).where(SafetyFlag.client_id == client_id)).scalars())

@@ -2,21 +2,55 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
-def upgrade(engine: Engine) -> None:
+@contextmanager
+def foreign_keys_held_back(connection: Connection) -> Iterator[None]:
+    """On SQLite, foreign keys are not enforced while migrating, and checked afterwards.
+
+    SQLite alters a table by copying it and dropping the original; with foreign keys on, that
+    drop would delete every row hanging off it by ON DELETE CASCADE (all of a client's data).
+    The pragma only takes effect outside a transaction, hence the commits around it.
+    """
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+    connection.commit()
+    try:
+        yield
+        broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+        if broken:
+            raise RuntimeError(f"the migration left {len(broken)} row(s) pointing at nothing")
+    finally:
+        connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+        connection.commit()
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    _run(engine, command.upgrade, revision)
+
+
+def downgrade(engine: Engine, revision: str) -> None:
+    _run(engine, command.downgrade, revision)
+
+
+def _run(engine: Engine, step, revision: str) -> None:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+    with engine.connect() as connection, foreign_keys_held_back(connection):
+        with connection.begin():
+            config.attributes["connection"] = connection
+            step(config, revision)
 
 
 if __name__ == "__main__":

@@ -15,8 +15,10 @@ def run_migrations_online() -> None:
         return
     from bot.settings import load_settings
 
+    from bot.storage.migrate import foreign_keys_held_back
+
     engine = make_engine(load_settings().database_url)
-    with engine.connect() as connection:
+    with engine.connect() as connection, foreign_keys_held_back(connection):
         _migrate(connection)
     engine.dispose()
 
