@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from bot.guidance.answers import SKIPPED, clean_answer, parse_rating
-from bot.guidance.journey import PHASE_FORMS
+from bot.guidance.journey import HANDOFF_FORM, PHASE_FORMS
 from bot.guidance.interruptions import MAX_COMMAND_WORDS_IN_OPEN_ANSWER, is_clear_interruption
 
 SKIP_CONFIDENCE = 0.8
@@ -25,9 +25,16 @@ def answer_to(slot: Text, tracker: Tracker, open_answer: bool = False) -> Option
     """
     if tracker.get_slot("requested_slot") != slot or wants_to_go_back(tracker.latest_message):
         return None
-    if is_clear_interruption(tracker.latest_message, open_answer, in_phase=tracker.active_loop_name in PHASE_FORMS):
+    if is_clear_interruption(tracker.latest_message, open_answer, in_phase=may_switch_part(tracker)):
         return None
     return tracker.latest_message
+
+
+def may_switch_part(tracker: Tracker) -> bool:
+    """Inside a part, naming another part switches to it. Inside the handoff only a button does:
+    a message for the practitioner often names a part ("can we talk about my plan?")."""
+    loop = tracker.active_loop_name
+    return loop in PHASE_FORMS or (loop == HANDOFF_FORM and str(tracker.latest_message.get("text") or "").startswith("/"))
 
 
 def _clearly(intent_wanted: Text, message: Dict[Text, Any]) -> bool:

@@ -35,7 +35,7 @@ from bot.storage.handoffs import (
     restore_items,
     start_draft,
 )
-from bot.storage.models import HANDOFF_APPROVED
+from bot.storage.models import HANDOFF_APPROVED, Client
 from bot.storage.progress import snapshot
 
 KEEP_ALL = "keep"
@@ -44,9 +44,14 @@ _NUMBER = re.compile(r"\b\d{1,2}\b")
 _KEEP_WORDS = re.compile(r"^(keep( (it|them|everything|all))?( all)?|nothing|none|no|nope|no thanks|it'?s fine|fine|all good|ok(ay)?)$")
 _RESTORE_WORDS = re.compile(r"\b(put (it|them|everything|all)( \w+)* back|restore|undo|bring (it|them) back)\b")
 _SEND_WORDS = re.compile(r"\b(send|approve|yes|go ahead|ok(ay)?|sure|do it)\b")
-_CANCEL_WORDS = re.compile(r"\b(cancel|don'?t|do not|no|not send|stop|never ?mind)\b")
-_YES_WORDS = re.compile(r"^(yes|yeah|yep|sure|ok(ay)?|please do|share it|yes please|fine)\b")
-_NO_WORDS = re.compile(r"^(no|nope|not|don'?t|rather not|no thanks|keep it)\b")
+_NOT_SENDING = re.compile(r"\b(don'?t|do not|not|never)( \w+)? send\b")
+_CANCEL_WORDS = re.compile(r"\b(cancel|no|stop|never ?mind)\b")
+_NOT_SHARING = re.compile(r"\b(don'?t|do not|not|rather not|no need to)\b.*\bshare\b|\bjust the summary\b|\bprivate\b")
+_SHARING = re.compile(r"\bshare\b|^(yes|yeah|yep|sure|ok(ay)?|please do|fine)\b")
+_NO_WORDS = re.compile(r"^(no|nope|not|don'?t|rather not|no thanks)\b")
+
+# Who reads a handoff of a client who came without a practitioner's invitation.
+NO_PRACTITIONER_READER = "the guidance service's team"
 
 REMOVE_BUTTONS = ({"title": "Keep everything", "payload": KEEP_ALL},)
 MESSAGE_BUTTONS = ({"title": "No message", "payload": "/skip"},)
@@ -77,22 +82,37 @@ def message_of(message: Message) -> Optional[Text]:
 
 
 def share_transcript_of(message: Message) -> Optional[bool]:
+    """True to share the transcript; "no problem, share it" shares, "just the summary" does not."""
     text, intent = _words(message), intent_name(message)
-    if intent == "affirm" or _YES_WORDS.match(text):
-        return True
-    if intent == "deny" or _NO_WORDS.match(text):
+    if _NOT_SHARING.search(text):
         return False
-    return None
+    if _SHARING.search(text):
+        return True
+    if _NO_WORDS.match(text):
+        return False
+    return {"affirm": True, "deny": False}.get(intent)
 
 
 def approval_of(message: Message) -> Optional[bool]:
-    """True to send, False to cancel; "don't send" is a no even though it says "send"."""
+    """True to send, False to cancel, None when unclear: a handoff is never cancelled on a guess.
+
+    "Don't send" cancels although it says "send"; "yes, send it, no changes" says both, so it is
+    asked again rather than read either way.
+    """
     text, intent = _words(message), intent_name(message)
-    if _CANCEL_WORDS.search(text) or intent == "deny":
+    if _NOT_SENDING.search(text):
         return False
-    if _SEND_WORDS.search(text) or intent == "affirm":
-        return True
-    return None
+    sends, cancels = _SEND_WORDS.search(text) is not None, _CANCEL_WORDS.search(text) is not None
+    if sends != cancels:
+        return sends
+    if sends:
+        return None
+    return {"affirm": True, "deny": False}.get(intent)
+
+
+def has_practitioner(session: Session, client_id: Text) -> bool:
+    client = session.get(Client, client_id)
+    return client is not None and client.practitioner_id is not None
 
 
 def transcript_line(share: Optional[bool]) -> Text:
@@ -112,12 +132,13 @@ class HandoffPhase(StepPhase):
             return []
         steps = []
         kept = kept_items(draft)
+        reader = "your practitioner" if has_practitioner(session, client_id) else NO_PRACTITIONER_READER
         if kept or draft.removed:
             listed = summary_text(kept) if kept else "(You have taken everything out.)"
             steps.append(
                 Step(
                     "remove",
-                    f"This is what I would send to your practitioner:\n{listed}\n\nWould you like to take anything "
+                    f"This is what I would send to {reader}:\n{listed}\n\nWould you like to take anything "
                     "out? Say the numbers, for example \"remove 2 and 5\", or keep everything. \"Put them back\" "
                     "restores what you took out.",
                     removal_of,
@@ -146,7 +167,7 @@ class HandoffPhase(StepPhase):
             ),
             Step(
                 "approve",
-                "Here is what your practitioner will see:\n"
+                f"Here is what {reader} will see:\n"
                 f"{summary_text(kept, draft.message, numbered=False)}\n{transcript_line(draft.share_transcript)}\n\n"
                 "Shall I send it? You can also go back and change it.",
                 approval_of,
@@ -164,7 +185,7 @@ class HandoffPhase(StepPhase):
         if step.key == "remove":
             if value == RESTORE:
                 restore_items(draft)
-                dispatcher.utter_message(text="I've put everything back.")
+                dispatcher.utter_message(text=f"I've put everything back:\n{summary_text(kept_items(draft))}")
                 return None
             if isinstance(value, list):
                 taken = remove_items(draft, value)
@@ -174,6 +195,10 @@ class HandoffPhase(StepPhase):
                     dispatcher.utter_message(text="I found no item with that number, so everything stays as it was.")
         elif step.key == "message":
             draft.message = value or None
+            if draft.message is None and not kept_items(draft):
+                # Nothing stored and nothing to say: there is nothing to send, so nothing is asked.
+                cancel(session, draft)
+                dispatcher.utter_message(text="With nothing stored yet and no message, there's nothing to send for now.")
         elif step.key == "transcript":
             draft.share_transcript = bool(value)
         elif step.key == "approve":
@@ -205,9 +230,11 @@ class ActionStartHandoff(Action):
         with client_data() as session:
             if not resuming:
                 discard_draft(session, tracker.sender_id)
-            start_draft(session, tracker.sender_id)
+            empty = not start_draft(session, tracker.sender_id).items
         if not resuming:
             dispatcher.utter_message(response="utter_handoff_intro")
+            if empty:
+                dispatcher.utter_message(text="There's nothing stored yet that I could summarise, but you can send a message.")
         return []
 
 
@@ -224,8 +251,14 @@ class ActionFinishHandoff(Action):
         with client_data() as session:
             handoff = latest_handoff(session, tracker.sender_id)
             sent = handoff is not None and handoff.status == HANDOFF_APPROVED
+            to_practitioner = sent and handoff.practitioner_id is not None
             buttons = suggestion_buttons(snapshot(session, tracker.sender_id))
-        if sent:
+        if sent and not to_practitioner:
+            dispatcher.utter_message(
+                text=f"Sent to {NO_PRACTITIONER_READER}: you're not linked to a practitioner of your own here yet. "
+                "If your practitioner gave you an invitation link, opening it links you."
+            )
+        elif sent:
             dispatcher.utter_message(text=f"Sent. {load_settings().handoff_next_steps_text}")
         else:
             dispatcher.utter_message(text="All right, I haven't sent anything, and the draft is gone.")

@@ -101,6 +101,11 @@ def interruption_rules() -> list[Rule]:
                     *_start(other),
                 ]
                 rules.append(_in_form(phase.form, f"{other.intent} switches to {other.form}", steps))
+    # Leaving the handoff for a part keeps the draft: "let's continue" or asking again resumes it.
+    pause_handoff = [{"action": "action_pause_form"}, {"active_loop": None}, {"slot_was_set": [{"paused_form": HANDOFF_FORM}]}]
+    for phase in PHASES:
+        steps = [{"intent": phase.intent}, *pause_handoff, {"action": "utter_switching_part"}, *_start(phase)]
+        rules.append(_in_form(HANDOFF_FORM, f"{phase.intent} pauses the handoff for {phase.form}", steps))
     return rules
 
 

@@ -202,12 +202,72 @@ def test_removal_answers(said, expected):
 
 @pytest.mark.parametrize(
     "said, expected",
-    [("send it", True), ("yes", True), ("don't send", False), ("cancel", False), ("no", False), ("hmm", None)],
+    [
+        ("send it", True),
+        ("yes", True),
+        ("send it, I don't want to change anything", True),
+        ("don't send", False),
+        ("please do not send it", False),
+        ("cancel", False),
+        ("no", False),
+        ("yes, send it, no changes", None),  # says both: asked again, never cancelled on a guess
+        ("hmm", None),
+    ],
 )
 def test_approval_answers(said, expected):
     assert approval_of({"text": said, "intent": {"name": "inform"}}) == expected
 
 
-@pytest.mark.parametrize("said, expected", [("yes please", True), ("no, just the summary", False), ("maybe", None)])
+@pytest.mark.parametrize(
+    "said, expected",
+    [
+        ("yes please", True),
+        ("no problem, share it", True),
+        ("no, just the summary", False),
+        ("don't share it", False),
+        ("keep it private", False),
+        ("maybe", None),
+    ],
+)
 def test_transcript_answers(said, expected):
     assert share_transcript_of({"text": said, "intent": {"name": "inform"}}) == expected
+
+
+async def test_a_client_without_a_practitioner_is_told_who_reads_it(actions_db, db):
+    with db() as session:
+        record_consent(session, CLIENT, CONSENT_GIVEN, CONSENT_TEXT_VERSION)
+        save_intake(session, CLIENT, "Between jobs", {"clarity": 3}, ["Find work I enjoy"])
+    chat = handoff_chat()
+    shown = await start(chat)
+    assert "This is what I would send to the guidance service's team" in shown
+    await chat.say(KEEP_ALL)
+    await chat.say("no message")
+    await chat.say("/deny", intent="deny", confidence=1.0)
+    reply = texts(await chat.say("send it"))
+    assert "Sent to the guidance service's team" in reply and "invitation link" in reply
+    [handoff] = handoffs(db)
+    assert handoff.status == "approved" and handoff.practitioner_id is None
+
+
+async def test_with_nothing_stored_and_no_message_nothing_is_sent(actions_db, db):
+    with db() as session:
+        record_consent(session, CLIENT, CONSENT_GIVEN, CONSENT_TEXT_VERSION)
+    chat = handoff_chat()
+    _, dispatcher = await run(ActionStartHandoff(), tracker(slots={}))
+    assert "nothing stored yet" in texts(dispatcher.messages)
+    assert "anything you'd like to tell" in texts(await chat.start())
+    reply = texts(await chat.say("/skip", intent="skip", confidence=1.0))
+    assert chat.finished and "nothing to send" in reply and "I haven't sent anything" in reply
+    assert [h.status for h in handoffs(db)] == ["cancelled"]
+
+
+async def test_a_button_for_another_part_leaves_the_handoff_but_a_message_naming_a_part_is_a_message(client_with_progress):
+    chat = handoff_chat()
+    await start(chat)
+    await chat.say(KEEP_ALL)
+    answered_before = dict(chat.slots)
+    await chat.say("/plan_actions", intent="plan_actions", confidence=1.0)
+    assert chat.slots["answered_steps"] == answered_before["answered_steps"], "the button is not taken as the message"
+    await chat.say("can we talk about my plan?", intent="plan_actions", confidence=0.95)
+    [draft] = handoffs(client_with_progress)
+    assert draft.message == "can we talk about my plan?"

@@ -5,4 +5,4 @@ so every stored consent record names the exact text the client agreed to.
 """
 
 CONSENT_TEXT_VERSION = "2026-11-v3"
-CONSENT_TEXT_FINGERPRINT = "9adc95a41ccad83f"
+CONSENT_TEXT_FINGERPRINT = "d5af8c48f609abd8"

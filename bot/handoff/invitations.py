@@ -5,8 +5,11 @@ from __future__ import annotations
 from bot.storage.invites import ALREADY_BOUND, BOUND, EXPIRED, UNKNOWN, USED
 
 INVITE_ANSWERS = {
-    BOUND: "You're now connected with your practitioner. They will see only the summaries you choose to send them.",
-    ALREADY_BOUND: "You're already connected with your practitioner through this invitation.",
+    BOUND: (
+        "You're now connected with your practitioner. Of your answers they will see only the summaries you "
+        "choose to send them."
+    ),
+    ALREADY_BOUND: "You have already used this invitation.",
     UNKNOWN: (
         "I couldn't find that invitation. Please check the link with your practitioner; you can chat with me "
         "in the meantime."

@@ -7,7 +7,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.storage.models import Client, Invite, utcnow
@@ -55,8 +55,17 @@ def redeem_invite(session: Session, code: str, client_id: str) -> str:
         return ALREADY_BOUND if invite.client_id == client_id else USED
     if invite.expires_at < utcnow():
         return EXPIRED
-    invite.used_at = utcnow()
-    invite.client_id = client_id
+    # Only the first of two clients opening the same link at once gets it: the update is
+    # conditional on the invite still being unused, and counts the rows it changed.
+    claimed = session.execute(
+        update(Invite)
+        .where(Invite.id == invite.id, Invite.used_at.is_(None))
+        .values(used_at=utcnow(), client_id=client_id)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if claimed != 1:
+        return USED
+    session.refresh(invite)
     client.practitioner_id = invite.practitioner_id
     session.flush()
     return BOUND
