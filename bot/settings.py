@@ -17,9 +17,13 @@ ENV_FILE = PROJECT_ROOT / ".env"
 VAR_DIR = PROJECT_ROOT / "var"
 
 # Secrets the stack needs; each is generated once and kept in .env.
-GENERATED_SECRETS = ("RASA_TOKEN", "ACTION_SERVER_TOKEN", "PORTAL_SECRET")
+GENERATED_SECRETS = ("RASA_TOKEN", "ACTION_SERVER_TOKEN", "PORTAL_SECRET", "TELEGRAM_WEBHOOK_SECRET")
 
 LOOPBACK = "127.0.0.1"
+
+TELEGRAM_POLLING = "polling"
+TELEGRAM_WEBHOOK = "webhook"
+TELEGRAM_API_URL = "https://api.telegram.org"
 
 
 def read_env_file(path: Path) -> dict[str, str]:
@@ -103,6 +107,16 @@ class Settings:
     invite_valid_days: int
     handoff_next_steps_text: str
     smtp: "SmtpSettings"
+    # Telegram is off without a token from @BotFather. Long polling needs no public address;
+    # webhook mode needs PUBLIC_URL over HTTPS, and Telegram then sends the secret with each update.
+    telegram_bot_token: str = ""
+    telegram_mode: str = TELEGRAM_POLLING  # polling | webhook
+    telegram_webhook_secret: str = ""
+    telegram_api_url: str = TELEGRAM_API_URL  # another Bot API server (a local one, or the tests' fake)
+
+    @property
+    def telegram_enabled(self) -> bool:
+        return bool(self.telegram_bot_token)
 
     @property
     def rasa_url(self) -> str:
@@ -181,4 +195,15 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path = ENV
             sender=env.get("SMTP_FROM", ""),
             security=env.get("SMTP_SECURITY", "starttls").lower(),
         ),
+        telegram_bot_token=env.get("TELEGRAM_BOT_TOKEN", "").strip(),
+        telegram_mode=_telegram_mode(env.get("TELEGRAM_MODE", TELEGRAM_POLLING)),
+        telegram_webhook_secret=env["TELEGRAM_WEBHOOK_SECRET"],
+        telegram_api_url=(env.get("TELEGRAM_API_URL") or TELEGRAM_API_URL).strip().rstrip("/"),
     )
+
+
+def _telegram_mode(value: str) -> str:
+    mode = value.strip().lower() or TELEGRAM_POLLING
+    if mode not in (TELEGRAM_POLLING, TELEGRAM_WEBHOOK):
+        raise ValueError(f"TELEGRAM_MODE must be {TELEGRAM_POLLING} or {TELEGRAM_WEBHOOK}, not {value!r}")
+    return mode

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from bot.portal.practitioners import find_by_email
@@ -163,6 +165,27 @@ async def test_repeated_failures_for_one_address_are_refused_for_a_while(portal,
     blocked = await login(portal, "pat@example.org")  # even the right password now waits
     assert blocked.status == 429
     assert "too many unsuccessful attempts" in await blocked.text()
+
+
+async def test_parallel_guesses_cannot_get_past_the_failed_login_limit(portal, db):
+    add_account(db, "pat@example.org", "Pat")
+    page = await portal.get("/portal/login")
+    data = {"email": "pat@example.org", "password": "not the password", "csrf_token": csrf_from(await page.text()), "next": "/portal/"}
+    answers = await asyncio.gather(*(portal.post("/portal/login", data=data, allow_redirects=False) for _ in range(10)))
+    statuses = [answer.status for answer in answers]
+    assert statuses.count(429) >= 5 and set(statuses) <= {401, 429}, statuses
+    blocked = await login(portal, "pat@example.org")  # the right password, while blocked
+    assert blocked.status == 429 and "too many unsuccessful attempts" in await blocked.text()
+
+
+async def test_a_successful_login_takes_back_its_own_attempt(portal, db):
+    add_account(db, "pat@example.org", "Pat")
+    for _ in range(4):
+        assert (await login(portal, "pat@example.org", "not the password")).status == 401
+    assert (await login(portal, "pat@example.org")).status == 303
+    for _ in range(4):  # the failures before the success are forgotten
+        assert (await login(portal, "pat@example.org", "not the password")).status == 401
+    assert (await login(portal, "pat@example.org")).status == 303
 
 
 async def test_repeated_failures_from_one_computer_are_refused_for_a_while(portal, db):

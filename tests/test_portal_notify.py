@@ -11,7 +11,8 @@ from email.message import Message as EmailMessage
 import pytest
 from aiosmtpd.controller import Controller
 
-from bot.portal.notify import notify_waiting, run_handoff_notifications
+from bot.portal import notify
+from bot.portal.notify import MAX_ATTEMPTS, NoticeState, NotifyResult, notify_waiting, run_handoff_notifications
 from bot.settings import SmtpSettings
 from bot.storage.models import HANDOFF_DRAFT, Handoff
 from tests.portal_support import add_account, add_admin, add_client, add_handoff, make_portal  # noqa: F401 (fixtures)
@@ -68,8 +69,8 @@ def test_a_new_handoff_sends_one_e_mail_with_the_link_and_no_client_text(mail_se
     pat = add_account(db, "pat@example.org", "Pat")
     handoff_id = a_handoff_with_client_text(db, pat)
     add_handoff(db, add_client(db, pat), pat, status=HANDOFF_DRAFT)  # a draft is nobody's news yet
-    assert notify_waiting(mail_settings, session_factory) == 1
-    assert notify_waiting(mail_settings, session_factory) == 0  # nothing is sent twice
+    assert notify_waiting(mail_settings, session_factory) == NotifyResult(done=1, failed=0)
+    assert notify_waiting(mail_settings, session_factory) == NotifyResult(done=0, failed=0)  # nothing is sent twice
     assert len(inbox.messages) == 1
     recipients, message = inbox.messages[0]
     body = message.get_payload(decode=True).decode()
@@ -93,7 +94,7 @@ def test_without_smtp_nothing_is_sent_and_the_handoff_is_marked(settings, smtp_s
     _, inbox = smtp_server
     assert not settings.smtp.configured
     handoff_id = a_handoff_with_client_text(db, add_account(db, "pat@example.org", "Pat"))
-    assert notify_waiting(settings, session_factory) == 1
+    assert notify_waiting(settings, session_factory).done == 1
     assert inbox.messages == [] and notified_at(db, handoff_id) is not None
 
 
@@ -101,8 +102,7 @@ def test_when_the_mail_server_is_down_the_e_mail_is_sent_later(mail_settings, sm
     controller, inbox = smtp_server
     handoff_id = a_handoff_with_client_text(db, add_account(db, "pat@example.org", "Pat"))
     down = dataclasses.replace(mail_settings, smtp=dataclasses.replace(mail_settings.smtp, port=free_port()))
-    with pytest.raises(OSError):
-        notify_waiting(down, session_factory)
+    assert notify_waiting(down, session_factory) == NotifyResult(done=0, failed=1)
     assert notified_at(db, handoff_id) is None  # still waiting to be sent
     notify_waiting(mail_settings, session_factory)
     assert len(inbox.messages) == 1 and notified_at(db, handoff_id) is not None
@@ -132,3 +132,58 @@ async def test_a_failed_send_is_logged_without_client_text_or_addresses(mail_set
         await task
     assert "could not be sent" in caplog.text
     assert CLIENT_TEXT not in caplog.text and "pat@example.org" not in caplog.text
+
+
+class RefusingInbox(Inbox):
+    """A mail server that refuses one recipient (a mailbox that no longer exists) and accepts the rest."""
+
+    def __init__(self, refused: str) -> None:
+        super().__init__()
+        self.refused = refused
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options) -> str:
+        if address == self.refused:
+            return "550 5.1.1 Mailbox unavailable"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+
+def test_a_handoff_whose_e_mail_keeps_failing_does_not_hold_up_the_next(mail_settings, session_factory, db, caplog):
+    inbox = RefusingInbox("gone@example.org")
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        refusing = dataclasses.replace(mail_settings, smtp=dataclasses.replace(mail_settings.smtp, port=controller.port))
+        stuck = a_handoff_with_client_text(db, add_account(db, "gone@example.org", "Gone"))
+        fine = a_handoff_with_client_text(db, add_account(db, "pat@example.org", "Pat"))
+        state = NoticeState()
+        assert notify_waiting(refusing, session_factory, state) == NotifyResult(done=1, failed=1)
+        assert [recipients for recipients, _ in inbox.messages] == [["pat@example.org"]]
+        assert f"/portal/handoffs/{fine}" in inbox.messages[0][1].get_payload(decode=True).decode()
+        assert notified_at(db, stuck) is None and notified_at(db, fine) is not None
+        for _ in range(MAX_ATTEMPTS - 2):
+            assert notify_waiting(refusing, session_factory, state) == NotifyResult(done=0, failed=1)
+        assert notified_at(db, stuck) is None  # still tried
+        assert notify_waiting(refusing, session_factory, state) == NotifyResult(done=1, failed=0)  # given up on
+        assert notified_at(db, stuck) is not None and len(inbox.messages) == 1
+        assert notify_waiting(refusing, session_factory, state) == NotifyResult(done=0, failed=0)
+        assert f"handoff {stuck}" in caplog.text and "giving up" in caplog.text
+        assert "gone@example.org" not in caplog.text and CLIENT_TEXT not in caplog.text
+    finally:
+        controller.stop()
+
+
+def test_a_handoff_mailed_but_not_marked_is_not_mailed_again(mail_settings, smtp_server, session_factory, db, monkeypatch):
+    _, inbox = smtp_server
+    handoff_id = a_handoff_with_client_text(db, add_account(db, "pat@example.org", "Pat"))
+    mark = notify.mark_notified
+
+    def database_away(sessions, handoff_id):
+        raise RuntimeError("the database is away")
+
+    monkeypatch.setattr(notify, "mark_notified", database_away)
+    state = NoticeState()
+    assert notify_waiting(mail_settings, session_factory, state) == NotifyResult(done=0, failed=1)
+    monkeypatch.setattr(notify, "mark_notified", mark)
+    assert notify_waiting(mail_settings, session_factory, state) == NotifyResult(done=1, failed=0)
+    assert len(inbox.messages) == 1 and notified_at(db, handoff_id) is not None

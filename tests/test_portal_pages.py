@@ -7,12 +7,14 @@ from datetime import date, timedelta
 from markupsafe import escape
 from sqlalchemy import select
 
+from bot.storage.deletion import CLIENT_REQUEST, RETENTION, delete_client
 from bot.storage.handoffs import approve
 from bot.storage.invites import create_invite, hash_code
 from bot.storage.models import (
     HANDOFF_DRAFT,
     ActionPlan,
     ActionStep,
+    Client,
     ClientDeletion,
     Feedback,
     Goal,
@@ -94,7 +96,7 @@ async def test_urgent_flags_come_first_and_can_be_marked_handled(portal, db):
         assert session.get(SafetyFlag, flag_id).handled_at is not None
 
 
-async def test_the_dashboard_shows_phase_plan_and_deletions(portal, db):
+async def test_the_dashboard_shows_phase_plan_and_deletions(portal, db, settings):
     pat = add_account(db, "pat@example.org", "Pat")
     client_id = add_client(db, pat, "A.B.")
     with db() as session:
@@ -110,12 +112,15 @@ async def test_the_dashboard_shows_phase_plan_and_deletions(portal, db):
             ActionStep(client_id=client_id, position=2, description="Write a CV", status="open"),
         ]
         session.add(plan)
-        session.add(ClientDeletion(practitioner_id=pat, label="Gone client", reason="client_request"))
+        session.add(ClientDeletion(practitioner_id=pat, label="Gone client", reason=CLIENT_REQUEST, deleted_at=minutes_ago(10)))
+        session.add(ClientDeletion(practitioner_id=pat, label="Quiet client", reason=RETENTION, deleted_at=minutes_ago(20)))
     await logged_in(portal, "pat@example.org")
     dashboard = await text_of(portal, "/portal/")
     assert "<td>Options</td>" in dashboard and "1 of 2" in dashboard
-    deletions = dashboard[dashboard.index("Clients who deleted their data"):]
-    assert "Gone client" in deletions and "The client deleted their data" in deletions
+    deletions = dashboard[dashboard.index("Clients whose data was deleted"):]
+    assert "Gone client · deleted" in deletions and "at their request" in deletions
+    assert f"Quiet client · deleted {date.today():%d %b %Y}, inactive for {settings.retention_days} days" in deletions
+    assert "Clients who deleted their data" not in dashboard
 
 
 async def test_the_handoff_shows_only_the_items_the_client_kept_grouped_by_section(portal, db):
@@ -237,62 +242,174 @@ async def test_client_text_is_always_escaped(portal, db):
     assert page.count(str(escape(SCRIPT))) >= 4  # label, item, message, transcript, note: shown, as text
 
 
-async def test_the_client_page_shows_progress_over_time_with_a_chart(portal, db):
-    pat = add_account(db, "pat@example.org", "Pat")
-    client_id = add_client(db, pat, "J.D.")
+def goal_item(goal_id: int, text: str) -> dict:
+    return {"key": f"goal:{goal_id}", "section": "goals", "text": text, "data": {"goal_id": goal_id}}
+
+
+def readiness_item(start: dict, now: dict) -> dict:
+    return {"key": "readiness", "section": "readiness", "text": "Readiness as worded", "data": {"start": start, "now": now}}
+
+
+def step_item(step_id: int, text: str, status: str, due: str | None = None) -> dict:
+    return {"key": f"step:{step_id}", "section": "plan", "text": text, "data": {"status": status, "due": due}}
+
+
+def store_unapproved_progress(db, client_id: str) -> None:
+    """Progress the client has not sent in any handoff: the practitioner must never see it."""
     with db() as session:
         session.add_all(
             [
-                Goal(client_id=client_id, text="Become a nurse", position=1, status="revised", created_at=minutes_ago(5000)),
-                Goal(client_id=client_id, text="Work in ecology", position=1, status="active", created_at=minutes_ago(50)),
-                ReadinessRating(client_id=client_id, item="clarity", value=2, moment="start"),
-                ReadinessRating(client_id=client_id, item="clarity", value=4, moment="closing"),
-                PhaseProgress(client_id=client_id, phase="planning", status="done"),
+                Goal(client_id=client_id, text="A goal never approved", position=1, status="active"),
+                ReadinessRating(client_id=client_id, item="clarity", value=1, moment="start"),
+                ReadinessRating(client_id=client_id, item="clarity", value=5, moment="closing"),
+                PhaseProgress(client_id=client_id, phase="start", status="done", updated_at=minutes_ago(90)),
+                PhaseProgress(client_id=client_id, phase="options", status="in_progress", updated_at=minutes_ago(5)),
             ]
         )
         plan = ActionPlan(client_id=client_id, status="complete")
-        plan.steps = [
-            ActionStep(client_id=client_id, position=1, description="Call the ranger", status="done"),
-            ActionStep(client_id=client_id, position=2, description="Visit a reserve", status="blocked", due_date=date.today() + timedelta(days=3)),
-        ]
+        plan.steps = [ActionStep(client_id=client_id, position=1, description="A step never approved", status="done")]
         session.add(plan)
+
+
+async def test_before_anything_is_approved_the_client_page_says_so_kindly(portal, db):
+    pat = add_account(db, "pat@example.org", "Pat")
+    client_id = add_client(db, pat, "J.D.")
+    store_unapproved_progress(db, client_id)
+    add_handoff(db, client_id, pat, status=HANDOFF_DRAFT, items=[goal_item(9, "A goal still in a draft")])
     await logged_in(portal, "pat@example.org")
     page = await text_of(portal, f"/portal/clients/{client_id}")
-    goals = page[page.index("Goals over time"):]
-    assert goals.index("Become a nurse") < goals.index("Work in ecology") and "revised later" in goals
-    assert "Clarity about what you want" in page and "+2" in page
-    assert "Call the ranger" in page and "blocked" in page and "The latest plan is finished" in page
-    assert '<svg role="img"' in page and "<title id=" in page and "<desc id=" in page
-    assert "The chart's values as a table" in page
-    assert "Action plan: done" in page
+    assert "Nothing approved yet: you will see what J.D. chooses to send you." in page
+    for unapproved in ["A goal never approved", "A step never approved", "A goal still in a draft", "Clarity about what you want"]:
+        assert unapproved not in page
+    assert "<svg" not in page
+    assert "Start: done" in page and "Options: in progress" in page and "last active" in page  # process metadata stays
 
 
-async def test_the_feedback_overview_sums_up_ratings_and_readiness_change(portal, db):
+async def test_the_client_page_shows_progress_over_time_from_approved_handoffs_only(portal, db):
+    pat = add_account(db, "pat@example.org", "Pat")
+    client_id = add_client(db, pat, "J.D.")
+    store_unapproved_progress(db, client_id)
+    first = add_handoff(
+        db,
+        client_id,
+        pat,
+        approved_at=minutes_ago(5000),
+        items=[
+            goal_item(1, "Become a nurse"),
+            goal_item(2, "Earn enough to live on"),
+            readiness_item({"clarity": 2, "confidence": 3}, {}),
+            step_item(11, "Call the ranger (to do)", "open"),
+            step_item(12, "Visit a reserve (to do)", "open"),
+        ],
+    )
+    second = add_handoff(
+        db,
+        client_id,
+        pat,
+        approved_at=minutes_ago(50),
+        items=[
+            goal_item(3, "Work in ecology"),
+            goal_item(4, "Earn enough to live on"),
+            readiness_item({"clarity": 2, "confidence": 3}, {"clarity": 4, "confidence": 3}),
+            step_item(11, "Call the ranger (done)", "done"),
+            step_item(12, "Visit a reserve (blocked)", "blocked", (date.today() + timedelta(days=3)).isoformat()),
+            {"key": "skills:1", "section": "plan", "text": "Skills to build: plant identification"},
+        ],
+    )
+    await logged_in(portal, "pat@example.org")
+    page = await text_of(portal, f"/portal/clients/{client_id}")
+    source = page[page.index('id="approved-source"'):]
+    assert "Everything below is from the summaries J.D. approved and sent you" in source
+    assert source.index(f"{minutes_ago(5000):%d %b %Y}") < source.index(f"{minutes_ago(50):%d %b %Y}")
+    for unapproved in ["A goal never approved", "A step never approved"]:
+        assert unapproved not in page
+    goals = page[page.index("Goals over time"):page.index('id="readiness-heading"')]
+    assert goals.index(f"/portal/handoffs/{first}") < goals.index("Become a nurse") < goals.index(f"/portal/handoffs/{second}")
+    assert goals.index(f"/portal/handoffs/{second}") < goals.index("Work in ecology")
+    assert goals.count("Earn enough to live on") == 2 and goals.count(">new<") == 1  # only the changed goal is new
+    assert "Not in this summary: <span class=\"preserve\">Become a nurse" in goals
+    readiness = page[page.index('id="readiness-heading"'):page.index('id="plan-heading"')]
+    assert '<svg role="img"' in readiness and "values as a table" in readiness
+    assert "Clarity about what you want" in readiness and "+2" in readiness  # 2 at the start, 4 as last approved
+    assert "2 → not yet" in readiness and "2 → 4" in readiness  # each summary's figures, in date order
+    assert readiness.index("2 → not yet") < readiness.index("2 → 4")
+    # The figures approved in the newest summary, never the ratings stored since (1 at the start, 5 at closing).
+    assert '<th scope="row">Clarity about what you want</th><td>2</td><td>4</td><td>+2</td>' in readiness
+    plan = page[page.index('id="plan-heading"'):page.index('id="client-handoffs-heading"')]
+    assert "Call the ranger (done)" in plan and "Visit a reserve (blocked)" in plan and "<td>blocked</td>" in plan
+    assert "Call the ranger (to do)" not in plan.split("<svg")[0]  # the plan table is the latest approved one
+    assert f"{date.today() + timedelta(days=3):%d %b %Y}" in plan and "plant identification" in plan
+    assert "Plan steps in each approved summary" in plan and "<td>0</td><td>2</td><td>0</td>" in plan  # first: 2 to do
+
+
+async def test_an_older_handoff_without_figures_is_shown_as_text(portal, db):
+    pat = add_account(db, "pat@example.org", "Pat")
+    client_id = add_client(db, pat, "J.D.")
+    items = [
+        {"key": "goal:1", "section": "goals", "text": "Work outdoors"},
+        {"key": "readiness", "section": "readiness", "text": "Clarity about what you want: 2 of 5 at the start"},
+        {"key": "step:1", "section": "plan", "text": "Call the ranger (to do)"},
+    ]
+    add_handoff(db, client_id, pat, items=items)
+    await logged_in(portal, "pat@example.org")
+    page = await text_of(portal, f"/portal/clients/{client_id}")
+    assert "Work outdoors" in page and "Clarity about what you want: 2 of 5 at the start" in page
+    assert "Call the ranger (to do)" in page and "as written" in page
+    assert "<svg" not in page  # nothing to chart without figures
+
+
+async def test_another_practitioners_handoff_never_reaches_the_client_page(portal, db):
     pat = add_account(db, "pat@example.org", "Pat")
     bo = add_account(db, "bo@example.org", "Bo")
-    first, second = add_client(db, pat, "One"), add_client(db, pat, "Two")
-    others = add_client(db, bo, "Bo's")
+    client_id = add_client(db, pat, "J.D.")
+    add_handoff(db, client_id, bo, items=[goal_item(1, "Told to Bo only")])  # approved while with Bo
+    add_handoff(db, client_id, pat, items=[goal_item(2, "Told to Pat")])
+    await logged_in(portal, "pat@example.org")
+    page = await text_of(portal, f"/portal/clients/{client_id}")
+    assert "Told to Pat" in page and "Told to Bo only" not in page
+
+
+def add_feedback_clients(db, practitioner_id: int, count: int) -> list[str]:
+    clients = [add_client(db, practitioner_id, f"Client {n}") for n in range(count)]
+    answers = [(5, 4, "The plan", "Shorter questions", 2, 5), (3, None, None, None, 3, 4), (4, 5, "Being asked, not told", None, 4, 4)]
     with db() as session:
-        session.add_all(
-            [
-                Feedback(client_id=first, usefulness=5, felt_heard=4, felt_in_charge=5, what_helped="The plan", what_to_improve="Shorter questions"),
-                Feedback(client_id=second, usefulness=3, felt_heard=None, felt_in_charge=4),
-                Feedback(client_id=others, usefulness=1, what_helped="Bo's client's answer"),
-                ReadinessRating(client_id=first, item="clarity", value=2, moment="start"),
-                ReadinessRating(client_id=first, item="clarity", value=5, moment="closing"),
-                ReadinessRating(client_id=second, item="clarity", value=3, moment="start"),
-                ReadinessRating(client_id=second, item="clarity", value=4, moment="closing"),
-            ]
-        )
+        for client_id, (useful, heard, helped, improve, start, closing) in zip(clients, answers):
+            session.add(Feedback(client_id=client_id, usefulness=useful, felt_heard=heard, what_helped=helped, what_to_improve=improve))
+            session.add(ReadinessRating(client_id=client_id, item="clarity", value=start, moment="start"))
+            session.add(ReadinessRating(client_id=client_id, item="clarity", value=closing, moment="closing"))
+    return clients
+
+
+async def test_the_feedback_overview_hides_everything_below_three_clients(portal, db):
+    pat = add_account(db, "pat@example.org", "Pat")
+    add_feedback_clients(db, pat, 2)
+    bo = add_account(db, "bo@example.org", "Bo")
+    with db() as session:  # another practitioner's client does not make up the number
+        session.add(Feedback(client_id=add_client(db, bo, "Bo's"), usefulness=1, what_helped="Bo's client's answer"))
     await logged_in(portal, "pat@example.org")
     page = await text_of(portal, "/portal/feedback")
-    assert "Ratings (2 responses)" in page
+    assert "Shown once at least three of your clients have given feedback, so no one can be recognised." in page
+    for hidden in ["The plan", "Shorter questions", "4.0", "+1", "Bo&#39;s client&#39;s answer", "<svg", "Average at the start"]:
+        assert hidden not in page, hidden
+
+
+async def test_the_feedback_overview_shows_averages_from_three_clients(portal, db):
+    pat = add_account(db, "pat@example.org", "Pat")
+    add_feedback_clients(db, pat, 3)
+    bo = add_account(db, "bo@example.org", "Bo")
+    with db() as session:
+        session.add(Feedback(client_id=add_client(db, bo, "Bo's"), usefulness=1, what_helped="Bo's client's answer"))
+    await logged_in(portal, "pat@example.org")
+    page = await text_of(portal, "/portal/feedback")
+    assert "Ratings (from 3 clients)" in page and "Shown once at least" not in page
     table = page[page.index("Rating (1–5)"):]
-    usefulness = table[table.index("<th scope=\"row\">How useful it was</th>"):]
-    assert usefulness.startswith('<th scope="row">How useful it was</th><td>4.0</td><td>2</td>')
-    assert "+2.0" in page  # clarity: 2.5 at the start, 4.5 at closing
-    assert "The plan" in page and "Shorter questions" in page
-    assert "Bo&#39;s client&#39;s answer" not in page and "One" not in page  # no other practitioner's, no names
+    usefulness = table[table.index('<th scope="row">How useful it was</th>'):]
+    assert "<td>4.0</td><td>3</td>" in usefulness.split("</tr>")[0]  # 5, 3 and 4
+    felt_heard = table[table.index('<th scope="row">Felt heard</th>'):].split("</tr>")[0]
+    assert "Fewer than three answers" in felt_heard and "4.5" not in felt_heard  # only two answered it
+    assert "+1.3" in page  # clarity: 3.0 at the start, 4.3 at closing
+    assert "Being asked, not told" in page and "The plan" in page and "Shorter questions" in page
+    assert "Bo&#39;s client&#39;s answer" not in page and "Client 0" not in page  # no other practitioner's, no names
     assert page.count('<svg role="img"') == 2
 
 
@@ -315,6 +432,7 @@ async def test_creating_an_invite_shows_both_links_once_and_stores_only_a_hash(m
     again = await text_of(portal, "/portal/invites")
     assert code not in again  # shown only once
     assert "K.L." in again and "open" in again
+    assert "Only you and the service's administrators see it" in again
 
 
 async def test_without_a_telegram_username_the_invite_page_says_what_is_needed(portal, db):
@@ -334,3 +452,95 @@ async def test_the_invite_list_shows_used_and_expired_invites(portal, db):
     await logged_in(portal, "pat@example.org")
     page = await text_of(portal, "/portal/invites")
     assert "status-used\">used" in page and "status-expired\">expired" in page
+
+
+def use_invite(db, practitioner_id: int, client_id: str, label: str, used_minutes_ago: int = 0) -> None:
+    with db() as session:
+        invite = create_invite(session, practitioner_id, label, 14).invite
+        invite.used_at, invite.client_id = minutes_ago(used_minutes_ago), client_id
+
+
+async def test_each_practitioner_sees_only_their_own_label_also_after_the_client_moved(portal, db):
+    add_account(db, "admin@example.org", "Ada Admin", role="admin")
+    pat = add_account(db, "pat@example.org", "Pat")
+    bo = add_account(db, "bo@example.org", "Bo")
+    client_id = add_client(db, pat, "Pats label")
+    handoff_id = add_handoff(db, client_id, pat, items=[goal_item(1, "Told to Pat")])  # approved while with Pat
+    use_invite(db, bo, client_id, "Bos label")
+    with db() as session:
+        session.get(Client, client_id).practitioner_id = bo
+    await logged_in(portal, "bo@example.org")
+    for path in ["/portal/", f"/portal/clients/{client_id}"]:
+        page = await text_of(portal, path)
+        assert "Bos label" in page and "Pats label" not in page, path
+    assert "Told to Pat" not in await text_of(portal, f"/portal/clients/{client_id}")
+    await logged_in(portal, "pat@example.org")
+    for path in ["/portal/", f"/portal/handoffs/{handoff_id}"]:  # Pat keeps the handoff sent to them
+        page = await text_of(portal, path)
+        assert "Pats label" in page and "Bos label" not in page, path
+    await logged_in(portal, "admin@example.org")  # the current practitioner's label
+    for path in ["/portal/", f"/portal/clients/{client_id}", f"/portal/handoffs/{handoff_id}"]:
+        page = await text_of(portal, path)
+        assert "Bos label" in page and "Pats label" not in page, path
+
+
+async def test_a_practitioner_with_no_label_of_their_own_sees_a_short_id(portal, db):
+    pat = add_account(db, "pat@example.org", "Pat")
+    bo = add_account(db, "bo@example.org", "Bo")
+    client_id = add_client(db, pat, "Pats label")
+    use_invite(db, bo, client_id, "")  # Bo's invite had no label
+    with db() as session:
+        session.get(Client, client_id).practitioner_id = bo
+        session.execute(Invite.__table__.update().where(Invite.practitioner_id == bo).values(label=None))
+    await logged_in(portal, "bo@example.org")
+    page = await text_of(portal, "/portal/")
+    assert f"Client {client_id[:6]}" in page and "Pats label" not in page
+
+
+def test_a_deleted_client_is_remembered_under_their_current_practitioners_newest_label(db):
+    pat = add_account(db, "pat@example.org", "Pat")
+    bo = add_account(db, "bo@example.org", "Bo")
+    client_id = add_client(db, None)
+    use_invite(db, pat, client_id, "Pats old label", used_minutes_ago=300)
+    use_invite(db, bo, client_id, "Bos label", used_minutes_ago=200)
+    use_invite(db, pat, client_id, "Pats new label", used_minutes_ago=100)
+    with db() as session:
+        session.get(Client, client_id).practitioner_id = pat
+    with db() as session:
+        session.get(Client, client_id).deletion_requested_at = minutes_ago(1)
+        delete_client(session, client_id)
+    with db() as session:
+        [tombstone] = session.execute(select(ClientDeletion)).scalars().all()
+        assert (tombstone.practitioner_id, tombstone.label, tombstone.reason) == (pat, "Pats new label", CLIENT_REQUEST)
+
+
+async def test_private_notes_name_their_authors_and_stay_out_of_the_print_view(portal, db):
+    admin = add_account(db, "admin@example.org", "Ada Admin", role="admin")
+    pat = add_account(db, "pat@example.org", "Pat Practitioner")
+    client_id = add_client(db, pat, "J.D.")
+    handoff_id = add_handoff(db, client_id, pat)
+    with db() as session:
+        session.add(PractitionerNote(client_id=client_id, handoff_id=handoff_id, author_id=admin, text="Checked by the office"))
+    await logged_in(portal, "pat@example.org")
+    await post_form(portal, f"/portal/handoffs/{handoff_id}/notes", {"text": "Discuss funding"})
+    page = await text_of(portal, f"/portal/handoffs/{handoff_id}")
+    notes = page[page.index('id="notes-heading"'):]
+    assert "Private notes (practitioners only)" in notes and "Your private notes" not in page
+    assert notes.index("Checked by the office") < notes.index("Written by Ada Admin") < notes.index("Discuss funding")
+    assert notes.index("Discuss funding") < notes.index("Written by Pat Practitioner")
+    printable = await text_of(portal, f"/portal/handoffs/{handoff_id}/print")
+    assert "Checked by the office" not in printable and "Discuss funding" not in printable
+
+
+async def test_the_link_to_a_handoff_of_a_deleted_client_explains_itself(portal, db):
+    pat = add_account(db, "pat@example.org", "Pat")
+    client_id = add_client(db, pat, "J.D.")
+    handoff_id = add_handoff(db, client_id, pat)
+    with db() as session:
+        delete_client(session, client_id)
+    await logged_in(portal, "pat@example.org")
+    for path in [f"/portal/handoffs/{handoff_id}", f"/portal/handoffs/{handoff_id}/print"]:
+        response = await portal.get(path)
+        assert response.status == 404 and "deleted at the client&#39;s request" in await response.text()
+    other = await portal.get("/portal/clients/nobody")
+    assert other.status == 404 and "deleted at the client" not in await other.text()

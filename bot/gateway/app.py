@@ -23,7 +23,9 @@ from bot.portal import setup_portal
 from bot.portal.notify import run_handoff_notifications
 from bot.retention import run_retention_daily
 from bot.gateway.routes import error_response, routes
+from bot.gateway.widget_routes import FRAMEABLE, frame_ancestors, widget_routes
 from bot.settings import Settings
+from bot.telegram.channel import setup_telegram
 from bot.storage.engine import make_engine, make_session_factory
 
 logger = logging.getLogger(__name__)
@@ -32,8 +34,9 @@ MAX_REQUEST_BYTES = 64 * 1024
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
+CONTENT_SOURCES = "default-src 'self'; img-src 'self' data:; connect-src 'self'"
 SECURITY_HEADERS = {
-    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'",
+    "Content-Security-Policy": f"{CONTENT_SOURCES}; frame-ancestors 'none'",
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
 }
@@ -63,6 +66,10 @@ async def friendly_errors(request: web.Request, handler: Handler) -> web.StreamR
 @web.middleware
 async def security_headers(request: web.Request, handler: Handler) -> web.StreamResponse:
     response = await handler(request)
+    if response.get(FRAMEABLE):
+        # The widget's chat page may be framed by the gateway itself and the sites that embed it.
+        ancestors = frame_ancestors(request.app[keys.SETTINGS].allowed_origins)
+        response.headers.setdefault("Content-Security-Policy", f"{CONTENT_SOURCES}; frame-ancestors {ancestors}")
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
     return response
@@ -77,9 +84,11 @@ def create_app(settings: Settings, rasa: RasaClient | None = None) -> web.Applic
     app[keys.RASA] = rasa or RasaClient(settings.rasa_url, settings.rasa_token, settings.action_server_url)
     aiohttp_jinja2.setup(app, loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True)
     app.router.add_routes(routes)
+    app.router.add_routes(widget_routes)  # the embeddable chat widget under /widget
     app.router.add_static("/static", HERE / "static", name="static")
     setup_portal(app)  # the practitioner portal under /portal/
     app.cleanup_ctx.append(_database_and_relay)
+    setup_telegram(app)  # only with TELEGRAM_BOT_TOKEN; after the relay, which it sends through
     return app
 
 

@@ -120,6 +120,22 @@ SCHEMAS: dict[str, Any] = {
             "message": {"type": "string", "description": "What to tell the client."},
         },
     },
+    "LinkCode": {
+        "type": "object",
+        "required": ["code", "telegram_link", "expires_at"],
+        "properties": {
+            "code": {
+                "type": "string",
+                "description": "Single-use; send it to the Telegram bot as /link <code>. Shown once.",
+            },
+            "telegram_link": {
+                "type": "string",
+                "nullable": True,
+                "description": "A t.me deep link that sends the code by itself; null when no bot username is set.",
+            },
+            "expires_at": {"type": "string", "format": "date-time"},
+        },
+    },
     "History": {
         "type": "object",
         "required": ["messages"],
@@ -196,6 +212,13 @@ def openapi_document(max_message_chars: int = 2000) -> dict[str, Any]:
                         "200": _json("InviteRedeemed", "The client is bound to the practitioner."),
                         **_errors(400, 401, 404, 409, 410, 413),
                     },
+                }
+            },
+            "/api/link-codes": {
+                "post": {
+                    "summary": "A one-time code to continue this conversation on Telegram (valid 15 minutes)",
+                    "security": BEARER,
+                    "responses": {"201": _json("LinkCode", "A new code."), **_errors(401)},
                 }
             },
             "/api/messages": {

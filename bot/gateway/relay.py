@@ -5,6 +5,10 @@ pending messages are forwarded to Rasa one at a time, in order; the replies are 
 and the message marked `answered` in one transaction, then pushed to whoever listens.
 When Rasa is not reachable the messages simply stay pending, and a background loop
 delivers them once it is back: a restart of any process loses nothing.
+
+Channels that can write to a client on their own (Telegram) register a sender: the replies to a
+message that came in on such a channel, and check-in offers, are handed to it after they are
+stored. The WebSocket listeners are served as before, whatever the channel.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, Awaitable, Callable
+from typing import Any, Awaitable, Callable, Protocol
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import sessionmaker
@@ -43,6 +47,16 @@ EXPORT_LIFETIME = timedelta(hours=1)
 SWEEP_INTERVAL_SECONDS = 60
 
 Listener = Callable[[dict[str, Any]], Awaitable[None]]
+
+
+class ChannelSender(Protocol):
+    """Delivers stored messages to a client on one channel (the message views of `message_view`)."""
+
+    async def send(self, client_id: str, messages: list[dict[str, Any]]) -> None: ...
+
+    async def reachable_clients(self) -> list[str]:
+        """The clients this channel can write to now, without waiting for them to write first."""
+        ...
 
 
 def message_view(message: Message) -> dict[str, Any]:
@@ -94,6 +108,7 @@ class TurnRelay:
         self._rate_limit = rate_limit
         self._last_check_in = 0.0
         self._deliveries: set[asyncio.Task] = set()  # held so that running deliveries are not garbage-collected
+        self._channel_senders: dict[str, ChannelSender] = {}
 
     # -- listeners (WebSocket connections) ------------------------------------------
 
@@ -112,6 +127,24 @@ class TurnRelay:
             except Exception:  # a closed socket must not stop delivery to the others
                 logger.debug("dropping a listener of client %s", client_id, exc_info=True)
                 self.stop_listening(client_id, listener)
+
+    # -- channel senders (channels the bot can write to on its own) ---------------------
+
+    def add_channel_sender(self, channel: str, sender: ChannelSender) -> None:
+        self._channel_senders[channel] = sender
+
+    async def _hand_to_channel(self, channel: str, client_id: str, messages: list[dict[str, Any]]) -> None:
+        """Send stored messages on `channel`; a failure leaves them in the log and stops nothing."""
+        sender = self._channel_senders.get(channel)
+        if sender is None or not messages:
+            return
+        try:
+            await sender.send(client_id, messages)
+        except Exception as error:  # the type only: an error may quote what was sent
+            logger.warning(
+                "could not send %d message(s) to client %s on %s (%s); they stay in the message log",
+                len(messages), client_id, channel, type(error).__name__,
+            )
 
     # -- accepting messages -----------------------------------------------------------
 
@@ -171,6 +204,8 @@ class TurnRelay:
                 self._resolve_waiter(message_id, turn)
                 for reply in turn.replies:
                     await self._publish(client_id, {"type": "message", "message": reply})
+                # Inside the lock, so that a client's replies reach their channel in order.
+                await self._hand_to_channel(channel, client_id, turn.replies)
 
     def _what_rasa_reads(self, text: str | None, payload: str | None) -> str:
         """A button's payload, the text, or the distress intent when the text shows obvious risk."""
@@ -256,20 +291,37 @@ class TurnRelay:
             await asyncio.sleep(self._retry_interval)
 
     async def offer_check_ins(self) -> None:
-        """Offer a check-in on due steps to every client the bot can reach now (a connected chat)."""
-        for client_id in list(self._listeners):
-            message = await asyncio.to_thread(self._store_check_in_offer, client_id)
-            if message is not None:
-                await self._publish(client_id, {"type": "message", "message": message})
+        """Offer a check-in on due steps to every client the bot can reach now (a connected chat, Telegram)."""
+        reachable: dict[str, list[str]] = {client_id: [WEB_CHANNEL] for client_id in list(self._listeners)}
+        for channel, sender in list(self._channel_senders.items()):
+            try:
+                client_ids = await sender.reachable_clients()
+            except Exception:
+                logger.warning("could not list the clients reachable on %s", channel, exc_info=True)
+                continue
+            for client_id in client_ids:
+                reachable.setdefault(client_id, []).append(channel)
+        for client_id, channels in reachable.items():
+            # Stored once, on the first channel; sent on each channel the client can be reached on.
+            message = await asyncio.to_thread(self._store_check_in_offer, client_id, channels[0])
+            if message is None:
+                continue
+            await self._publish(client_id, {"type": "message", "message": message})
+            for channel in channels:
+                await self._hand_to_channel(channel, client_id, [message])
 
-    def _store_check_in_offer(self, client_id: str) -> dict[str, Any] | None:
+    def _store_check_in_offer(self, client_id: str, channel: str = WEB_CHANNEL) -> dict[str, Any] | None:
         with transaction(self._sessions) as session:
             offer = check_in_offer(session, client_id)
             if offer is None:
                 return None
-            message = message_log.record_outbound(session, client_id, WEB_CHANNEL, offer)
+            message = message_log.record_outbound(session, client_id, channel, offer)
             session.flush()
             return message_view(message)
+
+    async def erase(self, client_id: str) -> None:
+        """Erase a client completely (our rows, Rasa's events, their files), e.g. an empty one left by linking."""
+        await asyncio.to_thread(erase_client, self._sessions, self._tracker_engine, self._media_dir, client_id)
 
     def forget_idle_declined_conversations(self) -> None:
         """Remove Rasa's record of clients who declined consent and have been quiet for a while."""

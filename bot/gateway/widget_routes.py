@@ -7,8 +7,9 @@ the API and the client token in localStorage all stay on the gateway's origin.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 import aiohttp_jinja2
 from aiohttp import web
@@ -19,7 +20,15 @@ FRAMEABLE = "frameable_by_allowed_origins"
 # Short, so that a new version of the widget reaches the websites that embed it within minutes.
 WIDGET_CACHE = "public, max-age=300"
 
+# An origin as a browser sends it; anything else in ALLOWED_ORIGINS must not reach the CSP header.
+ORIGIN = re.compile(r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?$")
+
 widget_routes = web.RouteTableDef()
+
+
+def frame_ancestors(allowed_origins: Iterable[str]) -> str:
+    """The CSP frame-ancestors sources of the widget's page: the gateway and the embedding sites."""
+    return " ".join(["'self'", *sorted(o for o in allowed_origins if ORIGIN.match(o))])
 
 
 def _asset(name: str, content_type: str) -> web.FileResponse:

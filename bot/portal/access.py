@@ -50,17 +50,31 @@ def visible_flag(db: Session, viewer: Viewer, flag_id: int) -> SafetyFlag | None
     ).scalar_one_or_none()
 
 
-def client_labels(db: Session, client_ids: Iterable[str]) -> dict[str, str]:
-    """How the practitioner recognises each client: their own label on the invite, else a short id."""
+def client_labels(db: Session, viewer: Viewer, client_ids: Iterable[str]) -> dict[str, str]:
+    """How the viewer recognises each client: the label on their own newest used invite, else a short id.
+
+    A label is one practitioner's private name for a client: a practitioner sees only the labels
+    of their own invites (so after a client moved on, the old and the new practitioner each see
+    their own), an administrator the label of the client's current practitioner.
+    """
     ids = list(dict.fromkeys(client_ids))
     labels = {client_id: UNLABELLED_PREFIX + client_id[:6] for client_id in ids}
     if ids:
+        owner = Client.practitioner_id if viewer.is_admin else viewer.id
         rows = db.execute(
-            select(Invite.client_id, Invite.label).where(Invite.client_id.in_(ids), Invite.label.is_not(None)).order_by(Invite.id)
+            select(Invite.client_id, Invite.label)
+            .join(Client, Client.id == Invite.client_id)
+            .where(
+                Invite.client_id.in_(ids),
+                Invite.practitioner_id == owner,
+                Invite.used_at.is_not(None),
+                Invite.label.is_not(None),
+            )
+            .order_by(Invite.used_at, Invite.id)  # oldest first, so the newest label is the one kept
         ).all()
         labels.update({client_id: label for client_id, label in rows})
     return labels
 
 
-def client_label(db: Session, client_id: str) -> str:
-    return client_labels(db, [client_id])[client_id]
+def client_label(db: Session, viewer: Viewer, client_id: str) -> str:
+    return client_labels(db, viewer, [client_id])[client_id]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 from sqlalchemy.orm import Session
 
-from bot.portal.auth import require_admin
+from bot.portal.auth import Viewer, require_admin
 from bot.portal.pages import render_page, see_other
 from bot.portal.support import found, in_database, int_param
 from bot.portal.passwords import password_problem
@@ -15,8 +15,7 @@ from bot.storage.models import Practitioner
 routes = web.RouteTableDef()
 
 
-async def accounts_page_with(request: web.Request, status: int = 200, **context: object) -> web.Response:
-    viewer = await require_admin(request)
+async def accounts_page_with(request: web.Request, viewer: Viewer, status: int = 200, **context: object) -> web.Response:
     accounts = await in_database(request, all_accounts)
     full = {"accounts": accounts, "roles": ROLES, "error": None, "message": None, "form": {}, **context}
     return await render_page(request, "accounts.html", full, viewer, status=status)
@@ -25,26 +24,26 @@ async def accounts_page_with(request: web.Request, status: int = 200, **context:
 @routes.get("/portal/accounts", name="portal_accounts")
 async def accounts_page(request: web.Request) -> web.Response:
     """Every account, with forms to manage them."""
-    await require_admin(request)
+    viewer = await require_admin(request)
     message = {"created": "The account was created.", "password": "The password was changed.", "active": "The account was updated."}
-    return await accounts_page_with(request, message=message.get(request.query.get("done", "")))
+    return await accounts_page_with(request, viewer, message=message.get(request.query.get("done", "")))
 
 
 @routes.post("/portal/accounts", name="portal_account_create")
 async def account_create(request: web.Request) -> web.StreamResponse:
     """Create an account; the administrator tells the person their first password."""
-    await require_admin(request)
+    viewer = await require_admin(request)
     form = await request.post()
     email, name = str(form.get("email", "")), str(form.get("display_name", ""))
     role, password = str(form.get("role", "")), str(form.get("password", ""))
     kept = {"email": email, "display_name": name, "role": role}
     problem = password_problem(password)
     if problem:
-        return await accounts_page_with(request, status=422, error=problem, form=kept)
+        return await accounts_page_with(request, viewer, status=422, error=problem, form=kept)
     try:
         await in_database(request, lambda db: create_account(db, email, name, password, role))
     except AccountError as error:
-        return await accounts_page_with(request, status=422, error=str(error), form=kept)
+        return await accounts_page_with(request, viewer, status=422, error=str(error), form=kept)
     raise see_other("/portal/accounts?done=created")
 
 
@@ -55,7 +54,7 @@ async def account_active(request: web.Request) -> web.StreamResponse:
     account_id = int_param(request, "account_id")
     active = str((await request.post()).get("active", "")) == "yes"
     if account_id == viewer.id and not active:
-        return await accounts_page_with(request, status=422, error="You cannot deactivate your own account.")
+        return await accounts_page_with(request, viewer, status=422, error="You cannot deactivate your own account.")
 
     def change(db: Session) -> bool:
         account = db.get(Practitioner, account_id)
@@ -71,12 +70,12 @@ async def account_active(request: web.Request) -> web.StreamResponse:
 @routes.post("/portal/accounts/{account_id}/password", name="portal_account_password")
 async def account_password(request: web.Request) -> web.StreamResponse:
     """Set a new password; the account's existing sessions end."""
-    await require_admin(request)
+    viewer = await require_admin(request)
     account_id = int_param(request, "account_id")
     password = str((await request.post()).get("password", ""))
     problem = password_problem(password)
     if problem:
-        return await accounts_page_with(request, status=422, error=problem)
+        return await accounts_page_with(request, viewer, status=422, error=problem)
 
     def change(db: Session) -> bool:
         account = db.get(Practitioner, account_id)

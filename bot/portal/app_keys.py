@@ -1,7 +1,12 @@
 """Typed keys for what the portal keeps on the gateway application."""
 
+from concurrent.futures import ThreadPoolExecutor
+
 from aiohttp import web
 
 from bot.portal.login_limit import FailedLoginLimit
 
 LOGIN_LIMIT = web.AppKey("portal_login_limit", FailedLoginLimit)
+# Password checks (deliberately slow Argon2) run on these few threads only, so a flood of logins
+# queues here instead of taking every thread the database work of the whole gateway needs.
+PASSWORD_WORKERS = web.AppKey("portal_password_workers", ThreadPoolExecutor)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 from sqlalchemy.orm import Session
 
+from bot.gateway import keys
 from bot.portal.access import visible_flag
 from bot.portal.auth import require_viewer
 from bot.portal.client_view import client_view
@@ -20,9 +21,10 @@ routes = web.RouteTableDef()
 
 @routes.get("/portal/", name="portal_dashboard")
 async def dashboard_page(request: web.Request) -> web.Response:
-    """Urgent flags first, then waiting handoffs, clients, and clients who deleted their data."""
+    """Urgent flags first, then waiting handoffs, clients, and clients whose data was deleted."""
     viewer = await require_viewer(request)
-    view, signature = await in_database(request, lambda db: (dashboard(db, viewer), updates(db, viewer)))
+    retention_days = request.app[keys.SETTINGS].retention_days
+    view, signature = await in_database(request, lambda db: (dashboard(db, viewer, retention_days), updates(db, viewer)))
     return await render_page(request, "dashboard.html", {"view": view, "signature": signature}, viewer)
 
 
@@ -35,7 +37,7 @@ async def updates_feed(request: web.Request) -> web.Response:
 
 @routes.get("/portal/clients/{client_id}", name="portal_client")
 async def client_page(request: web.Request) -> web.Response:
-    """One client's progress over time, with charts."""
+    """One client's progress over time as they approved it in their handoffs, with charts."""
     viewer = await require_viewer(request)
     client_id = request.match_info["client_id"]
     view = found(await in_database(request, lambda db: client_view(db, viewer, client_id)))
@@ -56,7 +58,7 @@ async def handoff_print(request: web.Request) -> web.Response:
     """The summary as a print-ready page: no navigation, no private notes."""
     viewer = await require_viewer(request)
     handoff_id = int_param(request, "handoff_id")
-    view = found(await in_database(request, lambda db: handoff_view(db, viewer, handoff_id, with_transcript=False)))
+    view = found(await in_database(request, lambda db: handoff_view(db, viewer, handoff_id, printable=True)))
     return await render_page(request, "handoff_print.html", {"view": view}, viewer)
 
 
@@ -103,7 +105,7 @@ async def flag_handled(request: web.Request) -> web.StreamResponse:
 
 @routes.get("/portal/feedback", name="portal_feedback")
 async def feedback_page(request: web.Request) -> web.Response:
-    """Ratings and readiness change across the viewer's clients."""
+    """Ratings and readiness change across the viewer's clients, pooled once at least three gave feedback."""
     viewer = await require_viewer(request)
     view = await in_database(request, lambda db: feedback_overview(db, viewer))
     return await render_page(request, "feedback.html", {"view": view}, viewer)

@@ -11,6 +11,8 @@ from sqlalchemy.orm import Session
 from bot.guidance.journey import PHASES
 from bot.portal.access import client_criteria, client_labels, deletion_criteria, handoff_criteria
 from bot.portal.auth import Viewer
+from bot.portal.practitioners import display_names
+from bot.storage.deletion import CLIENT_REQUEST, RETENTION
 from bot.storage.models import (
     ROUND_COMPLETE,
     STEP_DONE,
@@ -20,7 +22,6 @@ from bot.storage.models import (
     ClientDeletion,
     Handoff,
     PhaseProgress,
-    Practitioner,
     SafetyFlag,
 )
 from bot.storage.progress import PHASE_DONE, PHASE_IN_PROGRESS
@@ -134,19 +135,24 @@ def _step_counts(db: Session, client_ids: list[str]) -> dict[str, tuple[int, int
     return counts
 
 
-def dashboard(db: Session, viewer: Viewer) -> Dashboard:
+def deletion_reasons(retention_days: int) -> dict[str, str]:
+    """Why a client's data is gone, in words: they asked, or retention removed it after a long silence."""
+    return {CLIENT_REQUEST: "at their request", RETENTION: f"inactive for {retention_days} days"}
+
+
+def dashboard(db: Session, viewer: Viewer, retention_days: int) -> Dashboard:
     flags = unhandled_flags(db, viewer)
     pending = pending_handoffs(db, viewer)
     clients = list(
         db.execute(select(Client).where(*client_criteria(viewer)).order_by(Client.last_active_at.desc())).scalars()
     )
     ids = [client.id for client in clients]
-    labels = client_labels(db, [*ids, *(f.client_id for f in flags), *(h.client_id for h in pending)])
+    labels = client_labels(db, viewer, [*ids, *(f.client_id for f in flags), *(h.client_id for h in pending)])
     phases: dict[str, list[PhaseProgress]] = {}
     for row in db.execute(select(PhaseProgress).where(PhaseProgress.client_id.in_(ids))).scalars():
         phases.setdefault(row.client_id, []).append(row)
     steps = _step_counts(db, ids)
-    names = dict(db.execute(select(Practitioner.id, Practitioner.display_name)).all()) if viewer.is_admin else {}
+    names = display_names(db) if viewer.is_admin else {}
     client_rows = [
         ClientRow(
             id=client.id,
@@ -163,6 +169,7 @@ def dashboard(db: Session, viewer: Viewer) -> Dashboard:
     ]
     # Clients with something urgent or waiting come first; then the most recently active.
     client_rows.sort(key=lambda row: (row.urgent_flags == 0, row.pending_handoffs == 0))
+    reasons = deletion_reasons(retention_days)
     deletions = db.execute(
         select(ClientDeletion).where(*deletion_criteria(viewer)).order_by(ClientDeletion.deleted_at.desc())
     ).scalars()
@@ -171,13 +178,8 @@ def dashboard(db: Session, viewer: Viewer) -> Dashboard:
         pending=[HandoffRow(h.id, h.client_id, labels[h.client_id], h.approved_at, h.reviewed_at) for h in pending],
         clients=client_rows,
         deletions=[
-            DeletionRow(d.label or "A client without a label", d.deleted_at, DELETION_REASONS.get(d.reason, d.reason))
+            DeletionRow(d.label or "A client without a label", d.deleted_at, reasons.get(d.reason, d.reason))
             for d in deletions
         ],
     )
 
-
-DELETION_REASONS = {
-    "client_request": "The client deleted their data",
-    "retention": "Removed after a long time without activity",
-}

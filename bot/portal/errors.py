@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Awaitable, Callable
 
 import aiohttp_jinja2
@@ -22,6 +23,12 @@ EXPLANATIONS = {
     413: ("That was too much", "What you sent is too long. Please shorten it and try again."),
     500: ("Something went wrong", "Something went wrong on our side. Nothing you entered is lost; please try again."),
 }
+HANDOFF_GONE = (
+    "This handoff is not here",
+    "It may have been deleted at the client's request: clients can delete their data at any time, and then "
+    "nothing of it is kept. Otherwise the link is not one of yours.",
+)
+HANDOFF_PATH = re.compile(r"^/portal/handoffs/[^/]+(/print)?/?$")
 CSRF_EXPLANATION = (
     "This form has expired",
     "For your safety, forms only work for a while and only from this site. Please go back, reload the page and try again.",
@@ -31,7 +38,13 @@ CSRF_EXPLANATION = (
 def error_page(request: web.Request, status: int, reason: str | None = None) -> web.Response:
     if request.path.startswith(PORTAL + "/api/"):
         return web.json_response({"error": status}, status=status)
-    title, text = CSRF_EXPLANATION if status == 403 and reason == "csrf" else EXPLANATIONS.get(status, EXPLANATIONS[400])
+    if status == 403 and reason == "csrf":
+        title, text = CSRF_EXPLANATION
+    elif status == 404 and HANDOFF_PATH.match(request.path):
+        # Usually a link from a notification e-mail whose client has since deleted their data.
+        title, text = HANDOFF_GONE
+    else:
+        title, text = EXPLANATIONS.get(status, EXPLANATIONS[400])
     context = {"title": title, "text": text, "viewer": None, "nav": [], "status": status}
     return aiohttp_jinja2.render_template("portal/error.html", request, context, status=status)
 

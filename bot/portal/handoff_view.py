@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 from bot.handoff.summary import SECTIONS, SummaryItem, grouped
 from bot.portal.access import client_label, visible_handoff
 from bot.portal.auth import Viewer
-from bot.storage.models import Handoff, Message, Practitioner, PractitionerNote, utcnow
+from bot.portal.practitioners import display_names
+from bot.storage.models import Handoff, Message, PractitionerNote, utcnow
 
 OTHER_SECTION = "Other"
 MAX_NOTE_CHARS = 5000
@@ -71,27 +72,32 @@ def transcript(db: Session, handoff: Handoff) -> list[TranscriptLine]:
     return lines
 
 
-def handoff_view(db: Session, viewer: Viewer, handoff_id: int, with_transcript: bool = True) -> HandoffView | None:
+def notes_of(db: Session, handoff: Handoff, names: dict[int, str]) -> list[NoteView]:
+    rows = db.execute(
+        select(PractitionerNote).where(PractitionerNote.handoff_id == handoff.id).order_by(PractitionerNote.created_at, PractitionerNote.id)
+    ).scalars()
+    return [NoteView(names.get(n.author_id, "A former colleague"), n.text, n.created_at) for n in rows]
+
+
+def handoff_view(db: Session, viewer: Viewer, handoff_id: int, printable: bool = False) -> HandoffView | None:
+    """The handoff page's content; the printable version leaves out the transcript and the notes (not even loaded)."""
     handoff = visible_handoff(db, viewer, handoff_id)
     if handoff is None:
         return None
-    names = dict(db.execute(select(Practitioner.id, Practitioner.display_name)).all())
-    notes = db.execute(
-        select(PractitionerNote).where(PractitionerNote.handoff_id == handoff.id).order_by(PractitionerNote.created_at, PractitionerNote.id)
-    ).scalars()
+    names = display_names(db)
     shared = bool(handoff.share_transcript)
     return HandoffView(
         id=handoff.id,
         client_id=handoff.client_id,
-        label=client_label(db, handoff.client_id),
+        label=client_label(db, viewer, handoff.client_id),
         approved_at=handoff.approved_at,
         reviewed_at=handoff.reviewed_at,
         reviewed_by=names.get(handoff.reviewed_by),
         sections=summary_sections(handoff.items or []),
         message=handoff.message,
         share_transcript=shared,
-        transcript=transcript(db, handoff) if shared and with_transcript else [],
-        notes=[NoteView(names.get(n.author_id, "A former colleague"), n.text, n.created_at) for n in notes],
+        transcript=transcript(db, handoff) if shared and not printable else [],
+        notes=[] if printable else notes_of(db, handoff, names),
     )
 
 

@@ -15,10 +15,11 @@ from bot.gateway import keys
 from bot.portal.access import invite_criteria
 from bot.portal.auth import Viewer, require_viewer
 from bot.portal.pages import render_page, see_other
+from bot.portal.practitioners import display_names
 from bot.portal.support import in_database
 from bot.settings import Settings
 from bot.storage.invites import create_invite
-from bot.storage.models import Invite, Practitioner, utcnow
+from bot.storage.models import Invite, utcnow
 
 routes = web.RouteTableDef()
 NEW_INVITE_KEY = "new_invite"  # the code, kept in the (encrypted) session only until the page has shown it
@@ -47,7 +48,7 @@ def invite_links(settings: Settings, code: str) -> dict[str, str | None]:
 
 def invite_rows(db: Session, viewer: Viewer) -> list[InviteRow]:
     now = utcnow()
-    names = dict(db.execute(select(Practitioner.id, Practitioner.display_name)).all()) if viewer.is_admin else {}
+    names = display_names(db) if viewer.is_admin else {}
     invites = db.execute(select(Invite).where(*invite_criteria(viewer)).order_by(Invite.created_at.desc(), Invite.id.desc())).scalars()
     return [
         InviteRow(i.label, i.created_at, i.expires_at, invite_status(i, now), names.get(i.practitioner_id) if viewer.is_admin else None)

@@ -44,11 +44,31 @@ class FailedLoginLimit:
             self._recent("address", address)
         ) >= self._limits["address"]
 
+    def attempt(self, email: str, address: str) -> bool:
+        """Count a login attempt before its password is checked; False (and nothing counted) when blocked.
+
+        Counted first, not after the slow password check, so guesses sent in parallel cannot all pass
+        the check before any of them is counted. It does not await, so on the event loop it is atomic.
+        """
+        if self.blocked(email, address):
+            return False
+        self.record_failure(email, address)
+        return True
+
     def record_failure(self, email: str, address: str) -> None:
         now = self._clock()
         self._failures[("email", email)].append(now)
         self._failures[("address", address)].append(now)
 
-    def record_success(self, email: str) -> None:
-        # The address keeps its count: logging into one's own account must not reset guessing at others.
+    def record_success(self, email: str, address: str) -> None:
+        """The attempt counted for a login that succeeded is taken back.
+
+        The e-mail's failures are forgotten; the address keeps its other failures, since logging
+        into one's own account must not reset guessing at others.
+        """
         self._failures.pop(("email", email), None)
+        failures = self._failures.get(("address", address))
+        if failures:
+            failures.pop()
+            if not failures:
+                del self._failures[("address", address)]

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from functools import partial
 
 from aiohttp import web
+from sqlalchemy.orm import sessionmaker
 
 from bot.gateway import keys
 from bot.portal import app_keys
@@ -41,16 +43,25 @@ async def login_page(request: web.Request) -> web.StreamResponse:
     return await render_page(request, "login.html", {"next": target, "email": "", "error": None}, None)
 
 
-def _check_password(request: web.Request, email: str, password: str) -> Practitioner | None:
-    """The active account these credentials open, or None; the same work whether or not the e-mail exists."""
-    with transaction(request.app[keys.SESSIONS]) as db:
+def _check_password(sessions: sessionmaker, email: str, password: str) -> Practitioner | None:
+    """The active account these credentials open, or None; the same work whether or not the e-mail exists.
+
+    No database connection is held during the slow check: the account is read, the password
+    checked, and only a hash that needs upgrading is written back.
+    """
+    with transaction(sessions) as db:
         account = find_by_email(db, email)
-        matches = verify_password(account.password_hash if account else None, password)
-        if account is None or not matches or not account.active:
-            return None
-        if needs_rehash(account.password_hash):
-            account.password_hash = hash_password(password)
-        return account
+    if not verify_password(account.password_hash if account else None, password):
+        return None
+    if account is None or not account.active:
+        return None
+    if needs_rehash(account.password_hash):
+        with transaction(sessions) as db:
+            stored = db.get(Practitioner, account.id)
+            if stored is not None and stored.password_hash == account.password_hash:
+                stored.password_hash = hash_password(password)
+                account = stored
+    return account
 
 
 @routes.post("/portal/login", name="portal_login_submit")
@@ -63,15 +74,19 @@ async def login_submit(request: web.Request) -> web.StreamResponse:
     limit = request.app[app_keys.LOGIN_LIMIT]
     address = request.remote or "unknown"
     context = {"next": target, "email": email}
-    if limit.blocked(email, address):
+    # Counted as a failure before the password is checked, and taken back if it matches.
+    if not limit.attempt(email, address):
         logger.warning("portal login refused: too many failures")
         return await render_page(request, "login.html", {**context, "error": TOO_MANY}, None, status=429)
-    account = await asyncio.to_thread(_check_password, request, email, password) if email and password else None
+    account = None
+    if email and password:
+        workers = request.app[app_keys.PASSWORD_WORKERS]
+        check = partial(_check_password, request.app[keys.SESSIONS], email, password)
+        account = await asyncio.get_running_loop().run_in_executor(workers, check)
     if account is None:
-        limit.record_failure(email, address)
         logger.info("portal login failed")
         return await render_page(request, "login.html", {**context, "error": WRONG_LOGIN}, None, status=401)
-    limit.record_success(email)
+    limit.record_success(email, address)
     await asyncio.to_thread(record_login, request, account.id)
     await log_in(request, account)
     raise see_other(target)

@@ -2,7 +2,8 @@
 
 The e-mail holds only a link: nothing the client wrote, not even the practitioner's label for
 them, leaves the server by e-mail. Each handoff is mailed once (`notified_at`); without SMTP it
-is marked at once. A failed send is retried with a growing pause and logged without client text.
+is marked at once. Each handoff is sent on its own: a failed send is retried with a growing pause
+and logged with the handoff's id only, and after MAX_ATTEMPTS failures that handoff is given up on.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import asyncio
 import logging
 import smtplib
 import ssl
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email.message import EmailMessage
 
 from sqlalchemy import select
@@ -26,6 +27,7 @@ logger = logging.getLogger(__name__)
 POLL_SECONDS = 1.5
 FIRST_RETRY_SECONDS = 5.0
 MAX_RETRY_SECONDS = 300.0
+MAX_ATTEMPTS = 5  # failed sends of one handoff's e-mail before giving up on it
 SMTP_TIMEOUT_SECONDS = 20
 SUBJECT = "Waypoint: a new handoff is waiting for you"
 
@@ -93,28 +95,81 @@ def send_email(smtp: SmtpSettings, message: EmailMessage) -> None:
         connection.send_message(message)
 
 
-def notify_waiting(settings: Settings, sessions: sessionmaker) -> int:
-    """Send what is waiting; returns how many handoffs were dealt with. Raises when sending fails."""
-    notices = waiting_notices(sessions)
-    for notice in notices:
-        if settings.smtp.configured and notice.recipients:
-            send_email(settings.smtp, notice_email(settings.smtp, settings.public_url, notice))
-        mark_notified(sessions, notice.handoff_id)
-    return len(notices)
+@dataclass
+class NoticeState:
+    """What the notifier remembers between polls (in memory: a restart only means one more try)."""
+
+    failures: dict[int, int] = field(default_factory=dict)  # handoff id → failed sends so far
+    mailed: set[int] = field(default_factory=set)  # sent (or given up on), but not yet marked in the database
+
+
+@dataclass(frozen=True)
+class NotifyResult:
+    done: int  # handoffs mailed (or with nobody to mail) and marked
+    failed: int  # handoffs whose e-mail or marking failed this time; tried again later
+
+
+def _send(settings: Settings, notice: Notice, state: NoticeState, max_attempts: int) -> bool:
+    """True when the handoff needs no more sending: mailed, nobody to mail, or given up on."""
+    if notice.handoff_id in state.mailed or not settings.smtp.configured or not notice.recipients:
+        return True
+    try:
+        send_email(settings.smtp, notice_email(settings.smtp, settings.public_url, notice))
+        return True
+    except Exception as error:  # noqa: BLE001 - one handoff's failure must not hold up the others
+        attempts = state.failures[notice.handoff_id] = state.failures.get(notice.handoff_id, 0) + 1
+        # The error's class only: a server's reply may echo the message, which names the recipient.
+        if attempts >= max_attempts:
+            logger.warning(
+                "handoff e-mail for handoff %d could not be sent in %d attempts (%s); giving up, the dashboard shows it",
+                notice.handoff_id, attempts, type(error).__name__,
+            )
+            return True
+        logger.warning("handoff e-mail for handoff %d could not be sent (%s); trying again later", notice.handoff_id, type(error).__name__)
+        return False
+
+
+def notify_waiting(
+    settings: Settings, sessions: sessionmaker, state: NoticeState | None = None, max_attempts: int = MAX_ATTEMPTS
+) -> NotifyResult:
+    """Send what is waiting, each handoff on its own: one that keeps failing does not stop the rest.
+
+    A handoff is marked once mailed; when marking fails, the next poll marks it without mailing again.
+    After `max_attempts` failed sends it is marked without an e-mail (the dashboard shows it anyway).
+    """
+    state = state if state is not None else NoticeState()
+    done = failed = 0
+    for notice in waiting_notices(sessions):
+        if not _send(settings, notice, state, max_attempts):
+            failed += 1
+            continue
+        state.mailed.add(notice.handoff_id)
+        try:
+            mark_notified(sessions, notice.handoff_id)
+        except Exception:  # noqa: BLE001
+            logger.warning("handoff %d was mailed but could not be marked; marking it again later", notice.handoff_id, exc_info=True)
+            failed += 1
+            continue
+        state.mailed.discard(notice.handoff_id)
+        state.failures.pop(notice.handoff_id, None)
+        done += 1
+    return NotifyResult(done, failed)
+
+
+def next_pause(pause: float, poll_seconds: float, failed: bool) -> float:
+    """Back to the poll interval after a clean round; otherwise a growing pause, up to MAX_RETRY_SECONDS."""
+    return min(max(pause * 2, FIRST_RETRY_SECONDS), MAX_RETRY_SECONDS) if failed else poll_seconds
 
 
 async def run_handoff_notifications(settings: Settings, sessions: sessionmaker, poll_seconds: float = POLL_SECONDS) -> None:
     """The gateway's background task: every poll, notify of newly approved handoffs."""
+    state = NoticeState()
     pause = poll_seconds
     while True:
         await asyncio.sleep(pause)
         try:
-            await asyncio.to_thread(notify_waiting, settings, sessions)
-            pause = poll_seconds
-        except (OSError, smtplib.SMTPException) as error:
-            pause = min(max(pause * 2, FIRST_RETRY_SECONDS), MAX_RETRY_SECONDS)
-            # The error's class only: a server's reply may echo the message, which names the recipient.
-            logger.warning("handoff e-mail could not be sent (%s); trying again in %.0f s", type(error).__name__, pause)
+            result = await asyncio.to_thread(notify_waiting, settings, sessions, state)
+            pause = next_pause(pause, poll_seconds, result.failed > 0)
         except Exception:
-            pause = min(max(pause * 2, FIRST_RETRY_SECONDS), MAX_RETRY_SECONDS)
+            pause = next_pause(pause, poll_seconds, True)
             logger.warning("handoff notifications failed; trying again in %.0f s", pause, exc_info=True)

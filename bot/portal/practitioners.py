@@ -51,6 +51,11 @@ def all_accounts(session: Session) -> list[Practitioner]:
     return list(session.execute(select(Practitioner).order_by(Practitioner.display_name, Practitioner.id)).scalars())
 
 
+def display_names(session: Session) -> dict[int, str]:
+    """Every account's name by id, for "reviewed by", note authors and the administrators' columns."""
+    return dict(session.execute(select(Practitioner.id, Practitioner.display_name)).all())
+
+
 def active_administrators(session: Session) -> list[Practitioner]:
     return list(
         session.execute(

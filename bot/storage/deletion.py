@@ -38,7 +38,18 @@ def delete_client(session: Session, client_id: str) -> list[str]:
     if client is not None:
         if client.practitioner_id is not None:
             # Their practitioner sees only that it happened, under the label they gave the invite.
-            label = session.execute(select(Invite.label).where(Invite.client_id == client_id).limit(1)).scalar()
+            # The newest used invite of their current practitioner: never another practitioner's label.
+            label = session.execute(
+                select(Invite.label)
+                .where(
+                    Invite.client_id == client_id,
+                    Invite.practitioner_id == client.practitioner_id,
+                    Invite.used_at.is_not(None),
+                    Invite.label.is_not(None),
+                )
+                .order_by(Invite.used_at.desc(), Invite.id.desc())
+                .limit(1)
+            ).scalar()
             reason = CLIENT_REQUEST if client.deletion_requested_at is not None else RETENTION
             session.add(ClientDeletion(practitioner_id=client.practitioner_id, label=label, reason=reason))
         session.delete(client)

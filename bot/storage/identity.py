@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from bot.storage.models import ChannelAccount, Client
 
 WEB_CHANNEL = "web"
+TELEGRAM_CHANNEL = "telegram"
 
 
 def hash_token(token: str) -> str:
@@ -38,3 +39,53 @@ def find_client_by_channel(session: Session, channel: str, external_id: str) -> 
 
 def find_web_client(session: Session, token: str) -> Client | None:
     return find_client_by_channel(session, WEB_CHANNEL, hash_token(token))
+
+
+def telegram_external_id(telegram_user_id: int) -> str:
+    """A Telegram user as stored: a hash, so the account table does not list Telegram user ids.
+
+    Telegram ids are short numbers, so this is pseudonymisation rather than secrecy; the chat id
+    kept in `address` is what the bot needs to write to them.
+    """
+    return hash_token(f"telegram:{telegram_user_id}")
+
+
+def find_telegram_account(session: Session, telegram_user_id: int) -> ChannelAccount | None:
+    return session.execute(
+        select(ChannelAccount).where(
+            ChannelAccount.channel == TELEGRAM_CHANNEL,
+            ChannelAccount.external_id == telegram_external_id(telegram_user_id),
+        )
+    ).scalar_one_or_none()
+
+
+def create_telegram_client(session: Session, telegram_user_id: int, chat_id: int) -> Client:
+    """A new client reached through a Telegram private chat."""
+    client = Client()
+    client.channel_accounts.append(
+        ChannelAccount(channel=TELEGRAM_CHANNEL, external_id=telegram_external_id(telegram_user_id), address=str(chat_id))
+    )
+    session.add(client)
+    session.flush()
+    return client
+
+
+def channel_address(session: Session, client_id: str, channel: str) -> str | None:
+    """Where the bot writes to the client on `channel` (the newest account's address), or None."""
+    return session.execute(
+        select(ChannelAccount.address)
+        .where(ChannelAccount.client_id == client_id, ChannelAccount.channel == channel, ChannelAccount.address.is_not(None))
+        .order_by(ChannelAccount.id.desc())
+        .limit(1)
+    ).scalar()
+
+
+def clients_reachable_on(session: Session, channel: str) -> list[str]:
+    """Clients the bot can write to on `channel` without waiting for them to write first."""
+    return list(
+        session.execute(
+            select(ChannelAccount.client_id)
+            .where(ChannelAccount.channel == channel, ChannelAccount.address.is_not(None))
+            .distinct()
+        ).scalars()
+    )

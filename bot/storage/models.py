@@ -129,8 +129,24 @@ class ChannelAccount(Base):
     channel = Column(String(20), nullable=False)
     external_id = Column(String(128), nullable=False)
     created_at = Column(DateTime, nullable=False, default=utcnow)
+    # Where the bot can write to the client on its own (a Telegram chat id), for replies that
+    # come after Rasa was away and for check-ins; None for the web, which has no such address.
+    address = Column(String(64), nullable=True)
 
     client = relationship("Client", back_populates="channel_accounts")
+
+
+class LinkCode(Base):
+    """A one-time code shown on one channel to continue the same process on another; only its hash is stored."""
+
+    __tablename__ = "link_codes"
+
+    id = Column(Integer, primary_key=True)
+    code_hash = Column(String(64), nullable=False, unique=True)
+    client_id = _client_fk()
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    expires_at = Column(DateTime, nullable=False)
+    used_at = Column(DateTime, nullable=True)
 
 
 class ConsentRecord(Base):

@@ -1,26 +1,86 @@
-// Minimal chat page: keeps the client token in localStorage, shows the history and
-// talks to the gateway over a WebSocket, reconnecting with backoff.
+// The chat client shared by the chat page (/) and the widget's page (/widget). It keeps the client
+// token in localStorage (never the socket id, which changes on every connection), shows the
+// history again after a reload, and talks to the gateway over a WebSocket, reconnecting with backoff.
 (function () {
   "use strict";
   const TOKEN_KEY = "waypoint.client_token";
+  const FIRST_RETRY_MS = 500;
+  const LONGEST_RETRY_MS = 10000;
+  // If no reply and no "queued" notice comes (a greeting that failed before we listened), the
+  // typing indicator must not promise a reply for ever.
+  const TYPING_TIMEOUT_MS = 45000;
+  // Screen readers read what is added to the announcer; old lines are dropped so it stays small.
+  const ANNOUNCEMENTS_KEPT = 5;
+
   const log = document.getElementById("log");
   const statusLine = document.getElementById("status");
+  const typingLine = document.getElementById("typing");
+  const announcer = document.getElementById("announcer");
   const form = document.getElementById("composer");
   const input = document.getElementById("text");
   const shown = new Set();
   let socket = null;
-  let retryDelay = 500;
+  let retryDelay = FIRST_RETRY_MS;
+  let typingTimer = null;
+  // The history shown at start is read on request; only what arrives after it is announced.
+  let historyShown = false;
 
   function setStatus(text) { statusLine.textContent = text || ""; }
 
-  function render(message) {
-    if (message.id !== undefined) {
-      if (shown.has(message.id)) return;
-      shown.add(message.id);
+  function setTyping(on) {
+    clearTimeout(typingTimer);
+    typingLine.textContent = on ? "Waypoint is writing" : "";
+    typingLine.classList.toggle("active", on);
+    if (on) typingTimer = setTimeout(function () { setTyping(false); }, TYPING_TIMEOUT_MS);
+  }
+
+  function announce(message) {
+    let words = "Waypoint: " + (message.text || "sent a picture.");
+    if (message.buttons && message.buttons.length) {
+      words += " Choices: " + message.buttons.map(function (b) { return b.title; }).join("; ") + ".";
     }
-    if (!message.text && !message.image && !message.attachment) return;
+    const line = document.createElement("p");
+    line.textContent = words;
+    announcer.appendChild(line);
+    while (announcer.childElementCount > ANNOUNCEMENTS_KEPT) announcer.firstElementChild.remove();
+  }
+
+  function quickReplies(message) {
+    const row = document.createElement("div");
+    row.className = "buttons";
+    row.setAttribute("role", "group");
+    row.setAttribute("aria-label", "Choices");
+    message.buttons.forEach(function (button) {
+      const element = document.createElement("button");
+      element.type = "button";
+      element.textContent = button.title;
+      element.addEventListener("click", function () {
+        if (!send(button.title, button.payload)) return;
+        element.classList.add("chosen");
+        retire(row);
+        // The pressed button is now disabled: keep the keyboard where the next answer is written.
+        input.focus();
+      });
+      row.appendChild(element);
+    });
+    return row;
+  }
+
+  // Buttons answered already (by a press or by a message written after them) are not pressed twice.
+  function retire(row) {
+    row.querySelectorAll("button").forEach(function (button) { button.disabled = true; });
+  }
+
+  function retireQuickRepliesBefore(item) {
+    for (let older = item.previousElementSibling; older; older = older.previousElementSibling) {
+      older.querySelectorAll(".buttons").forEach(retire);
+    }
+  }
+
+  function messageItem(message) {
     const item = document.createElement("li");
     item.className = message.direction === "in" ? "in" : message.direction === "out" ? "out" : "notice";
+    if (message.id !== undefined) item.dataset.id = String(message.id);
     if (message.text) item.appendChild(document.createTextNode(message.text));
     if (message.attachment) {
       const link = document.createElement("a");
@@ -33,24 +93,49 @@
     if (message.image) {
       const image = document.createElement("img");
       image.src = message.image;
-      image.alt = "Image from Waypoint";
-      image.style.maxWidth = "100%";
+      // The bot sends pictures of what the message says in words (the decision matrix).
+      image.alt = message.text ? "A picture of what this message says in words" : "A picture from Waypoint";
       item.appendChild(image);
     }
-    if (message.buttons && message.buttons.length) {
-      const row = document.createElement("div");
-      row.className = "buttons";
-      message.buttons.forEach(function (button) {
-        const element = document.createElement("button");
-        element.type = "button";
-        element.textContent = button.title;
-        element.addEventListener("click", function () { send(button.title, button.payload); });
-        row.appendChild(element);
-      });
-      item.appendChild(row);
+    if (message.buttons && message.buttons.length) item.appendChild(quickReplies(message));
+    return item;
+  }
+
+  // Messages go in the order of their ids, whether they came from the history or the socket.
+  function insert(item, id) {
+    if (id !== undefined) {
+      for (const other of log.children) {
+        if (other.dataset.id !== undefined && Number(other.dataset.id) > id) {
+          log.insertBefore(item, other);
+          return;
+        }
+      }
     }
     log.appendChild(item);
-    item.scrollIntoView({ block: "end" });
+  }
+
+  function scrollToLatest(item) {
+    // In the widget the log scrolls by itself; scrolling into view there would scroll the website too.
+    if (getComputedStyle(log).overflowY === "auto") log.scrollTop = log.scrollHeight;
+    else item.scrollIntoView({ block: "end" });
+  }
+
+  function render(message) {
+    if (message.id !== undefined) {
+      if (shown.has(message.id)) return;
+      shown.add(message.id);
+    }
+    if (!message.text && !message.image && !message.attachment) return;
+    const item = messageItem(message);
+    insert(item, message.id);
+    if (message.direction === "in") retireQuickRepliesBefore(item);
+    if (message.direction === "out" && historyShown) {
+      setTyping(false);
+      announce(message);
+      // The widget's frame tells the website (a badge on the closed bubble): see widget-frame.js.
+      document.dispatchEvent(new CustomEvent("waypoint:reply"));
+    }
+    scrollToLatest(item);
   }
 
   async function token() {
@@ -84,17 +169,45 @@
   async function loadHistory(clientToken) {
     const response = await fetch("/api/messages", { headers: { Authorization: "Bearer " + clientToken } });
     if (response.status === 401) { localStorage.removeItem(TOKEN_KEY); return false; }
-    const data = await response.json();
-    data.messages.forEach(render);
+    if (!response.ok) throw new Error("could not read the history");
+    const messages = (await response.json()).messages;
+    messages.forEach(render);
+    if (!historyShown) {
+      historyShown = true;
+      // A new conversation (the bot's greeting is on its way) or a message still waiting for its answer.
+      const last = messages[messages.length - 1];
+      if (!last || (last.direction === "in" && last.status === "pending")) setTyping(true);
+    }
     return true;
   }
 
   function send(text, payload) {
     if (!socket || socket.readyState !== WebSocket.OPEN) {
-      setStatus("Not connected yet; trying again…");
-      return;
+      setStatus("Not connected yet; trying again… Your message has not been sent.");
+      return false;
     }
     socket.send(JSON.stringify({ type: "message", text: text, payload: payload || null }));
+    setStatus("");
+    setTyping(true);
+    return true;
+  }
+
+  function onFrame(clientToken, data) {
+    if (data.type === "ready") { retryDelay = FIRST_RETRY_MS; setStatus(""); loadHistory(clientToken).catch(function () {}); }
+    else if (data.type === "accepted" || data.type === "message") { setStatus(""); render(data.message); }
+    else if (data.type === "status" && data.status === "queued") {
+      setTyping(false);
+      setStatus("One moment: Waypoint is getting ready and will answer shortly.");
+    }
+    else if (data.type === "error" && data.error === "unknown_client") {
+      // The client's data was deleted at their request: start afresh as a new client.
+      localStorage.removeItem(TOKEN_KEY);
+      log.replaceChildren();
+      shown.clear();
+      historyShown = false;
+      socket.close();
+    }
+    else if (data.type === "error") { setTyping(false); setStatus(data.message); }
   }
 
   async function connect() {
@@ -112,33 +225,22 @@
     socket.addEventListener("open", function () {
       socket.send(JSON.stringify({ type: "hello", client_token: clientToken }));
     });
-    socket.addEventListener("message", function (event) {
-      const data = JSON.parse(event.data);
-      if (data.type === "ready") { retryDelay = 500; setStatus(""); loadHistory(clientToken); }
-      else if (data.type === "accepted" || data.type === "message") { setStatus(""); render(data.message); }
-      else if (data.type === "status" && data.status === "queued") { setStatus("One moment: Waypoint is getting ready and will answer shortly."); }
-      else if (data.type === "error" && data.error === "unknown_client") {
-        // The client's data was deleted at their request: start afresh as a new client.
-        localStorage.removeItem(TOKEN_KEY);
-        log.replaceChildren();
-        socket.close();
-      }
-      else if (data.type === "error") { setStatus(data.message); }
-    });
-    socket.addEventListener("close", reconnectLater);
+    socket.addEventListener("message", function (event) { onFrame(clientToken, JSON.parse(event.data)); });
+    socket.addEventListener("close", function () { setTyping(false); reconnectLater(); });
   }
 
   function reconnectLater() {
-    setTimeout(connect, retryDelay);
-    retryDelay = Math.min(retryDelay * 2, 10000);
+    // A little randomness keeps many clients from reconnecting in step after a restart.
+    setTimeout(connect, retryDelay * (0.8 + Math.random() * 0.4));
+    retryDelay = Math.min(retryDelay * 2, LONGEST_RETRY_MS);
   }
 
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     const text = input.value.trim();
     if (!text) { setStatus("Write something first."); return; }
-    send(text, null);
-    input.value = "";
+    if (send(text, null)) input.value = "";
+    input.focus();
   });
   input.addEventListener("keydown", function (event) {
     if (event.key === "Enter" && !event.shiftKey) { event.preventDefault(); form.requestSubmit(); }
