@@ -1,0 +1,139 @@
+"""Cross-channel continuity: a client starts on the web, links Telegram with a one-time code, and
+continues the same process there; two processes are never merged."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import text
+
+from bot.storage import linking
+from bot.storage.models import LinkCode, utcnow
+from bot.storage.progress import CONSENT_GIVEN, record_consent
+from bot.telegram.handlers import LINK_ANSWERS
+from tests.fake_telegram import FakeTelegram, telegram_gateway
+from tests.test_gateway import eventually, history, start_session
+from tests.test_openapi import assert_matches_document
+
+ALEX = 701
+
+
+@pytest.fixture
+def fake_telegram() -> FakeTelegram:
+    return FakeTelegram()
+
+
+@pytest.fixture
+async def gateway(aiohttp_server, aiohttp_client, fake_rasa, fake_telegram, settings, engine):
+    return await telegram_gateway(aiohttp_client, aiohttp_server, fake_rasa, fake_telegram, settings)
+
+
+async def web_client_with_consent(gateway, fake_rasa, db) -> tuple[dict[str, str], str]:
+    headers = await start_session(gateway)
+    await eventually(lambda: history(gateway, headers))
+    client_id = next(body["sender"] for body in fake_rasa.received if body["metadata"]["channel"] == "web")
+    with db() as session:  # what action_record_consent does when they agree
+        record_consent(session, client_id, CONSENT_GIVEN, "v1")
+    return headers, client_id
+
+
+async def new_link_code(gateway, headers) -> dict:
+    response = await gateway.post("/api/link-codes", headers=headers)
+    assert response.status == 201
+    await assert_matches_document(response, "/api/link-codes", "post")
+    return await response.json()
+
+
+def accounts(engine) -> list[tuple[str, str]]:
+    with engine.connect() as connection:
+        return [tuple(row) for row in connection.execute(text("SELECT client_id, channel FROM channel_accounts ORDER BY id"))]
+
+
+def client_ids(engine) -> list[str]:
+    with engine.connect() as connection:
+        return list(connection.execute(text("SELECT id FROM clients")).scalars())
+
+
+async def test_start_on_the_web_link_telegram_and_continue_there(gateway, fake_telegram, fake_rasa, db, engine):
+    headers, client_id = await web_client_with_consent(gateway, fake_rasa, db)
+    await gateway.post("/api/messages", json={"text": "I want to change careers"}, headers=headers)
+    link = await new_link_code(gateway, headers)
+    assert link["telegram_link"] == f"https://t.me/waypoint_test_bot?start=link-{link['code']}"
+
+    await fake_telegram.send_text(ALEX, f"/start link-{link['code']}")
+    assert await fake_telegram.wait_for_text(ALEX, LINK_ANSWERS[linking.LINKED])
+    assert await fake_telegram.wait_for_text(ALEX, "Hello, I'm Waypoint.")  # welcomed back on Telegram
+    await fake_telegram.send_text(ALEX, "hello from my phone")
+    assert await fake_telegram.wait_for_text(ALEX, "You said: hello from my phone")
+
+    assert client_ids(engine) == [client_id]
+    assert accounts(engine) == [(client_id, "web"), (client_id, "telegram")]
+    assert {body["sender"] for body in fake_rasa.received} == {client_id}  # one process, one Rasa conversation
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT COUNT(*) FROM consent_records")).scalar() == 1
+    web_history = [m["text"] for m in await history(gateway, headers)]
+    assert "I want to change careers" in web_history and "hello from my phone" in web_history
+
+
+async def test_a_code_works_once_and_only_its_hash_is_stored(gateway, fake_telegram, fake_rasa, db, engine):
+    headers, client_id = await web_client_with_consent(gateway, fake_rasa, db)
+    code = (await new_link_code(gateway, headers))["code"]
+    with db() as session:
+        [stored] = session.query(LinkCode).all()
+        assert stored.code_hash == linking.hash_link_code(code) and code not in stored.code_hash
+
+    await fake_telegram.send_text(ALEX, f"/link {code.lower()}")  # typed by hand: case does not matter
+    assert await fake_telegram.wait_for_text(ALEX, LINK_ANSWERS[linking.LINKED])
+    await fake_telegram.send_text(ALEX + 1, f"/start link-{code}")
+    assert await fake_telegram.wait_for_text(ALEX + 1, LINK_ANSWERS[linking.USED])
+    assert accounts(engine) == [(client_id, "web"), (client_id, "telegram")]
+
+
+async def test_an_expired_or_unknown_code_is_refused_kindly(gateway, fake_telegram, fake_rasa, db, engine):
+    headers, client_id = await web_client_with_consent(gateway, fake_rasa, db)
+    code = (await new_link_code(gateway, headers))["code"]
+    with db() as session:
+        session.query(LinkCode).one().expires_at = utcnow() - timedelta(seconds=1)
+    await fake_telegram.send_text(ALEX, f"/start link-{code}")
+    assert await fake_telegram.wait_for_text(ALEX, LINK_ANSWERS[linking.EXPIRED])
+    await fake_telegram.send_text(ALEX, "/link NOTACODE2345")
+    assert await fake_telegram.wait_for_text(ALEX, LINK_ANSWERS[linking.UNKNOWN])
+    assert accounts(engine) == [(client_id, "web")]
+
+
+async def test_a_telegram_user_with_a_process_of_their_own_is_not_merged(gateway, fake_telegram, fake_rasa, db, engine):
+    await fake_telegram.send_text(ALEX, "hello")
+    await fake_telegram.wait_for_text(ALEX, "You said: hello")
+    telegram_client = fake_rasa.received[0]["sender"]
+    with db() as session:
+        record_consent(session, telegram_client, CONSENT_GIVEN, "v1")
+    headers, web_client = await web_client_with_consent(gateway, fake_rasa, db)
+    code = (await new_link_code(gateway, headers))["code"]
+
+    await fake_telegram.send_text(ALEX, f"/link {code}")
+    assert await fake_telegram.wait_for_text(ALEX, "delete your data here with /delete")
+    assert sorted(client_ids(engine)) == sorted([telegram_client, web_client])
+    assert sorted(accounts(engine)) == sorted([(telegram_client, "telegram"), (web_client, "web")])
+    await fake_telegram.send_text(ALEX, "still mine?")
+    assert await fake_telegram.wait_for_text(ALEX, "You said: still mine?")
+    assert fake_rasa.received[-1]["sender"] == telegram_client
+
+
+async def test_an_empty_telegram_conversation_gives_way_to_the_linked_one(gateway, fake_telegram, fake_rasa, db, engine):
+    await fake_telegram.send_text(ALEX, "/start")
+    await fake_telegram.wait_for_text(ALEX, "Hello, I'm Waypoint.")
+    empty_client = fake_rasa.received[0]["sender"]
+    headers, web_client = await web_client_with_consent(gateway, fake_rasa, db)
+    code = (await new_link_code(gateway, headers))["code"]
+
+    await fake_telegram.send_text(ALEX, f"/link {code}")
+    assert await fake_telegram.wait_for_text(ALEX, LINK_ANSWERS[linking.LINKED])
+    assert client_ids(engine) == [web_client] and empty_client != web_client
+    assert sorted(accounts(engine)) == [(web_client, "telegram"), (web_client, "web")]
+
+
+async def test_link_codes_need_a_client_token(gateway):
+    response = await gateway.post("/api/link-codes")
+    assert response.status == 401
+    await assert_matches_document(response, "/api/link-codes", "post")
