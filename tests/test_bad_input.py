@@ -1,10 +1,12 @@
-"""Over 200 hostile and odd inputs (tests/bad_inputs.py) through the gateway's HTTP API and its
-WebSocket: never a 5xx, never a crash, a kind explanation for what is refused, and the next normal
-message is still answered. Text that was stored is shown escaped on the practitioner's portal."""
+"""Over 200 hostile and odd inputs (tests/bad_inputs.py) through the gateway's HTTP API, its
+WebSocket and the Telegram path: never a 5xx, never a crash, a kind explanation for what is
+refused, and the next normal message is still answered. Text that was stored is shown escaped on
+the practitioner's portal."""
 
 from __future__ import annotations
 
 import dataclasses
+import logging
 
 import aiohttp
 import pytest
@@ -12,6 +14,7 @@ import pytest
 from bot.storage import message_log
 from bot.storage.models import ADMINISTRATOR, Client, Handoff, utcnow
 from tests.bad_inputs import MARKUP, RAW_BODIES, TEXTS, as_json_bodies, count
+from tests.fake_telegram import FakeTelegram, telegram_gateway
 from tests.portal_support import add_account, logged_in, make_portal  # noqa: F401  (fixture)
 
 MAX_WAIT = 10
@@ -116,3 +119,19 @@ async def test_stored_markup_is_shown_escaped_on_the_portal(make_portal, db):
         if "<" in text:
             assert text not in page, f"shown unescaped: {text}"
     assert "&lt;script&gt;alert(&#39;xss&#39;)&lt;/script&gt;" in page
+
+
+async def test_every_bad_text_through_telegram_is_survived_and_the_next_message_is_answered(
+    aiohttp_server, aiohttp_client, fake_rasa, settings, engine, caplog
+):
+    fake_telegram = FakeTelegram()
+    await telegram_gateway(aiohttp_client, aiohttp_server, fake_rasa, fake_telegram, settings)
+    user = 777
+    with caplog.at_level(logging.ERROR):
+        for text in TEXTS:
+            await fake_telegram.send_text(user, text)
+        await fake_telegram.send_text(user, "I'd like to become a nurse")
+        assert await fake_telegram.wait_for_text(user, "You said: I'd like to become a nurse", timeout=60)
+    assert [record for record in caplog.records if record.levelno >= logging.ERROR] == []
+    too_long = [text for text in fake_telegram.texts_to(user) if "longer than I can take" in text]
+    assert too_long, "a message over the limit is refused kindly on Telegram too"
