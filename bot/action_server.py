@@ -1,4 +1,4 @@
-"""The action server: rasa-sdk's app on loopback, refusing calls without the shared token.
+"""The action server: rasa-sdk's app on loopback (see bot/interfaces.py), refusing calls without the shared token.
 
 rasa-sdk 3.6 has no authentication of its own and binds to every interface, so
 Waypoint starts it here instead of with `rasa run actions`.
@@ -9,12 +9,14 @@ from __future__ import annotations
 import argparse
 import hmac
 import logging
+import sys
 
 from rasa_sdk.endpoint import create_app
 from sanic import response
 from sanic.request import Request
 
-from bot.settings import LOOPBACK, load_settings
+from bot.interfaces import refusal
+from bot.settings import load_settings
 
 OPEN_PATHS = {"/health"}
 
@@ -40,8 +42,11 @@ def main() -> None:
     args = parser.parse_args()
     settings = load_settings()
     logging.basicConfig(level=settings.log_level, format="%(levelname)s %(name)s: %(message)s")
+    problem = refusal("The action server", "ACTION_SERVER_INTERFACE", settings.action_server_interface, settings.allow_public_interfaces)
+    if problem:
+        sys.exit(problem)
     app = build_app(settings.action_server_token)
-    app.run(LOOPBACK, args.port or settings.action_server_port, workers=1, access_log=False, motd=False)
+    app.run(settings.action_server_interface, args.port or settings.action_server_port, workers=1, access_log=False, motd=False)
 
 
 if __name__ == "__main__":

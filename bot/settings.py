@@ -113,6 +113,10 @@ class Settings:
     telegram_mode: str = TELEGRAM_POLLING  # polling | webhook
     telegram_webhook_secret: str = ""
     telegram_api_url: str = TELEGRAM_API_URL  # another Bot API server (a local one, or the tests' fake)
+    # Rasa and the action server listen on loopback; another interface also needs allow_public_interfaces.
+    rasa_interface: str = LOOPBACK
+    action_server_interface: str = LOOPBACK
+    allow_public_interfaces: bool = False
 
     @property
     def telegram_enabled(self) -> bool:
@@ -120,11 +124,11 @@ class Settings:
 
     @property
     def rasa_url(self) -> str:
-        return f"http://{LOOPBACK}:{self.rasa_port}"
+        return f"http://{_reachable(self.rasa_interface)}:{self.rasa_port}"
 
     @property
     def action_server_url(self) -> str:
-        return f"http://{LOOPBACK}:{self.action_server_port}"
+        return f"http://{_reachable(self.action_server_interface)}:{self.action_server_port}"
 
     @property
     def public_url(self) -> str:
@@ -150,6 +154,11 @@ class Settings:
             "INFORMATION_SOURCES_FILE": str(self.information_sources_file),
             "MEDIA_DIR": str(self.media_dir),
         }
+
+
+def _reachable(interface: str) -> str:
+    """The address to call a service on: loopback when it listens on every interface."""
+    return LOOPBACK if interface in ("0.0.0.0", "::", "") else interface
 
 
 def load_settings(environ: Mapping[str, str] | None = None, env_file: Path = ENV_FILE) -> Settings:
@@ -182,6 +191,9 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path = ENV
         check_in_interval_seconds=float(env.get("CHECK_IN_INTERVAL_SECONDS", "300")),
         retention_days=int(env.get("RETENTION_DAYS", "365")),
         log_level=env.get("LOG_LEVEL", "INFO").upper(),
+        rasa_interface=env.get("RASA_INTERFACE", LOOPBACK).strip(),
+        action_server_interface=env.get("ACTION_SERVER_INTERFACE", LOOPBACK).strip(),
+        allow_public_interfaces=env.get("ALLOW_PUBLIC_INTERFACES", "").strip().lower() in ("1", "true", "yes"),
         portal_secret=env["PORTAL_SECRET"],
         public_url_setting=env.get("PUBLIC_URL", "").strip().rstrip("/"),
         telegram_bot_username=env.get("TELEGRAM_BOT_USERNAME", "").strip().lstrip("@"),

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import aiohttp
 
+from bot.interfaces import refusal
 from bot.settings import LOOPBACK, PROJECT_ROOT, Settings, load_settings
 from bot.storage.engine import make_engine
 from bot.storage.migrate import upgrade
@@ -51,7 +52,7 @@ def service_commands(settings: Settings, model: Path) -> list[Service]:
                 "--model", str(model),
                 "--endpoints", "endpoints.yml",
                 "--credentials", "credentials.yml",
-                "--interface", LOOPBACK,
+                "--interface", settings.rasa_interface,
                 "--port", str(settings.rasa_port),
             ],
         ),
@@ -159,6 +160,12 @@ class Supervisor:
 
 def main() -> None:
     settings = load_settings()
+    for problem in (
+        refusal("Rasa", "RASA_INTERFACE", settings.rasa_interface, settings.allow_public_interfaces),
+        refusal("The action server", "ACTION_SERVER_INTERFACE", settings.action_server_interface, settings.allow_public_interfaces),
+    ):
+        if problem:
+            sys.exit(problem)
     model = model_path()
     if not model.exists():
         sys.exit(f"No trained model at {model}. Run `make run`, which trains it first.")
