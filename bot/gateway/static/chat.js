@@ -54,12 +54,13 @@
       const element = document.createElement("button");
       element.type = "button";
       element.textContent = button.title;
-      element.addEventListener("click", function () {
+      element.addEventListener("click", function (event) {
         if (!send(button.title, button.payload)) return;
         element.classList.add("chosen");
         retire(row);
-        // The pressed button is now disabled: keep the keyboard where the next answer is written.
-        input.focus();
+        // The pressed button is now disabled: keep the keyboard where the next answer is written,
+        // except after a tap, where it would open the on-screen keyboard over the conversation.
+        if (event.pointerType !== "touch") input.focus();
       });
       row.appendChild(element);
     });
