@@ -57,6 +57,22 @@ async def test_a_connected_client_gets_the_check_in_without_writing(gateway, fak
     assert "Look up two courses" in (await history(gateway, headers))[-1]["text"]
 
 
+async def test_a_check_in_due_while_the_client_was_away_greets_them_when_they_open_the_chat(gateway, fake_rasa, db):
+    headers = await start_session(gateway)
+    await eventually(lambda: history(gateway, headers))
+    add_due_step(db, fake_rasa.received[0]["sender"], "Visit the open day")
+    async with gateway.ws_connect("/api/ws") as socket:
+        await socket.send_json({"type": "hello", "client_token": headers["Authorization"].split()[1]})
+        assert (await socket.receive_json())["type"] == "ready"
+        event = await socket.receive_json(timeout=5)
+    assert event["type"] == "message" and "\"Visit the open day\"" in event["message"]["text"]
+    async with gateway.ws_connect("/api/ws") as socket:  # offered once: not again at the next visit
+        await socket.send_json({"type": "hello", "client_token": headers["Authorization"].split()[1]})
+        assert (await socket.receive_json())["type"] == "ready"
+        await socket.send_json({"type": "message", "text": "hi"})
+        assert (await socket.receive_json(timeout=5))["type"] == "accepted"
+        assert (await socket.receive_json(timeout=5))["message"]["text"] == "You said: hi"
+
 
 async def test_no_check_in_offer_right_after_a_crisis_answer(gateway, fake_rasa, db):
     headers = await start_session(gateway)

@@ -310,6 +310,12 @@ class TurnRelay:
             for channel in channels:
                 await self._hand_to_channel(channel, client_id, [message])
 
+    async def offer_check_in_on_arrival(self, client_id: str) -> None:
+        """A client opening their chat hears about steps that fell due while they were away."""
+        message = await asyncio.to_thread(self._store_check_in_offer, client_id)
+        if message is not None:
+            await self._publish(client_id, {"type": "message", "message": message})
+
     def _store_check_in_offer(self, client_id: str, channel: str = WEB_CHANNEL) -> dict[str, Any] | None:
         with transaction(self._sessions) as session:
             offer = check_in_offer(session, client_id)

@@ -235,6 +235,7 @@ async def websocket(request: web.Request) -> web.WebSocketResponse:
                     client_id = new_client_id
                     relay.listen(client_id, push)
                     await push({"type": "ready"})
+                    await relay.offer_check_in_on_arrival(client_id)
                 elif data.get("type") == "message":
                     if client_id is None:
                         raise Rejection(401, "missing_token", "Say hello with your client token first.")
