@@ -14,6 +14,7 @@ from aiohttp import web
 from sqlalchemy import text
 
 from bot.gateway import keys
+from bot.settings import Settings
 from bot.gateway.inbound import Rejection, read_chat_message
 from bot.gateway.openapi import openapi_document
 from bot.gateway.relay import message_view
@@ -70,7 +71,12 @@ async def client_for_token(request: web.Request, token: str | None) -> str:
 @routes.get("/", name="chat_page")
 @aiohttp_jinja2.template("chat.html")
 async def chat_page(request: web.Request) -> dict[str, Any]:
-    return {}
+    return chat_page_context(request.app[keys.SETTINGS])
+
+
+def chat_page_context(settings: Settings) -> dict[str, Any]:
+    """What the chat page (and the widget's) shows: "Continue on Telegram" when Telegram is on."""
+    return {"telegram_bot": settings.telegram_bot_username if settings.telegram_enabled else None}
 
 
 @routes.get("/api/openapi.json", name="openapi")

@@ -14,6 +14,9 @@ from typing import Any, Iterable
 import aiohttp_jinja2
 from aiohttp import web
 
+from bot.gateway import keys
+from bot.gateway.routes import chat_page_context
+
 STATIC = Path(__file__).resolve().parent / "static"
 # Set on a response that the sites in ALLOWED_ORIGINS may show in a frame (see app.security_headers).
 FRAMEABLE = "frameable_by_allowed_origins"
@@ -40,7 +43,7 @@ def _asset(name: str, content_type: str) -> web.FileResponse:
 @widget_routes.get("/widget", name="widget_page")
 async def widget_page(request: web.Request) -> web.Response:
     """The chat, laid out for the widget's panel; the only page another site may frame."""
-    response = aiohttp_jinja2.render_template("widget.html", request, {})
+    response = aiohttp_jinja2.render_template("widget.html", request, chat_page_context(request.app[keys.SETTINGS]))
     response[FRAMEABLE] = True
     return response
 

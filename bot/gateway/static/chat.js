@@ -236,6 +236,34 @@
     retryDelay = Math.min(retryDelay * 2, LONGEST_RETRY_MS);
   }
 
+  // "Continue on Telegram": a one-time code that links a Telegram account to this conversation.
+  const linkButton = document.getElementById("link-telegram");
+  if (linkButton) linkButton.addEventListener("click", async function () {
+    const clientToken = localStorage.getItem(TOKEN_KEY);
+    if (!clientToken) { setStatus("Start the conversation first, then link Telegram."); return; }
+    const response = await fetch("/api/link-codes", { method: "POST", headers: { Authorization: "Bearer " + clientToken } });
+    if (!response.ok) { setStatus("I couldn't make a code just now. Please try again in a moment."); return; }
+    const data = await response.json();
+    const item = document.createElement("li");
+    item.className = "notice";
+    item.appendChild(document.createTextNode(
+      "To go on in Telegram, send /link " + data.code + " to the bot there" +
+      (data.telegram_link ? ", or open this link: " : ". ")));
+    if (data.telegram_link) {
+      const link = document.createElement("a");
+      link.href = data.telegram_link;
+      link.rel = "noopener";
+      link.target = "_blank";
+      link.textContent = "continue on Telegram";
+      item.appendChild(link);
+      item.appendChild(document.createTextNode(". "));
+    }
+    item.appendChild(document.createTextNode("The code works once, for 15 minutes. Both chats then lead to the same conversation."));
+    log.appendChild(item);
+    announce({ text: item.textContent });
+    scrollToLatest(item);
+  });
+
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     const text = input.value.trim();
