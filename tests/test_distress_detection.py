@@ -10,7 +10,8 @@ import asyncio
 
 import pytest
 
-from bot.guidance.safety import load_safety_net
+from bot.guidance.interruptions import is_clear_interruption
+from bot.guidance.safety import DISTRESS_PAYLOAD, load_safety_net
 from bot.settings import load_settings
 
 DISTRESS = [
@@ -141,3 +142,19 @@ def test_the_safety_net_alone_catches_the_most_explicit_phrasings():
         "I don't feel safe in my current job",
     ]
     assert [text for text in ORDINARY + everyday if safety_net.shows_obvious_risk(text)] == []
+
+
+def test_every_distress_phrasing_steps_out_of_a_question_in_the_middle_of_a_part(trained_agent):
+    """What an open question inside a part (the hardest place to step out of) makes of each phrasing."""
+    safety_net = load_safety_net(load_settings().distress_patterns_file)
+
+    def what_the_form_sees(text: str) -> dict:
+        # The gateway sends what the safety net catches to Rasa as the distress payload.
+        sent = DISTRESS_PAYLOAD if safety_net.shows_obvious_risk(text) else text
+        parsed = asyncio.run(trained_agent.parse_message(sent))
+        return {"text": sent, "intent": parsed["intent"]}
+
+    kept_as_answers = [
+        text for text in DISTRESS if not is_clear_interruption(what_the_form_sees(text), open_answer=True, in_phase=True)
+    ]
+    assert kept_as_answers == []

@@ -53,7 +53,7 @@ WORDS_OF_REQUEST = {
     "resume": r"continue|resume|carry on|go on|where were we|back",
     "express_distress": (
         r"die|dying|dead|death|suicid\w*|kill\w*|hurt\w*|harm\w*|safe|unsafe|hopeless|cope|coping|"
-        r"end (it|my|things|everything)|give up|alive|live|living|pain|crisis|desperate|panic\w*|"
+        r"end(ing)? (it|my|things|everything)|give up|alive|live|living|pain|crisis|desperate|panic\w*|"
         r"overwhelm\w*|worthless|alone|lonely|cry\w*|crying|scared|afraid|terrified|can'?t go on|"
         r"can'?t take|breakdown|falling apart|no point|disappear|burden|exhausted|broken"
     ),
