@@ -32,7 +32,7 @@ async def gateway(aiohttp_server, aiohttp_client, fake_rasa, fake_telegram, sett
 async def web_client_with_consent(gateway, fake_rasa, db) -> tuple[dict[str, str], str]:
     headers = await start_session(gateway)
     await eventually(lambda: history(gateway, headers))
-    client_id = next(body["sender"] for body in fake_rasa.received if body["metadata"]["channel"] == "web")
+    client_id = [body["sender"] for body in fake_rasa.received if body["metadata"]["channel"] == "web"][-1]
     with db() as session:  # what action_record_consent does when they agree
         record_consent(session, client_id, CONSENT_GIVEN, "v1")
     return headers, client_id
@@ -137,3 +137,70 @@ async def test_link_codes_need_a_client_token(gateway):
     response = await gateway.post("/api/link-codes")
     assert response.status == 401
     await assert_matches_document(response, "/api/link-codes", "post")
+
+
+async def telegram_client_with_consent(fake_telegram, fake_rasa, db) -> str:
+    await fake_telegram.send_text(ALEX, "I'd like to change careers")
+    await fake_telegram.wait_for_text(ALEX, "You said: I'd like to change careers")
+    client_id = next(body["sender"] for body in fake_rasa.received if body["metadata"]["channel"] == "telegram")
+    with db() as session:
+        record_consent(session, client_id, CONSENT_GIVEN, "v1")
+    return client_id
+
+
+async def web_link_from_telegram(fake_telegram) -> str:
+    """The code in the web link the bot gives for /link (a new one each time)."""
+    offered_before = len([t for t in fake_telegram.texts_to(ALEX) if "To go on in the web chat" in t])
+    await fake_telegram.send_text(ALEX, "/link")
+    offers = await fake_telegram.wait_for(
+        lambda: [t for t in fake_telegram.texts_to(ALEX) if "To go on in the web chat" in t][offered_before:]
+    )
+    return offers[-1].split("?link=")[1].split()[0]
+
+
+async def redeem(gateway, code: str, headers: dict[str, str] | None = None):
+    response = await gateway.post("/api/link-codes/redeem", json={"code": code}, headers=headers or {})
+    await assert_matches_document(response, "/api/link-codes/redeem", "post")
+    return response
+
+
+async def test_start_on_telegram_and_continue_on_the_web(gateway, fake_telegram, fake_rasa, db, engine):
+    client_id = await telegram_client_with_consent(fake_telegram, fake_rasa, db)
+    code = await web_link_from_telegram(fake_telegram)
+
+    response = await redeem(gateway, code)
+    assert response.status == 200
+    body = await response.json()
+    assert body["outcome"] == "linked" and "started on Telegram" in body["message"]
+    headers = {"Authorization": f"Bearer {body['client_token']}"}
+    shown = [message["text"] for message in await history(gateway, headers)]
+    assert "I'd like to change careers" in shown, "the web chat shows the conversation so far"
+    await gateway.post("/api/messages", json={"text": "now on my laptop"}, headers=headers)
+    assert fake_rasa.received[-1]["sender"] == client_id
+    assert client_ids(engine) == [client_id]
+    assert sorted(channel for _, channel in accounts(engine)) == ["telegram", "web"]
+    assert (await redeem(gateway, code)).status == 409, "a code works once"
+
+
+async def test_an_empty_web_chat_gives_way_but_one_with_a_process_of_its_own_is_kept_apart(
+    gateway, fake_telegram, fake_rasa, db, engine
+):
+    telegram_client = await telegram_client_with_consent(fake_telegram, fake_rasa, db)
+    empty_web = await start_session(gateway)
+    await eventually(lambda: history(gateway, empty_web))
+    response = await redeem(gateway, await web_link_from_telegram(fake_telegram), empty_web)
+    assert response.status == 200 and (await response.json())["client_token"] in empty_web["Authorization"]
+    assert client_ids(engine) == [telegram_client], "the empty web conversation is gone"
+
+    other_web, _ = await web_client_with_consent(gateway, fake_rasa, db)
+    refused = await redeem(gateway, await web_link_from_telegram(fake_telegram), other_web)
+    assert refused.status == 409 and "conversation of its own" in (await refused.json())["message"]
+    assert len(client_ids(engine)) == 2
+
+    assert (await redeem(gateway, "NOSUCHCODE23")).status == 404
+    assert (await redeem(gateway, "ABCDEFGHJKMN", {"Authorization": "Bearer not-a-token"})).status == 401
+
+
+async def test_link_without_a_conversation_of_ones_own_explains_how_to_link(gateway, fake_telegram):
+    await fake_telegram.send_text(ALEX, "/link")
+    assert await fake_telegram.wait_for_text(ALEX, "send the code shown there like this: /link")

@@ -23,6 +23,7 @@ from bot.portal import setup_portal
 from bot.portal.notify import run_handoff_notifications
 from bot.retention import run_retention_daily
 from bot.gateway.routes import error_response, routes
+from bot.gateway.link_routes import link_routes
 from bot.gateway.widget_routes import FRAMEABLE, frame_ancestors, widget_routes
 from bot.settings import Settings
 from bot.telegram.channel import setup_telegram
@@ -85,6 +86,7 @@ def create_app(settings: Settings, rasa: RasaClient | None = None) -> web.Applic
     aiohttp_jinja2.setup(app, loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True)
     app.router.add_routes(routes)
     app.router.add_routes(widget_routes)  # the embeddable chat widget under /widget
+    app.router.add_routes(link_routes)  # continuing on a second channel
     app.router.add_static("/static", HERE / "static", name="static")
     setup_portal(app)  # the practitioner portal under /portal/
     app.cleanup_ctx.append(_database_and_relay)

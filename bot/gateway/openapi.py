@@ -100,7 +100,7 @@ SCHEMAS: dict[str, Any] = {
             "notice": {"type": "string"},
         },
     },
-    "InviteCode": {
+    "Code": {
         "type": "object",
         "required": ["code"],
         "properties": {
@@ -108,7 +108,7 @@ SCHEMAS: dict[str, Any] = {
                 "type": "string",
                 "pattern": "\\S",
                 "maxLength": 100,
-                "description": "The code from the practitioner's invitation link.",
+                "description": "The code from a practitioner's invitation, or from /link on Telegram.",
             }
         },
     },
@@ -134,6 +134,15 @@ SCHEMAS: dict[str, Any] = {
                 "description": "A t.me deep link that sends the code by itself; null when no bot username is set.",
             },
             "expires_at": {"type": "string", "format": "date-time"},
+        },
+    },
+    "LinkRedeemed": {
+        "type": "object",
+        "required": ["client_token", "outcome", "message"],
+        "properties": {
+            "client_token": {"type": "string", "description": "This browser's token for the linked conversation."},
+            "outcome": {"type": "string", "enum": ["linked", "already_linked"]},
+            "message": {"type": "string", "description": "What to tell the client."},
         },
     },
     "History": {
@@ -206,7 +215,7 @@ def openapi_document(max_message_chars: int = 2000) -> dict[str, Any]:
                     "security": BEARER,
                     "requestBody": {
                         "required": True,
-                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/InviteCode"}}},
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Code"}}},
                     },
                     "responses": {
                         "200": _json("InviteRedeemed", "The client is bound to the practitioner."),
@@ -219,6 +228,23 @@ def openapi_document(max_message_chars: int = 2000) -> dict[str, Any]:
                     "summary": "A one-time code to continue this conversation on Telegram (valid 15 minutes)",
                     "security": BEARER,
                     "responses": {"201": _json("LinkCode", "A new code."), **_errors(401)},
+                }
+            },
+            "/api/link-codes/redeem": {
+                "post": {
+                    "summary": "Continue here a conversation started on Telegram, with the code from its /link",
+                    "description": (
+                        "Without a bearer token a new one is made for the linked conversation; with one, "
+                        "this browser's conversation is replaced if it is empty, and refused (409) if not."
+                    ),
+                    "requestBody": {
+                        "required": True,
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Code"}}},
+                    },
+                    "responses": {
+                        "200": _json("LinkRedeemed", "This browser now leads to the linked conversation."),
+                        **_errors(400, 401, 404, 409, 410, 413),
+                    },
                 }
             },
             "/api/messages": {

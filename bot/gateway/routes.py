@@ -19,7 +19,7 @@ from bot.gateway.inbound import Rejection, read_chat_message
 from bot.gateway.openapi import openapi_document
 from bot.gateway.relay import message_view
 from bot.handoff.invitations import INVITE_ANSWERS, INVITE_STATUSES
-from bot.storage import identity, invites, linking, message_log
+from bot.storage import identity, invites, message_log
 from bot.storage.engine import transaction
 from bot.storage.identity import WEB_CHANNEL
 
@@ -114,24 +114,6 @@ async def redeem_invite(request: web.Request) -> web.Response:
     if status != 200:
         return error_response(status, f"invite_{outcome}", INVITE_ANSWERS[outcome])
     return web.json_response({"outcome": outcome, "message": INVITE_ANSWERS[outcome]})
-
-
-@routes.post("/api/link-codes", name="create_link_code")
-async def create_link_code(request: web.Request) -> web.Response:
-    """A one-time code to continue this conversation on Telegram (`/start link-<code>` or `/link <code>`)."""
-    client_id = await client_for_token(request, bearer_token(request))
-
-    def create() -> linking.NewLinkCode:
-        with transaction(request.app[keys.SESSIONS]) as session:
-            return linking.create_link_code(session, client_id)
-
-    new_code = await asyncio.to_thread(create)
-    username = request.app[keys.SETTINGS].telegram_bot_username
-    telegram_link = f"https://t.me/{username}?start=link-{new_code.code}" if username else None
-    return web.json_response(
-        {"code": new_code.code, "telegram_link": telegram_link, "expires_at": new_code.expires_at.isoformat() + "Z"},
-        status=201,
-    )
 
 
 @routes.post("/api/messages", name="send_message")

@@ -19,9 +19,13 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
+def new_web_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
 def create_web_client(session: Session) -> tuple[Client, str]:
     """A new client with a web channel account; returns the client and its secret token."""
-    token = secrets.token_urlsafe(32)
+    token = new_web_token()
     client = Client()
     client.channel_accounts.append(ChannelAccount(channel=WEB_CHANNEL, external_id=hash_token(token)))
     session.add(client)

@@ -64,7 +64,10 @@ LINK_ANSWERS = {
         "To continue the web one here instead, first delete your data here with /delete, then use the code again."
     ),
 }
-LINK_USAGE = "Please send the code from the web chat like this: /link ABCD2345EFGH"
+LINK_USAGE = (
+    "To continue a conversation you started in the web chat, send the code shown there like this: "
+    "/link ABCD2345EFGH"
+)
 
 
 @dataclass
@@ -105,7 +108,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def link(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Link this chat to a conversation started on the web, with the code shown there."""
     if not context.args:
-        await _tell(update, context, LINK_USAGE)
+        await _offer_web_link(update, context)
         return
     await _link(update, context, "".join(context.args))
 
@@ -260,6 +263,30 @@ async def _redeem_invite(update: Update, context: ContextTypes.DEFAULT_TYPE, cli
             return invites.redeem_invite(session, code.strip(), client_id)
 
     await _tell(update, context, INVITE_ANSWERS[await asyncio.to_thread(redeem)])
+
+
+async def _offer_web_link(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A one-time link to go on in the web chat; without a conversation here, how to link one."""
+    found = services(context)
+
+    def code_for_this_user() -> linking.NewLinkCode | None:
+        with transaction(found.sessions) as session:
+            account = find_telegram_account(session, update.effective_user.id)
+            if account is None or not linking.has_own_process(session, account.client_id):
+                return None
+            return linking.create_link_code(session, account.client_id)
+
+    new_code = await asyncio.to_thread(code_for_this_user)
+    if new_code is None:
+        await _tell(update, context, LINK_USAGE)
+        return
+    web_link = f"{found.settings.public_url}/?link={new_code.code}"
+    await _tell(
+        update,
+        context,
+        f"To go on in the web chat, open this link: {web_link}\nIt works once, for 15 minutes, and both chats then "
+        f"lead to the same conversation. {LINK_USAGE}",
+    )
 
 
 async def _link(update: Update, context: ContextTypes.DEFAULT_TYPE, code: str) -> None:

@@ -149,6 +149,32 @@
     return value;
   }
 
+  function dropParameter(name) {
+    const params = new URLSearchParams(location.search);
+    params.delete(name);
+    const rest = params.toString();
+    history.replaceState(null, "", location.pathname + (rest ? "?" + rest : ""));
+  }
+
+  // A link from /link on Telegram (/?link=CODE) makes this chat continue that conversation. It is
+  // redeemed before a session is started, so that opening it makes no empty conversation first.
+  async function redeemLink() {
+    const code = new URLSearchParams(location.search).get("link");
+    if (!code) return null;
+    const current = localStorage.getItem(TOKEN_KEY);
+    const ask = function (clientToken) {
+      const headers = { "Content-Type": "application/json" };
+      if (clientToken) headers.Authorization = "Bearer " + clientToken;
+      return fetch("/api/link-codes/redeem", { method: "POST", headers: headers, body: JSON.stringify({ code: code }) });
+    };
+    let response = await ask(current);
+    if (response.status === 401 && current) response = await ask(null);  // a token of a deleted conversation
+    const data = await response.json();
+    if (response.ok) localStorage.setItem(TOKEN_KEY, data.client_token);
+    dropParameter("link");
+    return data.message;
+  }
+
   // A practitioner's invitation link (/?invite=CODE) binds this client to them, once.
   async function redeemInvite(clientToken) {
     const params = new URLSearchParams(location.search);
@@ -162,9 +188,7 @@
     if (response.status === 401) return;
     const data = await response.json();
     render({ direction: "notice", text: data.message });
-    params.delete("invite");
-    const rest = params.toString();
-    history.replaceState(null, "", location.pathname + (rest ? "?" + rest : ""));
+    dropParameter("invite");
   }
 
   async function loadHistory(clientToken) {
@@ -214,8 +238,10 @@
   async function connect() {
     let clientToken;
     try {
+      const linkNotice = await redeemLink();
       clientToken = await token();
       if (!(await loadHistory(clientToken))) clientToken = await token();
+      if (linkNotice) render({ direction: "notice", text: linkNotice });
       await redeemInvite(clientToken);
     } catch (error) {
       setStatus("Can't reach Waypoint right now. Retrying…");
