@@ -66,7 +66,12 @@ async def friendly_errors(request: web.Request, handler: Handler) -> web.StreamR
 
 @web.middleware
 async def security_headers(request: web.Request, handler: Handler) -> web.StreamResponse:
-    response = await handler(request)
+    try:
+        response = await handler(request)
+    except web.HTTPException as error_page:  # a 404 page needs the headers as much as any other
+        for name, value in SECURITY_HEADERS.items():
+            error_page.headers.setdefault(name, value)
+        raise
     if response.get(FRAMEABLE):
         # The widget's chat page may be framed by the gateway itself and the sites that embed it.
         ancestors = frame_ancestors(request.app[keys.SETTINGS].allowed_origins)

@@ -76,7 +76,10 @@ async def chat_page(request: web.Request) -> dict[str, Any]:
 
 def chat_page_context(settings: Settings) -> dict[str, Any]:
     """What the chat page (and the widget's) shows: "Continue on Telegram" when Telegram is on."""
-    return {"telegram_bot": settings.telegram_bot_username if settings.telegram_enabled else None}
+    return {
+        "telegram_bot": settings.telegram_bot_username if settings.telegram_enabled else None,
+        "max_message_chars": settings.max_message_chars,
+    }
 
 
 @routes.get("/api/openapi.json", name="openapi")

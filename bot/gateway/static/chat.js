@@ -82,6 +82,14 @@
     const item = document.createElement("li");
     item.className = message.direction === "in" ? "in" : message.direction === "out" ? "out" : "notice";
     if (message.id !== undefined) item.dataset.id = String(message.id);
+    // Who said it is shown by the bubble's side and colour; a screen reader needs it in words.
+    const speaker = { in: "You: ", out: "Waypoint: " }[message.direction];
+    if (speaker) {
+      const label = document.createElement("span");
+      label.className = "visually-hidden";
+      label.textContent = speaker;
+      item.appendChild(label);
+    }
     if (message.text) item.appendChild(document.createTextNode(message.text));
     if (message.attachment) {
       const link = document.createElement("a");
@@ -161,6 +169,8 @@
   async function redeemLink() {
     const code = new URLSearchParams(location.search).get("link");
     if (!code) return null;
+    // Asked first: a link someone else sent would show them everything written here.
+    if (!(await confirmLink())) { dropParameter("link"); return null; }
     const current = localStorage.getItem(TOKEN_KEY);
     const ask = function (clientToken) {
       const headers = { "Content-Type": "application/json" };
@@ -173,6 +183,28 @@
     if (response.ok) localStorage.setItem(TOKEN_KEY, data.client_token);
     dropParameter("link");
     return data.message;
+  }
+
+  function confirmLink() {
+    return new Promise(function (resolve) {
+      const item = document.createElement("li");
+      item.className = "notice";
+      item.appendChild(document.createTextNode(
+        "This link continues here a conversation started on Telegram. Only do this if you started it " +
+        "yourself: whoever has that conversation can read what you write here."));
+      const row = document.createElement("div");
+      row.className = "buttons";
+      [["Continue that conversation", true], ["No, stay here", false]].forEach(function (choice) {
+        const button = document.createElement("button");
+        button.type = "button";
+        button.textContent = choice[0];
+        button.addEventListener("click", function () { item.remove(); resolve(choice[1]); });
+        row.appendChild(button);
+      });
+      item.appendChild(row);
+      log.appendChild(item);
+      announce({ text: item.firstChild.textContent, buttons: [{ title: "Continue that conversation" }, { title: "No, stay here" }] });
+    });
   }
 
   // A practitioner's invitation link (/?invite=CODE) binds this client to them, once.
