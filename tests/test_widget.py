@@ -84,3 +84,10 @@ async def test_the_chat_page_keeps_its_markup_for_the_shared_script(gateway):
     for needed in ('id="log"', 'id="typing"', 'id="announcer"', 'id="status"', 'id="composer"', 'id="text"'):
         assert needed in page
     assert "widget-frame.js" not in page
+
+
+async def test_error_pages_carry_the_security_headers_too(gateway):
+    response = await gateway.get("/no-such-page")
+    assert response.status == 404
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
