@@ -3,9 +3,11 @@
 Real HTTP, as PTB speaks it: POST /bot<token>/<method> with form or multipart fields. It serves
 the updates a test queues through `getUpdates` (a long poll cut short), records every call with
 its parameters in arrival order, answers the sending methods with plausible Message objects, and
-can answer the next call of a method with a 429 ("retry after") like Telegram's flood control.
+can answer the next call of a method (to one chat, or any) with a 429 ("retry after") like
+Telegram's flood control, or every call of a method with a 502 (PTB's NetworkError) while it is "down".
 
-Also the helpers to run the gateway with Telegram on: `telegram_gateway(...)`.
+Also the helpers to run the gateway with Telegram on: `telegram_gateway(...)`, and the fixtures
+`fake_telegram`, `telegram_mode` and `gateway` (a test module imports them to use them).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+import pytest
 from aiohttp import web
 
 from bot.gateway.app import create_app
@@ -43,7 +46,9 @@ class Call:
 class FakeTelegram:
     calls: list[Call] = field(default_factory=list)
     updates: list[dict[str, Any]] = field(default_factory=list)
-    failures: dict[str, list[int]] = field(default_factory=dict)  # method -> retry_after of the next 429s
+    # method -> (retry_after, chat id or None for any chat) of the next 429s
+    failures: dict[str, list[tuple[int, int | None]]] = field(default_factory=dict)
+    down: set[str] = field(default_factory=set)  # methods answered with 502 Bad Gateway for now
     url: str = ""
 
     def __post_init__(self) -> None:
@@ -66,8 +71,13 @@ class FakeTelegram:
         if method == "getUpdates":
             return _ok(await self._serve_updates(params))
         call = Call(method, params)
-        if self.failures.get(method):
-            retry_after = self.failures[method].pop(0)
+        if method in self.down:
+            call.result = "502"
+            await self._record(call)
+            return web.json_response({"ok": False, "error_code": 502, "description": "Bad Gateway"}, status=502)
+        failure = self._next_failure(method, params)
+        if failure is not None:
+            retry_after = failure
             call.result = "429"
             await self._record(call)
             return web.json_response(
@@ -82,6 +92,15 @@ class FakeTelegram:
         call.result = self._result_of(method, params)
         await self._record(call)
         return _ok(call.result)
+
+    def _next_failure(self, method: str, params: dict[str, Any]) -> int | None:
+        """The retry_after of a 429 planned for this call, if any (and it is used up)."""
+        planned = self.failures.get(method) or []
+        for position, (retry_after, chat_id) in enumerate(planned):
+            if chat_id is None or str(params.get("chat_id")) == str(chat_id):
+                del planned[position]
+                return retry_after
+        return None
 
     async def _record(self, call: Call) -> None:
         async with self._changed:
@@ -176,9 +195,9 @@ class FakeTelegram:
             },
         )
 
-    def fail_next(self, method: str, retry_after: int = 1) -> None:
-        """The next call of `method` gets Telegram's 429 answer."""
-        self.failures.setdefault(method, []).append(retry_after)
+    def fail_next(self, method: str, retry_after: int = 1, chat_id: int | None = None) -> None:
+        """The next call of `method` (to `chat_id`, or to any chat) gets Telegram's 429 answer."""
+        self.failures.setdefault(method, []).append((retry_after, chat_id))
 
     # -- what tests check ----------------------------------------------------------------
 
@@ -186,11 +205,18 @@ class FakeTelegram:
         return [call for call in self.calls if call.method in methods]
 
     def texts_to(self, chat_id: int) -> list[str]:
-        """The texts of messages that reached `chat_id` (a 429 did not reach it)."""
+        """The texts of messages that reached `chat_id` (a 429 or a 502 did not reach it)."""
         return [
             call.params.get("text") or call.params.get("caption") or ""
             for call in self.calls_of("sendMessage", "sendPhoto", "sendDocument")
-            if call.result != "429" and int(call.params["chat_id"]) == chat_id
+            if call.result not in ("429", "502") and int(call.params["chat_id"]) == chat_id
+        ]
+
+    def sent_to(self, chat_id: int, method: str = "sendMessage") -> list[Call]:
+        """The calls of `method` that reached `chat_id`."""
+        return [
+            call for call in self.calls_of(method)
+            if call.result not in ("429", "502") and int(call.params["chat_id"]) == chat_id
         ]
 
     async def wait_for(self, check: Callable[[], Any], timeout: float = 10.0) -> Any:
@@ -255,3 +281,23 @@ async def telegram_gateway(
     client = await aiohttp_client(create_app(settings, rasa=RasaClient(url, TOKEN, action_server_url=url)))
     await asyncio.wait_for(client.app[TELEGRAM].ready.wait(), 10)
     return client
+
+
+# -- fixtures (imported by the test modules that use them) -------------------------------------
+
+
+@pytest.fixture
+def fake_telegram() -> FakeTelegram:
+    return FakeTelegram()
+
+
+@pytest.fixture
+def telegram_mode() -> str:
+    """Polling; a module that tests the webhook overrides this fixture."""
+    return TELEGRAM_POLLING
+
+
+@pytest.fixture
+async def gateway(aiohttp_server, aiohttp_client, fake_rasa, fake_telegram, settings, engine, telegram_mode):
+    """The gateway with Telegram on (on a migrated database), started and connected to the fake Bot API."""
+    return await telegram_gateway(aiohttp_client, aiohttp_server, fake_rasa, fake_telegram, settings, mode=telegram_mode)

@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
+
+import pytest
 
 from bot.gateway import keys
 from bot.storage.models import ActionPlan, ActionStep, SafetyFlag, utcnow
+from bot.storage.progress import CONSENT_GIVEN, record_consent
 from tests.test_gateway import eventually, history, start_session
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
 
-def add_due_step(db, client_id: str, description: str = "Call Anna") -> None:
+def add_due_step(db, client_id: str, description: str = "Call Anna", consent: bool = True) -> None:
+    """A due step of a finished plan; a plan is stored only with consent, so that is recorded too."""
     with db() as session:
+        if consent:
+            record_consent(session, client_id, CONSENT_GIVEN, "v1")
         plan = ActionPlan(client_id=client_id, status="complete", completed_at=utcnow())
         plan.steps.append(
             ActionStep(client_id=client_id, position=1, description=description, due_date=utcnow().date() - timedelta(days=1))
@@ -87,3 +94,38 @@ async def test_no_check_in_offer_right_after_a_crisis_answer(gateway, fake_rasa,
     fake_rasa.during_turn = distress_during_the_turn
     response = await gateway.post("/api/messages", json={"text": "I can't go on"}, headers=headers)
     assert not any("Call Anna" in (reply["text"] or "") for reply in (await response.json())["replies"])
+
+
+async def ws_ready(gateway, headers):
+    socket = await gateway.ws_connect("/api/ws")
+    await socket.send_json({"type": "hello", "client_token": headers["Authorization"].split()[1]})
+    assert (await socket.receive_json())["type"] == "ready"
+    return socket
+
+
+@pytest.mark.parametrize("quiet_because", ["no consent", "distress an hour ago"])
+async def test_no_check_in_is_pushed_to_an_open_chat_while_quiet_rules_apply(gateway, fake_rasa, db, quiet_because):
+    headers = await start_session(gateway)
+    await eventually(lambda: history(gateway, headers))
+    client_id = fake_rasa.received[0]["sender"]
+    add_due_step(db, client_id, "Look up two courses", consent=quiet_because != "no consent")
+    if quiet_because == "distress an hour ago":
+        with db() as session:
+            session.add(SafetyFlag(client_id=client_id, raised_at=utcnow() - timedelta(hours=1)))
+    socket = await ws_ready(gateway, headers)  # no offer on arrival either
+    try:
+        with pytest.raises(asyncio.TimeoutError):
+            await socket.receive_json(timeout=1.5)  # three rounds of the check-in loop
+    finally:
+        await socket.close()
+    assert not any("Look up two courses" in (m["text"] or "") for m in await history(gateway, headers))
+
+    if quiet_because == "distress an hour ago":  # a day later the offer comes after all
+        with db() as session:
+            session.query(SafetyFlag).one().raised_at = utcnow() - timedelta(hours=25)
+        socket = await ws_ready(gateway, headers)
+        try:
+            event = await socket.receive_json(timeout=5)
+        finally:
+            await socket.close()
+        assert event["type"] == "message" and "\"Look up two courses\"" in event["message"]["text"]

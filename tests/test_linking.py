@@ -5,28 +5,34 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import text
 
 from bot.storage import linking
-from bot.storage.models import LinkCode, utcnow
+from bot.storage.models import Client, LinkCode, utcnow
 from bot.storage.progress import CONSENT_GIVEN, record_consent
-from bot.telegram.handlers import LINK_ANSWERS
-from tests.fake_telegram import FakeTelegram, telegram_gateway
+from bot.telegram.handlers import LINK_ANSWERS, LINK_DECLINED, LINK_NO, LINK_YES, link_question
+from bot.telegram.rendering import MAX_CALLBACK_BYTES
+from tests.fake_telegram import FakeTelegram, fake_telegram, gateway, telegram_mode  # noqa: F401
 from tests.test_gateway import eventually, history, start_session
 from tests.test_openapi import assert_matches_document
 
 ALEX = 701
+QUESTION = "This connects this Telegram chat to a conversation started in a web browser"
 
 
-@pytest.fixture
-def fake_telegram() -> FakeTelegram:
-    return FakeTelegram()
+async def asked_to_connect(fake_telegram: FakeTelegram, user_id: int = ALEX):
+    """The question before linking, once it has reached the chat (the newest one)."""
+    await fake_telegram.wait_for_text(user_id, QUESTION)
+    return [c for c in fake_telegram.sent_to(user_id) if c.params["text"].startswith(QUESTION)][-1]
 
 
-@pytest.fixture
-async def gateway(aiohttp_server, aiohttp_client, fake_rasa, fake_telegram, settings, engine):
-    return await telegram_gateway(aiohttp_client, aiohttp_server, fake_rasa, fake_telegram, settings)
+async def link_and_confirm(fake_telegram: FakeTelegram, command: str, user_id: int = ALEX) -> None:
+    asked_before = len([t for t in fake_telegram.texts_to(user_id) if t.startswith(QUESTION)])
+    await fake_telegram.send_text(user_id, command)
+    await fake_telegram.wait_for(
+        lambda: len([t for t in fake_telegram.texts_to(user_id) if t.startswith(QUESTION)]) > asked_before
+    )
+    await fake_telegram.press(user_id, await asked_to_connect(fake_telegram, user_id), LINK_YES)
 
 
 async def web_client_with_consent(gateway, fake_rasa, db) -> tuple[dict[str, str], str]:
@@ -61,7 +67,7 @@ async def test_start_on_the_web_link_telegram_and_continue_there(gateway, fake_t
     link = await new_link_code(gateway, headers)
     assert link["telegram_link"] == f"https://t.me/waypoint_test_bot?start=link-{link['code']}"
 
-    await fake_telegram.send_text(ALEX, f"/start link-{link['code']}")
+    await link_and_confirm(fake_telegram, f"/start link-{link['code']}")
     assert await fake_telegram.wait_for_text(ALEX, LINK_ANSWERS[linking.LINKED])
     assert await fake_telegram.wait_for_text(ALEX, "Hello, I'm Waypoint.")  # welcomed back on Telegram
     await fake_telegram.send_text(ALEX, "hello from my phone")
@@ -83,7 +89,7 @@ async def test_a_code_works_once_and_only_its_hash_is_stored(gateway, fake_teleg
         [stored] = session.query(LinkCode).all()
         assert stored.code_hash == linking.hash_link_code(code) and code not in stored.code_hash
 
-    await fake_telegram.send_text(ALEX, f"/link {code.lower()}")  # typed by hand: case does not matter
+    await link_and_confirm(fake_telegram, f"/link {code.lower()}")  # typed by hand: case does not matter
     assert await fake_telegram.wait_for_text(ALEX, LINK_ANSWERS[linking.LINKED])
     await fake_telegram.send_text(ALEX + 1, f"/start link-{code}")
     assert await fake_telegram.wait_for_text(ALEX + 1, LINK_ANSWERS[linking.USED])
@@ -112,7 +118,8 @@ async def test_a_telegram_user_with_a_process_of_their_own_is_not_merged(gateway
     code = (await new_link_code(gateway, headers))["code"]
 
     await fake_telegram.send_text(ALEX, f"/link {code}")
-    assert await fake_telegram.wait_for_text(ALEX, "delete your data here with /delete")
+    assert await fake_telegram.wait_for_text(ALEX, LINK_ANSWERS[linking.HAS_OWN_PROCESS])
+    assert not [t for t in fake_telegram.texts_to(ALEX) if t.startswith(QUESTION)]  # refused at once: nothing to ask
     assert sorted(client_ids(engine)) == sorted([telegram_client, web_client])
     assert sorted(accounts(engine)) == sorted([(telegram_client, "telegram"), (web_client, "web")])
     await fake_telegram.send_text(ALEX, "still mine?")
@@ -127,7 +134,7 @@ async def test_an_empty_telegram_conversation_gives_way_to_the_linked_one(gatewa
     headers, web_client = await web_client_with_consent(gateway, fake_rasa, db)
     code = (await new_link_code(gateway, headers))["code"]
 
-    await fake_telegram.send_text(ALEX, f"/link {code}")
+    await link_and_confirm(fake_telegram, f"/link {code}")
     assert await fake_telegram.wait_for_text(ALEX, LINK_ANSWERS[linking.LINKED])
     assert client_ids(engine) == [web_client] and empty_client != web_client
     assert sorted(accounts(engine)) == [(web_client, "telegram"), (web_client, "web")]
@@ -204,3 +211,84 @@ async def test_an_empty_web_chat_gives_way_but_one_with_a_process_of_its_own_is_
 async def test_link_without_a_conversation_of_ones_own_explains_how_to_link(gateway, fake_telegram):
     await fake_telegram.send_text(ALEX, "/link")
     assert await fake_telegram.wait_for_text(ALEX, "send the code shown there like this: /link")
+
+
+async def test_a_deep_link_asks_first_and_links_only_on_yes(gateway, fake_telegram, fake_rasa, db, engine):
+    headers, client_id = await web_client_with_consent(gateway, fake_rasa, db)
+    code = (await new_link_code(gateway, headers))["code"]
+    await fake_telegram.send_text(ALEX, f"/start link-{code}")
+    question = await asked_to_connect(fake_telegram)
+    with db() as session:
+        started_at = session.get(Client, client_id).created_at
+    assert question.params["text"] == link_question(started_at)
+    assert f"{started_at:%H:%M} UTC" in question.params["text"]
+    buttons = [b for row in question.params["reply_markup"]["inline_keyboard"] for b in row]
+    assert [b["text"] for b in buttons] == [LINK_YES, LINK_NO]
+    assert all(len(b["callback_data"].encode()) <= MAX_CALLBACK_BYTES for b in buttons)
+    # Nothing is linked, nor the code used, before the press; nothing reached Rasa from Telegram.
+    assert accounts(engine) == [(client_id, "web")]
+    with db() as session:
+        assert session.query(LinkCode).one().used_at is None
+    assert all(body["metadata"]["channel"] == "web" for body in fake_rasa.received)
+
+    await fake_telegram.press(ALEX, question, LINK_YES)
+    assert await fake_telegram.wait_for_text(ALEX, LINK_ANSWERS[linking.LINKED])
+    assert accounts(engine) == [(client_id, "web"), (client_id, "telegram")]
+    assert fake_telegram.calls_of("editMessageReplyMarkup")  # the buttons went away once pressed
+
+
+async def test_no_leaves_everything_as_it_was_and_the_code_unused(gateway, fake_telegram, fake_rasa, db, engine):
+    headers, client_id = await web_client_with_consent(gateway, fake_rasa, db)
+    code = (await new_link_code(gateway, headers))["code"]
+    await fake_telegram.send_text(ALEX, f"/link {code}")
+    await fake_telegram.press(ALEX, await asked_to_connect(fake_telegram), LINK_NO)
+    assert await fake_telegram.wait_for_text(ALEX, LINK_DECLINED)
+    assert accounts(engine) == [(client_id, "web")]
+    assert client_ids(engine) == [client_id]
+    with db() as session:
+        assert session.query(LinkCode).one().used_at is None
+    await fake_telegram.send_text(ALEX, "hello")  # and this chat is a conversation of its own
+    assert await fake_telegram.wait_for_text(ALEX, "You said: hello")
+    assert fake_rasa.received[-1]["sender"] != client_id
+
+
+async def test_a_yes_pressed_after_the_code_expired_gets_the_expired_answer(gateway, fake_telegram, fake_rasa, db, engine):
+    headers, client_id = await web_client_with_consent(gateway, fake_rasa, db)
+    code = (await new_link_code(gateway, headers))["code"]
+    await fake_telegram.send_text(ALEX, f"/link {code}")
+    question = await asked_to_connect(fake_telegram)
+    with db() as session:  # a quarter of an hour later
+        session.query(LinkCode).one().expires_at = utcnow() - timedelta(seconds=1)
+    await fake_telegram.press(ALEX, question, LINK_YES)
+    assert await fake_telegram.wait_for_text(ALEX, LINK_ANSWERS[linking.EXPIRED])
+    assert accounts(engine) == [(client_id, "web")]
+
+
+async def test_a_conversation_follows_one_telegram_account_only(gateway, fake_telegram, fake_rasa, db, engine):
+    headers, client_id = await web_client_with_consent(gateway, fake_rasa, db)
+    await link_and_confirm(fake_telegram, f"/link {(await new_link_code(gateway, headers))['code']}")
+    assert await fake_telegram.wait_for_text(ALEX, LINK_ANSWERS[linking.LINKED])
+
+    other = ALEX + 1
+    await fake_telegram.send_text(other, f"/link {(await new_link_code(gateway, headers))['code']}")
+    assert await fake_telegram.wait_for_text(other, LINK_ANSWERS[linking.OTHER_ACCOUNT])
+    assert not [t for t in fake_telegram.texts_to(other) if t.startswith(QUESTION)]
+    assert accounts(engine) == [(client_id, "web"), (client_id, "telegram")]
+
+    # Replies to the conversation go to the one chat it follows.
+    await fake_telegram.send_text(ALEX, "which chat?")
+    assert await fake_telegram.wait_for_text(ALEX, "You said: which chat?")
+    assert not [t for t in fake_telegram.texts_to(other) if "You said" in t]
+
+
+def test_a_code_is_claimed_only_while_unused(db):
+    """Two redemptions at once: the second, reading the code as unused, still cannot use it again."""
+    with db() as session:
+        session.add(Client(id="w" * 32))
+        session.flush()
+        code = linking.create_link_code(session, "w" * 32).code
+    with db() as first, db() as second:
+        assert linking.preview_link(second, code, "telegram", "a").outcome == linking.READY  # second reads it unused
+        assert linking.link_account(first, code, "telegram", "a", "1").outcome == linking.LINKED
+        first.commit()
+        assert linking.link_account(second, code, "web", "b", None).outcome == linking.USED

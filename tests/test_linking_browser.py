@@ -16,6 +16,7 @@ from bot.storage.progress import CONSENT_GIVEN, record_consent
 from bot.telegram.keys import TELEGRAM
 from tests.fake_telegram import BOT_TOKEN, BOT_USER, FakeTelegram
 from tests.gateway_thread import GatewayInThread
+from tests.test_linking import link_and_confirm
 from tests.stack_support import free_port
 from tests.test_browser import CHROMIUM_ARGS
 
@@ -59,7 +60,7 @@ def test_a_web_client_continues_the_same_conversation_on_telegram(gateway_with_t
         browser.close()
     assert problems == []
 
-    gateway.run(fake_telegram.send_text(PHONE_USER, f"/link {code}"))
+    gateway.run(link_and_confirm(fake_telegram, f"/link {code}", PHONE_USER))
     gateway.run(fake_telegram.wait_for_text(PHONE_USER, "continues the conversation you started on the web"))
     gateway.run(fake_telegram.send_text(PHONE_USER, "hello from my phone"))
     gateway.run(fake_telegram.wait_for_text(PHONE_USER, "You said: hello from my phone"))

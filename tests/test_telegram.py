@@ -2,34 +2,48 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import text
 
-from bot.gateway import keys
+from bot.gateway import keys, relay
 from bot.gateway.app import create_app
-from bot.gateway.routes import QUEUED_NOTICE
+from bot.gateway.wording import QUEUED_NOTICE
 from bot.handoff.invitations import INVITE_ANSWERS
+from bot.storage import message_log
 from bot.storage.invites import BOUND, UNKNOWN, create_invite
-from bot.storage.models import Client, Practitioner
+from bot.storage.models import Client, Practitioner, SafetyFlag, utcnow
 from bot.storage.deletion import request_deletion
-from bot.storage.identity import TELEGRAM_CHANNEL, telegram_external_id
-from bot.telegram import handlers
+from bot.storage.identity import TELEGRAM_CHANNEL, create_telegram_client, telegram_external_id
+from bot.storage.progress import CONSENT_DECLINED, record_consent
+from bot.telegram import handlers, sending
 from bot.telegram.keys import TELEGRAM
 from bot.telegram.rendering import MAX_TEXT
-from tests.fake_telegram import FakeTelegram, telegram_gateway
+from tests.fake_telegram import FakeTelegram, fake_telegram, gateway, telegram_gateway, telegram_mode  # noqa: F401
 from tests.test_gateway_journey import PNG, add_due_step
 
 ALEX = 501
+BOB = 502
+STICKER = {"sticker": {"file_id": "s", "file_unique_id": "s1", "width": 512, "height": 512,
+                       "is_animated": False, "is_video": False, "type": "regular"}}
 
 
 @pytest.fixture
-def fake_telegram() -> FakeTelegram:
-    return FakeTelegram()
+def quick_retries(monkeypatch):
+    """Retries as Telegram's client does them, in a fraction of the time."""
+    monkeypatch.setattr(sending, "FIRST_BACKOFF_SECONDS", 0.05)
+    monkeypatch.setattr(relay, "OUTBOX_FIRST_BACKOFF_SECONDS", 0.2)
 
 
-@pytest.fixture
-async def gateway(aiohttp_server, aiohttp_client, fake_rasa, fake_telegram, settings, engine):
-    return await telegram_gateway(aiohttp_client, aiohttp_server, fake_rasa, fake_telegram, settings)
+def outbound_statuses(engine) -> list[tuple[str | None, str]]:
+    with engine.connect() as connection:
+        return [
+            tuple(row)
+            for row in connection.execute(text("SELECT text, status FROM messages WHERE direction = 'out' ORDER BY id"))
+        ]
 
 
 def logged_messages(engine) -> list[tuple[str, str, str | None]]:
@@ -92,8 +106,7 @@ async def test_pictures_from_elsewhere_are_sent_as_photos_by_address(gateway, fa
 @pytest.mark.parametrize(
     "kind, content, answer",
     [
-        ("message", {"sticker": {"file_id": "s", "file_unique_id": "s1", "width": 512, "height": 512,
-                                 "is_animated": False, "is_video": False, "type": "regular"}}, handlers.ONLY_TEXT),
+        ("message", STICKER, handlers.ONLY_TEXT),
         ("message", {"photo": [{"file_id": "p", "file_unique_id": "p1", "width": 90, "height": 90}],
                      "caption": "my CV"}, handlers.ONLY_TEXT),
         ("message", {"voice": {"file_id": "v", "file_unique_id": "v1", "duration": 3}}, handlers.ONLY_TEXT),
@@ -114,13 +127,45 @@ async def test_what_the_bot_cannot_read_gets_a_kind_explanation_and_nothing_is_s
     assert await fake_telegram.wait_for_text(ALEX, "You said: is this better?")
 
 
-async def test_a_group_chat_is_told_the_bot_works_only_in_private(gateway, fake_telegram, fake_rasa, engine):
+async def test_a_group_chat_is_told_once_that_the_bot_works_only_in_private_and_the_bot_leaves(
+    gateway, fake_telegram, fake_rasa, engine
+):
     group = await fake_telegram.send_text(ALEX, "hello everyone", chat_type="group")
+    for _ in range(5):  # a group spamming the bot before it has left
+        await fake_telegram.send_text(ALEX, "/plan", chat_type="group")
     group_chat = group["message"]["chat"]["id"]
     assert await fake_telegram.wait_for_text(group_chat, "private chat")
-    await fake_telegram.send_text(ALEX, "/plan", chat_type="supergroup")
-    await fake_telegram.wait_for(lambda: len(fake_telegram.texts_to(group_chat)) >= 2)
-    assert client_ids(engine) == [] and fake_rasa.received == []
+    [left] = await fake_telegram.wait_for(lambda: fake_telegram.calls_of("leaveChat"))
+    assert int(left.params["chat_id"]) == group_chat
+    await fake_telegram.send_text(ALEX, "still here?")  # the private chat works meanwhile
+    assert await fake_telegram.wait_for_text(ALEX, "You said: still here?")
+    assert fake_telegram.texts_to(group_chat) == [handlers.ONLY_PRIVATE]
+    assert [body["message"] for body in fake_rasa.received] == ["/greet", "still here?"]
+    assert len(client_ids(engine)) == 1
+
+
+async def test_twenty_stickers_get_one_explanation_and_other_clients_are_answered_meanwhile(
+    gateway, fake_telegram, fake_rasa
+):
+    for _ in range(20):
+        await fake_telegram.push("message", fake_telegram.message(ALEX, **STICKER))
+    await fake_telegram.send_text(BOB, "hello from Bob")
+    assert await fake_telegram.wait_for_text(BOB, "You said: hello from Bob", timeout=5)
+    await fake_telegram.send_text(ALEX, "sorry, in words then")
+    assert await fake_telegram.wait_for_text(ALEX, "You said: sorry, in words then")
+    assert 1 <= fake_telegram.texts_to(ALEX).count(handlers.ONLY_TEXT) <= 2
+
+
+async def test_an_explanation_that_meets_a_long_429_is_dropped_and_stalls_nobody(gateway, fake_telegram, fake_rasa):
+    fake_telegram.fail_next("sendMessage", retry_after=120, chat_id=ALEX)  # Telegram's flood control for Alex
+    for _ in range(20):
+        await fake_telegram.push("message", fake_telegram.message(ALEX, **STICKER))
+    started = time.monotonic()
+    await fake_telegram.send_text(BOB, "hello from Bob")
+    assert await fake_telegram.wait_for_text(BOB, "You said: hello from Bob", timeout=5)
+    assert time.monotonic() - started < 5
+    assert len([c for c in fake_telegram.calls_of("sendMessage") if int(c.params["chat_id"]) == ALEX]) == 1
+    assert fake_telegram.texts_to(ALEX) == []  # the explanation was dropped, not waited for
 
 
 async def test_a_429_is_retried_after_the_time_telegram_asks_and_the_reply_arrives_once(gateway, fake_telegram):
@@ -269,3 +314,119 @@ async def test_without_a_bot_token_nothing_of_telegram_starts(aiohttp_client, se
     client = await aiohttp_client(create_app(settings))
     assert TELEGRAM not in client.app
     assert (await client.post("/telegram/webhook", json={"update_id": 1})).status == 404
+
+
+# -- the outbox: no reply is lost ---------------------------------------------------------------
+
+
+async def test_a_reply_that_fails_until_the_retries_give_up_is_delivered_later_exactly_once(
+    gateway, fake_telegram, fake_rasa, engine, quick_retries
+):
+    await fake_telegram.send_text(ALEX, "hello")
+    await fake_telegram.wait_for_text(ALEX, "You said: hello")
+    fake_telegram.down.add("sendMessage")  # Telegram cannot be reached for a while
+    await fake_telegram.send_text(ALEX, "are you there?")
+    failed = await fake_telegram.wait_for(
+        lambda: len([c for c in fake_telegram.calls_of("sendMessage") if c.params.get("text") == "You said: are you there?"])
+        >= sending.MAX_ATTEMPTS
+    )
+    assert failed
+    assert ("You said: are you there?", message_log.UNSENT) in outbound_statuses(engine)
+    assert "You said: are you there?" not in fake_telegram.texts_to(ALEX)
+
+    fake_telegram.down.clear()  # back: the relay's retry loop sends what waited, in order
+    assert await fake_telegram.wait_for_text(ALEX, "You said: are you there?")
+    await fake_telegram.wait_for(lambda: len(fake_telegram.sent_to(ALEX, "sendPhoto")) >= 2)
+    await asyncio.sleep(1)  # a few more rounds of the retry loop: nothing is sent twice
+    assert fake_telegram.texts_to(ALEX).count("You said: are you there?") == 1
+    assert len(fake_telegram.sent_to(ALEX, "sendPhoto")) == 2  # one picture per turn
+    assert {status for _, status in outbound_statuses(engine)} == {message_log.SENT}
+
+
+async def test_replies_stored_before_a_restart_are_sent_when_the_gateway_starts(
+    aiohttp_server, aiohttp_client, fake_rasa, fake_telegram, settings, engine, db
+):
+    with db() as session:  # the gateway stopped between storing these replies and sending them
+        client = create_telegram_client(session, ALEX, ALEX)
+        for words in ["First, what you asked.", "Then the rest."]:
+            message_log.record_outbound(session, client.id, TELEGRAM_CHANNEL, {"text": words}, status=message_log.UNSENT)
+    await telegram_gateway(aiohttp_client, aiohttp_server, fake_rasa, fake_telegram, settings)
+    await fake_telegram.wait_for(lambda: len(fake_telegram.texts_to(ALEX)) >= 2)
+    await asyncio.sleep(0.5)
+    assert fake_telegram.texts_to(ALEX) == ["First, what you asked.", "Then the rest."]
+    assert outbound_statuses(engine) == [
+        ("First, what you asked.", message_log.SENT), ("Then the rest.", message_log.SENT)
+    ]
+
+
+async def test_a_client_waiting_out_a_long_429_does_not_hold_up_another_clients_reply(
+    gateway, fake_telegram, fake_rasa, engine
+):
+    for user in (ALEX, BOB):
+        await fake_telegram.send_text(user, "hello")
+        await fake_telegram.wait_for_text(user, "You said: hello")
+    fake_rasa.available = False  # both write while Rasa is away; the retry loop answers them both
+    await fake_telegram.send_text(ALEX, "slow lane")
+    await fake_telegram.send_text(BOB, "fast lane")
+    for user in (ALEX, BOB):
+        await fake_telegram.wait_for_text(user, QUEUED_NOTICE)
+    fake_telegram.fail_next("sendMessage", retry_after=120, chat_id=ALEX)  # Alex's chat: wait two minutes
+    fake_rasa.available = True
+    await fake_telegram.wait_for(lambda: any(c.result == "429" for c in fake_telegram.calls))
+    assert await fake_telegram.wait_for_text(BOB, "You said: fast lane", timeout=5)
+    assert "You said: slow lane" not in fake_telegram.texts_to(ALEX)
+    assert ("You said: slow lane", message_log.UNSENT) in outbound_statuses(engine)  # still waiting, still kept
+
+    started = time.monotonic()  # and so are new turns, of anyone
+    await fake_telegram.send_text(BOB, "and again")
+    assert await fake_telegram.wait_for_text(BOB, "You said: and again", timeout=5)
+    assert time.monotonic() - started < 5
+
+
+async def test_shutdown_does_not_wait_for_a_long_429(gateway, fake_telegram, fake_rasa, engine):
+    await fake_telegram.send_text(ALEX, "hello")
+    await fake_telegram.wait_for_text(ALEX, "You said: hello")
+    fake_telegram.fail_next("sendMessage", retry_after=120, chat_id=ALEX)
+    await fake_telegram.send_text(ALEX, "and now?")
+    await fake_telegram.wait_for(lambda: any(c.result == "429" for c in fake_telegram.calls))
+    started = time.monotonic()
+    await asyncio.wait_for(gateway.app[TELEGRAM].stop(), 15)
+    assert time.monotonic() - started < 5
+    assert ("You said: and now?", message_log.UNSENT) in outbound_statuses(engine)  # sent at the next start
+
+
+@pytest.mark.parametrize("quiet_because", ["no consent", "consent declined", "distress an hour ago", "deletion requested"])
+async def test_no_check_in_is_pushed_to_telegram_while_quiet_rules_apply(
+    gateway, fake_telegram, fake_rasa, db, quiet_because
+):
+    await fake_telegram.send_text(ALEX, "/start")
+    await greeted(fake_telegram)
+    client_id = fake_rasa.received[0]["sender"]
+    add_due_step(db, client_id, "Look up two courses", consent=quiet_because != "no consent")
+    with db() as session:
+        if quiet_because == "consent declined":
+            record_consent(session, client_id, CONSENT_DECLINED, "v1")
+        elif quiet_because == "distress an hour ago":
+            session.add(SafetyFlag(client_id=client_id, raised_at=utcnow() - timedelta(hours=1)))
+        elif quiet_because == "deletion requested":
+            request_deletion(session, client_id)
+    await asyncio.sleep(1.5)  # three rounds of the check-in loop
+    assert not [t for t in fake_telegram.texts_to(ALEX) if "Look up two courses" in t]
+
+
+async def test_service_messages_get_no_explanation(gateway, fake_telegram, fake_rasa):
+    await fake_telegram.send_text(ALEX, "hello")
+    await fake_telegram.wait_for_text(ALEX, "You said: hello")
+    pinned = fake_telegram.message(ALEX, "hello")
+    await fake_telegram.push("message", fake_telegram.message(ALEX, pinned_message=pinned))  # they pinned a message
+    await fake_telegram.send_text(ALEX, "and now")
+    assert await fake_telegram.wait_for_text(ALEX, "You said: and now")
+    assert handlers.ONLY_TEXT not in fake_telegram.texts_to(ALEX)
+
+
+async def test_a_429_at_startup_is_waited_out(aiohttp_server, aiohttp_client, fake_rasa, fake_telegram, settings, engine):
+    fake_telegram.fail_next("getMe", retry_after=1)
+    gateway = await telegram_gateway(aiohttp_client, aiohttp_server, fake_rasa, fake_telegram, settings)
+    assert gateway.app[TELEGRAM].ready.is_set()
+    await fake_telegram.send_text(ALEX, "hello")
+    assert await fake_telegram.wait_for_text(ALEX, "You said: hello")

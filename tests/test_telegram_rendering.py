@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
+
 import pytest
 from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 
 from bot.telegram.rendering import MAX_TEXT, CallbackPayloads, inline_keyboard, media_file, split_text, telegram_length
-from bot.telegram.sending import with_retries
+from bot.telegram.sending import QUICK, SendingStopped, with_retries
 
 
 def test_a_short_text_stays_whole():
@@ -86,3 +89,30 @@ async def test_a_flood_wait_longer_than_five_minutes_is_not_waited_for():
 
     with pytest.raises(RetryAfter):
         await with_retries(flooded, "a test")
+
+
+async def test_a_retry_wait_ends_at_once_when_the_channel_stops():
+    stopping = asyncio.Event()
+
+    async def flood_controlled():
+        raise RetryAfter(120)
+
+    waiting = asyncio.create_task(with_retries(flood_controlled, "a test", stopping=stopping))
+    await asyncio.sleep(0.05)
+    started = time.monotonic()
+    stopping.set()
+    with pytest.raises(SendingStopped):
+        await asyncio.wait_for(waiting, 2)
+    assert time.monotonic() - started < 1
+
+
+async def test_a_quick_send_gives_up_on_a_long_429_instead_of_waiting():
+    calls = []
+
+    async def flood_controlled():
+        calls.append(1)
+        raise RetryAfter(60)
+
+    with pytest.raises(RetryAfter):
+        await with_retries(flood_controlled, "a test", attempts=QUICK.attempts, max_retry_after=QUICK.max_retry_after)
+    assert len(calls) == 1

@@ -6,19 +6,14 @@ import pytest
 
 from bot.settings import TELEGRAM_WEBHOOK
 from bot.telegram.webhook import SECRET_HEADER
-from tests.fake_telegram import FakeTelegram, telegram_gateway
+from tests.fake_telegram import fake_telegram, gateway  # noqa: F401
 
 ALEX = 601
 
 
 @pytest.fixture
-def fake_telegram() -> FakeTelegram:
-    return FakeTelegram()
-
-
-@pytest.fixture
-async def gateway(aiohttp_server, aiohttp_client, fake_rasa, fake_telegram, settings, engine):
-    return await telegram_gateway(aiohttp_client, aiohttp_server, fake_rasa, fake_telegram, settings, mode=TELEGRAM_WEBHOOK)
+def telegram_mode() -> str:
+    return TELEGRAM_WEBHOOK
 
 
 async def test_the_webhook_is_registered_with_telegram_with_the_secret(gateway, fake_telegram, settings):

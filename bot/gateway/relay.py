@@ -6,9 +6,17 @@ and the message marked `answered` in one transaction, then pushed to whoever lis
 When Rasa is not reachable the messages simply stay pending, and a background loop
 delivers them once it is back: a restart of any process loses nothing.
 
-Channels that can write to a client on their own (Telegram) register a sender: the replies to a
-message that came in on such a channel, and check-in offers, are handed to it after they are
-stored. The WebSocket listeners are served as before, whatever the channel.
+Channels that can write to a client on their own (Telegram) register a sender. The replies to a
+message that came in on such a channel, and check-in offers for it, are stored `unsent`: the
+client's outbox. A task per client sends its outbox in order, oldest first, and marks each
+message `sent` once the channel confirmed it; what fails stays unsent and `run_retries` sends it
+again later, so a long outage or a restart between storing and sending loses no reply. One
+client's wait (Telegram may ask for minutes after a 429) holds up nobody else. The WebSocket
+listeners are served as before, whatever the channel.
+
+Exactly once where possible: a send that timed out may have reached the client all the same, and
+is then sent again (a duplicate is better than a lost reply); a message Telegram gets in several
+parts (a long text) is sent whole again if a later part failed.
 """
 
 from __future__ import annotations
@@ -30,7 +38,7 @@ from bot.gateway.rate_limit import MessageRateLimit
 from bot.gateway.rasa_client import RasaClient, RasaUnavailable
 from bot.guidance.safety import DISTRESS_PAYLOAD, SafetyNet
 from bot.storage import message_log
-from bot.storage.check_ins import check_in_offer
+from bot.storage.check_ins import QUIET_AFTER_DISTRESS, check_in_offer, pushed_check_in_offer
 from bot.storage.identity import WEB_CHANNEL
 from bot.storage.engine import transaction
 from bot.storage.deletion import deletion_requested
@@ -45,14 +53,32 @@ logger = logging.getLogger(__name__)
 DECLINED_CONVERSATION_IDLE = timedelta(minutes=30)
 EXPORT_LIFETIME = timedelta(hours=1)
 SWEEP_INTERVAL_SECONDS = 60
+# After a failed send the outbox waits before `run_retries` tries again, doubling up to the maximum;
+# a new reply for the client tries at once. Read at call time, so that tests can shorten them.
+OUTBOX_FIRST_BACKOFF_SECONDS = 5.0
+OUTBOX_MAX_BACKOFF_SECONDS = 300.0
 
 Listener = Callable[[dict[str, Any]], Awaitable[None]]
+
+
+class Undeliverable(Exception):
+    """The channel refused a message for good (the bot was blocked, the chat is gone): not sent again."""
+
+
+class DeliverLater(Exception):
+    """The channel asks not to be sent anything for `seconds` (Telegram's flood control)."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"retry in {seconds:.0f} s")
+        self.seconds = seconds
 
 
 class ChannelSender(Protocol):
     """Delivers stored messages to a client on one channel (the message views of `message_view`)."""
 
-    async def send(self, client_id: str, messages: list[dict[str, Any]]) -> None: ...
+    async def send(self, client_id: str, messages: list[dict[str, Any]]) -> None:
+        """Return once the channel has them; raise Undeliverable, DeliverLater, or anything else to retry later."""
+        ...
 
     async def reachable_clients(self) -> list[str]:
         """The clients this channel can write to now, without waiting for them to write first."""
@@ -60,8 +86,13 @@ class ChannelSender(Protocol):
 
 
 def message_view(message: Message) -> dict[str, Any]:
-    """A stored message as the API shows it."""
+    """A stored message as the API shows it.
+
+    For the API a reply is `sent` once stored: whether Telegram has it yet (`unsent`, `failed`) is
+    the outbox's business, and the web chat shows the reply either way.
+    """
     content = message.content or {}
+    status = message_log.SENT if message.status in (message_log.UNSENT, message_log.FAILED) else message.status
     return {
         "id": message.id,
         "direction": message.direction,
@@ -69,7 +100,7 @@ def message_view(message: Message) -> dict[str, Any]:
         "buttons": content.get("buttons", []),
         "image": content.get("image"),
         "attachment": content.get("attachment"),
-        "status": message.status,
+        "status": status,
         "created_at": message.created_at.isoformat() + "Z",
     }
 
@@ -78,6 +109,7 @@ def message_view(message: Message) -> dict[str, Any]:
 class Turn:
     inbound: dict[str, Any]
     replies: list[dict[str, Any]]
+    erased: bool = False  # the client's data went at the end of this turn (they asked for it)
 
 
 class TurnRelay:
@@ -109,6 +141,11 @@ class TurnRelay:
         self._last_check_in = 0.0
         self._deliveries: set[asyncio.Task] = set()  # held so that running deliveries are not garbage-collected
         self._channel_senders: dict[str, ChannelSender] = {}
+        # The outbox: one sending task per client at most, so that a client's messages stay in order.
+        self._outbox_tasks: dict[str, asyncio.Task] = {}
+        self._outbox_again: set[str] = set()  # clients with messages stored since their task last looked
+        self._outbox_backoff: dict[str, tuple[float, float]] = {}  # client -> (not before, next wait)
+        self._outbox_retry_after: dict[str, float] = {}  # client -> not before, as the channel asked
 
     # -- listeners (WebSocket connections) ------------------------------------------
 
@@ -133,18 +170,119 @@ class TurnRelay:
     def add_channel_sender(self, channel: str, sender: ChannelSender) -> None:
         self._channel_senders[channel] = sender
 
-    async def _hand_to_channel(self, channel: str, client_id: str, messages: list[dict[str, Any]]) -> None:
-        """Send stored messages on `channel`; a failure leaves them in the log and stops nothing."""
+    def _outbound_status(self, channel: str) -> str:
+        """Unsent (the outbox sends it) on a channel with a sender; sent when storing is delivering (web)."""
+        return message_log.UNSENT if channel in self._channel_senders else message_log.SENT
+
+    # -- the outbox ---------------------------------------------------------------------
+
+    def send_outbox(self, client_id: str, retrying: bool = False) -> None:
+        """Send the client's unsent messages in the background, in order; returns at once.
+
+        `retrying` (from `run_retries`) respects the back-off after a failed send; a new reply tries
+        at once. A wait the channel asked for (a 429) is respected either way.
+        """
+        if not self._channel_senders:
+            return
+        self._outbox_again.add(client_id)
+        running = self._outbox_tasks.get(client_id)
+        if running is not None and not running.done():
+            return  # it looks again before it ends
+        now = time.monotonic()
+        if now < self._outbox_retry_after.get(client_id, 0.0):
+            return
+        if retrying and now < self._outbox_backoff.get(client_id, (0.0, 0.0))[0]:
+            return
+        task = asyncio.create_task(self._send_outbox(client_id))
+        self._outbox_tasks[client_id] = task
+        task.add_done_callback(lambda done: self._outbox_finished(client_id, done))
+
+    def _outbox_finished(self, client_id: str, task: asyncio.Task) -> None:
+        if self._outbox_tasks.get(client_id) is task:
+            del self._outbox_tasks[client_id]
+        if not task.cancelled() and task.exception() is not None:
+            logger.warning("the outbox of client %s failed (%s)", client_id, type(task.exception()).__name__)
+
+    async def send_all_unsent(self) -> None:
+        """Start sending every client's outbox, e.g. once a channel is connected after a restart."""
+        for client_id in await asyncio.to_thread(self._clients_with_unsent):
+            self._outbox_backoff.pop(client_id, None)
+            self.send_outbox(client_id)
+
+    async def _send_outbox(self, client_id: str) -> None:
+        while True:
+            self._outbox_again.discard(client_id)
+            unsent = await asyncio.to_thread(self._unsent_of, client_id)
+            if not unsent:
+                if client_id in self._outbox_again:
+                    continue  # stored while we looked
+                return
+            for channel, view in unsent:
+                sender = self._channel_senders[channel]
+                try:
+                    await sender.send(client_id, [view])
+                except Undeliverable as error:
+                    logger.warning("client %s: message %s cannot be sent on %s (%s)", client_id, view["id"], channel, error)
+                    await asyncio.to_thread(self._mark_delivery, client_id, view["id"], message_log.FAILED)
+                    continue
+                except DeliverLater as later:
+                    logger.info("client %s: %s asks to wait %.0f s; the outbox waits", client_id, channel, later.seconds)
+                    self._outbox_retry_after[client_id] = time.monotonic() + later.seconds
+                    return
+                except Exception as error:  # the type only: an error may quote what was sent
+                    self._back_off(client_id)
+                    logger.warning(
+                        "could not send message %s to client %s on %s (%s); it stays unsent and is sent again later",
+                        view["id"], client_id, channel, type(error).__name__,
+                    )
+                    return
+                self._outbox_backoff.pop(client_id, None)
+                self._outbox_retry_after.pop(client_id, None)
+                await asyncio.to_thread(self._mark_delivery, client_id, view["id"], message_log.SENT)
+
+    def _back_off(self, client_id: str) -> None:
+        _, wait = self._outbox_backoff.get(client_id, (0.0, OUTBOX_FIRST_BACKOFF_SECONDS))
+        self._outbox_backoff[client_id] = (time.monotonic() + wait, min(wait * 2, OUTBOX_MAX_BACKOFF_SECONDS))
+
+    def _send_without_log(self, channel: str, client_id: str, messages: list[dict[str, Any]]) -> None:
+        """The last replies to a client whose data is gone: sent once from memory, after their outbox."""
         sender = self._channel_senders.get(channel)
         if sender is None or not messages:
             return
-        try:
-            await sender.send(client_id, messages)
-        except Exception as error:  # the type only: an error may quote what was sent
-            logger.warning(
-                "could not send %d message(s) to client %s on %s (%s); they stay in the message log",
-                len(messages), client_id, channel, type(error).__name__,
-            )
+        earlier = self._outbox_tasks.get(client_id)
+
+        async def send() -> None:
+            if earlier is not None:
+                await asyncio.wait([earlier])
+            try:
+                await sender.send(client_id, messages)
+            except Exception as error:
+                logger.info("could not send the last messages to erased client %s (%s)", client_id, type(error).__name__)
+
+        task = asyncio.create_task(send())
+        self._deliveries.add(task)
+        task.add_done_callback(self._deliveries.discard)
+
+    def _unsent_of(self, client_id: str) -> list[tuple[str, dict[str, Any]]]:
+        with transaction(self._sessions) as session:
+            return [
+                (message.channel, message_view(message))
+                for message in message_log.unsent_outbound(session, client_id, list(self._channel_senders))
+            ]
+
+    def _clients_with_unsent(self) -> list[str]:
+        if not self._channel_senders:
+            return []
+        with transaction(self._sessions) as session:
+            return message_log.clients_with_unsent(session, list(self._channel_senders))
+
+    def _mark_delivery(self, client_id: str, message_id: int, status: str) -> None:
+        with transaction(self._sessions) as session:
+            message_log.mark_delivery(session, message_id, status)
+            consent = latest_consent(session, client_id)
+            if consent is not None and consent.decision == CONSENT_DECLINED:
+                # Kept only until sent: someone who said no to storage keeps nothing but that refusal.
+                message_log.forget_answered_messages(session, client_id)
 
     # -- accepting messages -----------------------------------------------------------
 
@@ -204,8 +342,11 @@ class TurnRelay:
                 self._resolve_waiter(message_id, turn)
                 for reply in turn.replies:
                     await self._publish(client_id, {"type": "message", "message": reply})
-                # Inside the lock, so that a client's replies reach their channel in order.
-                await self._hand_to_channel(channel, client_id, turn.replies)
+                # Not awaited: the outbox task sends them in order, and a slow channel holds up no turn.
+                if turn.erased:
+                    self._send_without_log(channel, client_id, turn.replies)
+                else:
+                    self.send_outbox(client_id)
 
     def _what_rasa_reads(self, text: str | None, payload: str | None) -> str:
         """A button's payload, the text, or the distress intent when the text shows obvious risk."""
@@ -236,19 +377,23 @@ class TurnRelay:
         with transaction(self._sessions) as session:
             inbound = session.get(Message, message_id)
             client_id = inbound.client_id
-            stored = message_log.record_replies(session, inbound, replies)
+            status = self._outbound_status(inbound.channel)
+            stored = message_log.record_replies(session, inbound, replies, status)
             consent = latest_consent(session, client_id)
             declined = consent is not None and consent.decision == CONSENT_DECLINED
             declined_in_this_turn = declined and consent.recorded_at >= inbound.created_at
             erase = deletion_requested(session, client_id)
             # A client the bot cannot reach on its own hears about due steps at their next message,
-            # but not right after a crisis answer or their goodbye to all their data.
-            quiet = declined or erase or bool(safety_flags_since(session, client_id, inbound.created_at))
+            # but not right after a crisis answer (nor within a day of one) or their goodbye to all their data.
+            distress_since = min(inbound.created_at, utcnow() - QUIET_AFTER_DISTRESS)
+            quiet = declined or erase or bool(safety_flags_since(session, client_id, distress_since))
             offer = None if quiet else check_in_offer(session, client_id)
             if offer is not None:
-                stored.append(message_log.record_outbound(session, client_id, inbound.channel, offer, inbound.id))
+                stored.append(
+                    message_log.record_outbound(session, client_id, inbound.channel, offer, inbound.id, status)
+                )
                 session.flush()
-            turn = Turn(inbound=message_view(inbound), replies=[message_view(m) for m in stored])
+            turn = Turn(inbound=message_view(inbound), replies=[message_view(m) for m in stored], erased=erase)
             if declined:
                 # Someone who said no to storage keeps nothing in our log but that refusal.
                 message_log.forget_answered_messages(session, client_id)
@@ -272,13 +417,23 @@ class TurnRelay:
     # -- retrying and sweeping ---------------------------------------------------------
 
     async def run_retries(self) -> None:
-        """Deliver whatever is pending (after a restart, or once Rasa is back), for ever."""
+        """Deliver whatever is pending or unsent (after a restart, once Rasa or a channel is back), for ever."""
+        try:
+            await self._retry_forever()
+        finally:
+            for task in list(self._outbox_tasks.values()):
+                task.cancel()  # what they were sending stays unsent, for the next start
+
+    async def _retry_forever(self) -> None:
         while True:
             try:
                 client_ids = await asyncio.to_thread(self._clients_with_pending)
                 for client_id in client_ids:
                     if not self._locks[client_id].locked():
                         await self.deliver(client_id)
+                # Started, not awaited: a client whose channel makes them wait holds up nobody else.
+                for client_id in await asyncio.to_thread(self._clients_with_unsent):
+                    self.send_outbox(client_id, retrying=True)
                 if time.monotonic() - self._last_check_in > self._check_in_interval:
                     self._last_check_in = time.monotonic()
                     await self.offer_check_ins()
@@ -302,13 +457,14 @@ class TurnRelay:
             for client_id in client_ids:
                 reachable.setdefault(client_id, []).append(channel)
         for client_id, channels in reachable.items():
-            # Stored once, on the first channel; sent on each channel the client can be reached on.
-            message = await asyncio.to_thread(self._store_check_in_offer, client_id, channels[0])
+            # Stored once: in the outbox of a channel with a sender if the client has one, and shown
+            # to their open web chats too.
+            channel = next((c for c in channels if c in self._channel_senders), channels[0])
+            message = await asyncio.to_thread(self._store_check_in_offer, client_id, channel)
             if message is None:
                 continue
             await self._publish(client_id, {"type": "message", "message": message})
-            for channel in channels:
-                await self._hand_to_channel(channel, client_id, [message])
+            self.send_outbox(client_id)
 
     async def offer_check_in_on_arrival(self, client_id: str) -> None:
         """A client opening their chat hears about steps that fell due while they were away."""
@@ -317,11 +473,14 @@ class TurnRelay:
             await self._publish(client_id, {"type": "message", "message": message})
 
     def _store_check_in_offer(self, client_id: str, channel: str = WEB_CHANNEL) -> dict[str, Any] | None:
+        """An offer the bot starts on its own, under the quiet rules of bot/storage/check_ins.py."""
         with transaction(self._sessions) as session:
-            offer = check_in_offer(session, client_id)
+            offer = pushed_check_in_offer(session, client_id)
             if offer is None:
                 return None
-            message = message_log.record_outbound(session, client_id, channel, offer)
+            message = message_log.record_outbound(
+                session, client_id, channel, offer, status=self._outbound_status(channel)
+            )
             session.flush()
             return message_view(message)
 

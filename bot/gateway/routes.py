@@ -18,6 +18,7 @@ from bot.settings import Settings
 from bot.gateway.inbound import Rejection, read_chat_message
 from bot.gateway.openapi import openapi_document
 from bot.gateway.relay import message_view
+from bot.gateway.wording import OPENING_PAYLOAD, QUEUED_NOTICE
 from bot.handoff.invitations import INVITE_ANSWERS, INVITE_STATUSES
 from bot.storage import identity, invites, message_log
 from bot.storage.engine import transaction
@@ -26,9 +27,6 @@ from bot.storage.identity import WEB_CHANNEL
 logger = logging.getLogger(__name__)
 routes = web.RouteTableDef()
 
-QUEUED_NOTICE = "Thanks, I've got your message. One moment: I'll answer as soon as I'm ready."
-# The conversation opens with a greeting on the client's behalf, so the bot speaks first.
-OPENING_PAYLOAD = "/greet"
 MAX_MESSAGE_ID = 2**63 - 1
 
 

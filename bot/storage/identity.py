@@ -46,10 +46,11 @@ def find_web_client(session: Session, token: str) -> Client | None:
 
 
 def telegram_external_id(telegram_user_id: int) -> str:
-    """A Telegram user as stored: a hash, so the account table does not list Telegram user ids.
+    """A Telegram user as stored: a hash of their user id, a stable key to find their account by.
 
-    Telegram ids are short numbers, so this is pseudonymisation rather than secrecy; the chat id
-    kept in `address` is what the bot needs to write to them.
+    This hides nothing. In a private chat the chat id kept in `address` (which the bot needs to
+    write to them) is the same number as the user id, and Telegram ids are short enough to hash
+    every one of them anyway. Treat the account table as holding Telegram user ids.
     """
     return hash_token(f"telegram:{telegram_user_id}")
 
@@ -75,7 +76,11 @@ def create_telegram_client(session: Session, telegram_user_id: int, chat_id: int
 
 
 def channel_address(session: Session, client_id: str, channel: str) -> str | None:
-    """Where the bot writes to the client on `channel` (the newest account's address), or None."""
+    """Where the bot writes to the client on `channel`, or None.
+
+    A client has one Telegram account at most (bot/storage/linking.py); for a channel that allows
+    several, the newest account's address.
+    """
     return session.execute(
         select(ChannelAccount.address)
         .where(ChannelAccount.client_id == client_id, ChannelAccount.channel == channel, ChannelAccount.address.is_not(None))

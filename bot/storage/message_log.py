@@ -1,4 +1,11 @@
-"""The message log: inbound messages are written before they are forwarded, replies after."""
+"""The message log: inbound messages are written before they are forwarded, replies after.
+
+Statuses: an inbound message is `pending` until Rasa has answered it, then `answered`. An outbound
+message is `sent` once it has reached the client. For a channel the bot writes to on its own
+(Telegram) it is stored `unsent` first, and the relay's outbox marks it `sent` once the channel
+confirms delivery, or `failed` when the channel refuses it for good (the bot was blocked, the chat
+is gone). The web chat reads its messages from this log, so there a reply is `sent` when stored.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +19,8 @@ from bot.storage.models import Client, Message, utcnow
 PENDING = "pending"
 ANSWERED = "answered"
 SENT = "sent"
+UNSENT = "unsent"  # outbound, waiting in the outbox of a channel with a sender
+FAILED = "failed"  # outbound, refused for good by its channel: not sent again
 
 
 def record_inbound(session: Session, client_id: str, channel: str, text: str, payload: str | None) -> Message:
@@ -26,7 +35,12 @@ def record_inbound(session: Session, client_id: str, channel: str, text: str, pa
 
 
 def record_outbound(
-    session: Session, client_id: str, channel: str, reply: dict[str, Any], reply_to_id: int | None = None
+    session: Session,
+    client_id: str,
+    channel: str,
+    reply: dict[str, Any],
+    reply_to_id: int | None = None,
+    status: str = SENT,
 ) -> Message:
     """A message from the bot: a reply to an inbound message, or one the bot starts (reply_to_id None)."""
     content = {key: reply[key] for key in ("buttons", "image", "attachment") if reply.get(key)}
@@ -36,16 +50,20 @@ def record_outbound(
         channel=channel,
         text=reply.get("text"),
         content=content or None,
-        status=SENT,
+        status=status,
         reply_to_id=reply_to_id,
     )
     session.add(message)
     return message
 
 
-def record_replies(session: Session, inbound: Message, replies: Iterable[dict[str, Any]]) -> list[Message]:
+def record_replies(
+    session: Session, inbound: Message, replies: Iterable[dict[str, Any]], status: str = SENT
+) -> list[Message]:
     """Store the bot's replies to `inbound` and mark it answered, in one transaction."""
-    stored = [record_outbound(session, inbound.client_id, inbound.channel, reply, inbound.id) for reply in replies]
+    stored = [
+        record_outbound(session, inbound.client_id, inbound.channel, reply, inbound.id, status) for reply in replies
+    ]
     inbound.status = ANSWERED
     session.flush()
     return stored
@@ -69,6 +87,41 @@ def clients_with_pending(session: Session) -> list[str]:
     )
 
 
+def unsent_outbound(session: Session, client_id: str, channels: Iterable[str], limit: int = 50) -> list[Message]:
+    """The client's outbox on `channels`, oldest first."""
+    return list(
+        session.execute(
+            select(Message)
+            .where(
+                Message.client_id == client_id,
+                Message.direction == "out",
+                Message.status == UNSENT,
+                Message.channel.in_(list(channels)),
+            )
+            .order_by(Message.id)
+            .limit(limit)
+        ).scalars()
+    )
+
+
+def clients_with_unsent(session: Session, channels: Iterable[str]) -> list[str]:
+    return list(
+        session.execute(
+            select(Message.client_id)
+            .where(Message.direction == "out", Message.status == UNSENT, Message.channel.in_(list(channels)))
+            .distinct()
+        ).scalars()
+    )
+
+
+def mark_delivery(session: Session, message_id: int, status: str) -> None:
+    """An outbox message was sent (SENT) or refused for good (FAILED); a message erased meanwhile is no matter."""
+    session.execute(
+        update(Message).where(Message.id == message_id, Message.status == UNSENT).values(status=status),
+        execution_options={"synchronize_session": False},
+    )
+
+
 def history(session: Session, client_id: str, after_id: int = 0, limit: int = 200) -> list[Message]:
     return list(
         session.execute(
@@ -81,8 +134,9 @@ def history(session: Session, client_id: str, after_id: int = 0, limit: int = 20
 
 
 def forget_answered_messages(session: Session, client_id: str) -> None:
-    """Remove the client's log except messages still waiting for an answer (used after a refusal)."""
+    """Remove the client's log except what is still on its way: messages waiting for an answer, and
+    replies waiting to be sent (used after a refusal; the relay removes those once sent)."""
     session.execute(
-        delete(Message).where(Message.client_id == client_id, Message.status != PENDING),
+        delete(Message).where(Message.client_id == client_id, Message.status.not_in([PENDING, UNSENT])),
         execution_options={"synchronize_session": False},
     )

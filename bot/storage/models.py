@@ -463,6 +463,6 @@ class Message(Base):
     text = Column(Text, nullable=True)
     payload = Column(Text, nullable=True)  # a button's payload, sent to Rasa instead of the text
     content = Column(JSON, nullable=True)  # buttons and images of an outbound message
-    status = Column(String(10), nullable=False)  # pending | answered (in); sent (out)
+    status = Column(String(10), nullable=False)  # pending | answered (in); sent | unsent | failed (out)
     reply_to_id = Column(Integer, ForeignKey("messages.id", ondelete="CASCADE"), nullable=True)
     created_at = Column(DateTime, nullable=False, default=utcnow)

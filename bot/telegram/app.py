@@ -8,11 +8,11 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Mess
 from bot.settings import TELEGRAM_WEBHOOK, Settings
 from bot.telegram import handlers
 
+# Channel posts are not asked for: the bot has nothing to say in a channel. (Should one arrive
+# all the same, e.g. through a webhook registered before, `not_private` answers it and leaves.)
 ALLOWED_UPDATES = [
     Update.MESSAGE,
     Update.EDITED_MESSAGE,
-    Update.CHANNEL_POST,
-    Update.EDITED_CHANNEL_POST,
     Update.CALLBACK_QUERY,
 ]
 COMMANDS = [
@@ -46,6 +46,7 @@ def add_handlers(application: Application) -> None:
     private = filters.ChatType.PRIVATE
     new_messages = filters.UpdateType.MESSAGE
     application.add_handler(MessageHandler(~private, handlers.not_private))
+    application.add_handler(CallbackQueryHandler(handlers.link_confirmed, pattern=handlers.LINK_CONFIRM_PATTERN))
     application.add_handler(CallbackQueryHandler(handlers.button_pressed))
     application.add_handler(MessageHandler(filters.UpdateType.EDITED, handlers.edited_message))
     application.add_handler(CommandHandler("start", handlers.start, filters=private & new_messages))
@@ -54,5 +55,6 @@ def add_handlers(application: Application) -> None:
         CommandHandler(list(handlers.COMMAND_PAYLOADS), handlers.command, filters=private & new_messages)
     )
     application.add_handler(MessageHandler(private & new_messages & filters.TEXT, handlers.text_message))
-    application.add_handler(MessageHandler(filters.ALL, handlers.unsupported_content))
+    # Service messages (a pin, a changed auto-delete timer) are not something the client wrote.
+    application.add_handler(MessageHandler(filters.ALL & ~filters.StatusUpdate.ALL, handlers.unsupported_content))
     application.add_error_handler(handlers.log_error)

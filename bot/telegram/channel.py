@@ -14,7 +14,7 @@ from typing import Any, AsyncIterator
 
 from aiohttp import web
 from telegram import Update
-from telegram.error import InvalidToken, NetworkError, TelegramError
+from telegram.error import InvalidToken, NetworkError, RetryAfter, TelegramError
 
 from bot.gateway import keys
 from bot.settings import TELEGRAM_WEBHOOK, Settings
@@ -24,12 +24,13 @@ from bot.telegram.app import ALLOWED_UPDATES, COMMANDS, build_application
 from bot.telegram.delivery import TelegramSender
 from bot.telegram.keys import TELEGRAM
 from bot.telegram.rendering import CallbackPayloads
-from bot.telegram.sending import with_retries
+from bot.telegram.sending import retry_after_seconds, with_retries
 from bot.telegram.webhook import WEBHOOK_PATH, telegram_webhook
 
 logger = logging.getLogger(__name__)
 
 STARTUP_RETRY_MAX_SECONDS = 60.0
+STOP_TIMEOUT_SECONDS = 10.0  # how long shutdown waits for the update being handled
 
 
 class TelegramChannel:
@@ -39,7 +40,11 @@ class TelegramChannel:
         self.settings = settings
         self.application = build_application(settings)
         self.payloads = CallbackPayloads()
-        self.sender = TelegramSender(self.application.bot, app[keys.SESSIONS], settings.media_dir, self.payloads)
+        self.ready = asyncio.Event()  # set once updates are being processed
+        self.relay = app[keys.RELAY]
+        self.sender = TelegramSender(
+            self.application.bot, app[keys.SESSIONS], settings.media_dir, self.payloads, ready=self.ready
+        )
         self.services = handlers.Services(
             relay=app[keys.RELAY],
             sessions=app[keys.SESSIONS],
@@ -48,23 +53,12 @@ class TelegramChannel:
             payloads=self.payloads,
         )
         self.application.bot_data[handlers.SERVICES] = self.services
-        self.ready = asyncio.Event()  # set once updates are being processed
         app[keys.RELAY].add_channel_sender(TELEGRAM_CHANNEL, self.sender)
 
     async def run(self) -> None:
         """Connect to Telegram, retrying while it cannot be reached (the web chat works meanwhile)."""
-        wait = 1.0
-        while True:
-            try:
-                await self.application.initialize()
-                break
-            except InvalidToken:
-                logger.error("Telegram refused TELEGRAM_BOT_TOKEN; the Telegram channel stays off")
-                return
-            except NetworkError as error:
-                logger.warning("cannot reach Telegram yet (%s); retrying in %.0f s", type(error).__name__, wait)
-                await asyncio.sleep(wait)
-                wait = min(wait * 2, STARTUP_RETRY_MAX_SECONDS)
+        if not await self._keep_trying(self.application.initialize, "connecting"):
+            return
         bot = self.application.bot
         try:
             await with_retries(lambda: bot.set_my_commands(COMMANDS), "setting the command menu")
@@ -80,8 +74,10 @@ class TelegramChannel:
                     ),
                     "registering the webhook",
                 )
-            else:
-                await self.application.updater.start_polling(allowed_updates=ALLOWED_UPDATES)
+            elif not await self._keep_trying(
+                lambda: self.application.updater.start_polling(allowed_updates=ALLOWED_UPDATES), "starting to poll"
+            ):
+                return
             await self.application.start()
         except TelegramError as error:
             # Telegram's own words help here, e.g. that a webhook needs an HTTPS PUBLIC_URL.
@@ -89,17 +85,43 @@ class TelegramChannel:
             return
         self.ready.set()
         logger.info("Telegram channel running as @%s (%s)", bot.username, self.settings.telegram_mode)
+        # Replies stored while the channel was away (or before a restart) go out now, in order.
+        await self.relay.send_all_unsent()
+
+    async def _keep_trying(self, call: Any, what: str) -> bool:
+        """Call until it works, waiting while Telegram cannot be reached or asks us to (a 429); False on a bad token."""
+        wait = 1.0
+        while True:
+            try:
+                await call()
+                return True
+            except InvalidToken:
+                logger.error("Telegram refused TELEGRAM_BOT_TOKEN; the Telegram channel stays off")
+                return False
+            except RetryAfter as error:
+                asked = retry_after_seconds(error)
+                logger.warning("Telegram asks to wait %.0f s before %s; waiting", asked, what)
+                await asyncio.sleep(max(asked, wait))
+            except NetworkError as error:
+                logger.warning("cannot reach Telegram yet while %s (%s); retrying in %.0f s", what, type(error).__name__, wait)
+                await asyncio.sleep(wait)
+                wait = min(wait * 2, STARTUP_RETRY_MAX_SECONDS)
 
     async def stop(self) -> None:
-        application = self.application
-        if application.updater is not None and application.updater.running:
-            await application.updater.stop()
-        if application.running:
-            await application.stop()
+        """Stop within bounds: waits for Telegram (a 429, a network error) end at once, handlers get a few seconds."""
+        self.sender.stopping.set()  # every with_retries wait gives up; unsent replies stay in the outbox
         for task in list(self.services.waiting):
             task.cancel()
+        application = self.application
+        try:
+            if application.updater is not None and application.updater.running:
+                await asyncio.wait_for(application.updater.stop(), STOP_TIMEOUT_SECONDS)
+            if application.running:
+                await asyncio.wait_for(application.stop(), STOP_TIMEOUT_SECONDS)
+        except asyncio.TimeoutError:
+            logger.warning("the Telegram channel did not stop within %.0f s; shutting it down anyway", STOP_TIMEOUT_SECONDS)
         with contextlib.suppress(RuntimeError):
-            await application.shutdown()
+            await asyncio.wait_for(application.shutdown(), STOP_TIMEOUT_SECONDS)
 
     async def receive(self, data: dict[str, Any]) -> None:
         """An update pushed to the webhook; queued, so that Telegram gets its 200 straight away."""

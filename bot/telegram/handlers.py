@@ -3,24 +3,31 @@
 Private chats only: the conversation is personal, so nothing from a group or channel is stored.
 Everything a client writes goes through `relay.accept`, like the web: rate limit, safety net,
 message log and the "one moment" notice when Rasa is away. The replies come back through
-TelegramSender, which the relay calls after each turn.
+TelegramSender, which the relay's outbox calls after each turn.
+
+PTB handles one update at a time, so a handler never waits long: the gateway's own kind words
+(to stickers, edits, groups) get one short retry at most, are limited per user, and a group hears
+once that the bot is private-only before the bot leaves it. A link code is only used once the
+client has confirmed, in this chat, that the web conversation it connects to is their own.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import sessionmaker
-from telegram import Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot.gateway.inbound import Rejection, read_chat_message
 from bot.gateway.relay import TurnRelay
-from bot.gateway.routes import OPENING_PAYLOAD, QUEUED_NOTICE
+from bot.gateway.wording import OPENING_PAYLOAD, QUEUED_NOTICE
 from bot.handoff.invitations import INVITE_ANSWERS
 from bot.settings import Settings
 from bot.storage import invites, linking
@@ -28,6 +35,7 @@ from bot.storage.engine import transaction
 from bot.storage.identity import TELEGRAM_CHANNEL, create_telegram_client, find_telegram_account, telegram_external_id
 from bot.telegram.delivery import TelegramSender
 from bot.telegram.rendering import CallbackPayloads
+from bot.telegram.sending import QUICK
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +50,12 @@ COMMAND_PAYLOADS = {
     "delete": "/delete_my_data",
 }
 LINK_PREFIX = "link-"  # /start link-<code>: a deep link from the web chat's "continue on Telegram"
+# The callback data of the Yes/No buttons under the question before linking: "waypoint-link:yes:<code>"
+# (30 bytes with a 12-character code; Telegram allows 64). Rasa's payloads start with "/".
+LINK_CONFIRM_PREFIX = "waypoint-link:"
+LINK_CONFIRM_PATTERN = rf"^{LINK_CONFIRM_PREFIX}(yes|no):"
+EXPLANATION_INTERVAL_SECONDS = 10.0  # one kind explanation per user in this time; more are dropped
+LEFT_GROUP_MEMORY_SECONDS = 600.0  # updates a group sent before the bot left get no second answer
 
 ONLY_TEXT = "I can only read text messages. Could you write it in words?"
 EDITED = (
@@ -60,10 +74,19 @@ LINK_ANSWERS = {
     linking.EXPIRED: "That code has expired (codes last 15 minutes). Please ask for a new one in the web chat.",
     linking.USED: "That code has already been used. Please ask for a new one in the web chat.",
     linking.HAS_OWN_PROCESS: (
-        "You already have a conversation of your own here on Telegram, and I never mix two of them. "
-        "To continue the web one here instead, first delete your data here with /delete, then use the code again."
+        "This Telegram chat already leads to a conversation of its own, and I never mix two of them. "
+        "To continue the other one here instead, the one this chat leads to would have to be deleted first "
+        "with /delete. That deletes it completely, wherever you have been having it (the web chat too, if "
+        "you linked one), so only do it if you are sure. Then use the code again."
+    ),
+    linking.OTHER_ACCOUNT: (
+        "That conversation is already connected to another Telegram account, and one conversation follows "
+        "one Telegram account only. Please carry on there; nothing has changed here."
     ),
 }
+LINK_DECLINED = "Alright, nothing is connected. If someone sent you that link or code, you can simply ignore it."
+LINK_YES = "Yes, connect"
+LINK_NO = "No"
 LINK_USAGE = (
     "To continue a conversation you started in the web chat, send the code shown there like this: "
     "/link ABCD2345EFGH"
@@ -80,10 +103,23 @@ class Services:
     sender: TelegramSender
     payloads: CallbackPayloads
     waiting: set[asyncio.Task] = field(default_factory=set)  # typing indicators, held until done
+    # (user id, explanation) -> when they last got it
+    explained: dict[tuple[int, str], float] = field(default_factory=dict)
+    left_groups: dict[int, float] = field(default_factory=dict)  # group chat id -> when the bot left it
 
 
 def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
     return context.bot_data[SERVICES]
+
+
+def link_question(started_at: datetime) -> str:
+    """Asked before a link code is used: the code may have come from someone else."""
+    when = f"{started_at.day} {started_at:%B %Y, %H:%M} UTC"
+    return (
+        f"This connects this Telegram chat to a conversation started in a web browser on {when}. "
+        "Only do this if you started that conversation yourself: whoever has it can read what you write here. "
+        "Connect?"
+    )
 
 
 # -- handlers -------------------------------------------------------------------------------
@@ -93,7 +129,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Open the conversation; a deep link may carry a practitioner's invitation or a link code."""
     argument = context.args[0] if context.args else ""
     if argument.startswith(LINK_PREFIX):
-        await _link(update, context, argument[len(LINK_PREFIX) :])
+        await _ask_to_link(update, context, argument[len(LINK_PREFIX) :])
         return
     found = await _client_of(update, context)
     if argument:
@@ -110,7 +146,24 @@ async def link(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not context.args:
         await _offer_web_link(update, context)
         return
-    await _link(update, context, "".join(context.args))
+    await _ask_to_link(update, context, "".join(context.args))
+
+
+async def link_confirmed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The answer to "Connect?": Yes links (if the code is still good), No leaves everything as it was."""
+    query = update.callback_query
+    try:
+        await query.answer()
+    except TelegramError as error:
+        logger.debug("could not answer a button press (%s)", type(error).__name__)
+    if update.effective_chat is None or update.effective_chat.type != "private":
+        return
+    _, answer, code = (query.data or "").split(":", 2)
+    await _remove_keyboard(query)
+    if answer == "yes":
+        await _link(update, context, code)
+    else:
+        await _tell(update, context, LINK_DECLINED)
 
 
 async def command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -125,7 +178,7 @@ async def text_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     try:
         message = read_chat_message({"text": update.effective_message.text}, services(context).settings.max_message_chars)
     except Rejection as rejection:
-        await _tell(update, context, rejection.message)
+        await _explain(update, context, rejection.message)
         return
     found = await _opened_conversation(update, context)
     await _forward(update, context, found.client_id, message.text, None)
@@ -162,19 +215,31 @@ async def button_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 
 async def unsupported_content(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Stickers, photos, voice, files, locations…: explain kindly that only text can be read."""
-    await _tell(update, context, ONLY_TEXT)
+    await _explain(update, context, ONLY_TEXT)
 
 
 async def edited_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """An edit is not a new message: say so, rather than silently ignoring the change."""
-    await _tell(update, context, EDITED)
+    await _explain(update, context, EDITED)
 
 
 async def not_private(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Groups and channels: say once per message that the bot works only in a private chat."""
-    if update.edited_message is not None or update.edited_channel_post is not None:
-        return  # they heard it when the message was new
+    """Groups and channels: say once that the bot works only in a private chat, then leave."""
+    chat = update.effective_chat
+    if chat is None:
+        return
+    left = services(context).left_groups
+    now = time.monotonic()
+    for chat_id in [c for c, at in left.items() if now - at > LEFT_GROUP_MEMORY_SECONDS]:
+        del left[chat_id]
+    if chat.id in left:
+        return  # sent before the bot left: they have heard it
+    left[chat.id] = now
     await _tell(update, context, ONLY_PRIVATE)
+    try:
+        await services(context).sender.leave_chat(chat.id, QUICK)
+    except TelegramError as error:
+        logger.info("could not leave a group (%s)", type(error).__name__)
 
 
 async def log_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -234,7 +299,7 @@ async def _forward(
     try:
         inbound = await relay.accept(client_id, TELEGRAM_CHANNEL, text, payload, from_client=from_client)
     except Rejection as rejection:
-        await _tell(update, context, CONVERSATION_GONE if rejection.code == "unknown_client" else rejection.message)
+        await _explain(update, context, CONVERSATION_GONE if rejection.code == "unknown_client" else rejection.message)
         return
     if follow:
         # In the background: handlers should return quickly, so that other clients' updates flow.
@@ -243,16 +308,16 @@ async def _forward(
         task.add_done_callback(services(context).waiting.discard)
 
 
-async def _wait_for_answer(found: Services, chat_id: int, message_id: int) -> None:
+async def _wait_for_answer(waypoint: Services, chat_id: int, message_id: int) -> None:
     """Typing while Rasa thinks; the "one moment" notice if it is away or slow (the answer follows later)."""
-    typing = asyncio.create_task(found.sender.keep_typing(chat_id))
+    typing = asyncio.create_task(waypoint.sender.keep_typing(chat_id))
     try:
-        turn = await found.relay.wait_for_turn(message_id, found.settings.reply_wait_seconds)
+        turn = await waypoint.relay.wait_for_turn(message_id, waypoint.settings.reply_wait_seconds)
     finally:
         typing.cancel()
     if turn is None:
         try:
-            await found.sender.send_text(chat_id, QUEUED_NOTICE)
+            await waypoint.sender.send_text(chat_id, QUEUED_NOTICE)
         except TelegramError as error:
             logger.warning("could not send the waiting notice (%s)", type(error).__name__)
 
@@ -267,10 +332,10 @@ async def _redeem_invite(update: Update, context: ContextTypes.DEFAULT_TYPE, cli
 
 async def _offer_web_link(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A one-time link to go on in the web chat; without a conversation here, how to link one."""
-    found = services(context)
+    waypoint = services(context)
 
     def code_for_this_user() -> linking.NewLinkCode | None:
-        with transaction(found.sessions) as session:
+        with transaction(waypoint.sessions) as session:
             account = find_telegram_account(session, update.effective_user.id)
             if account is None or not linking.has_own_process(session, account.client_id):
                 return None
@@ -280,7 +345,7 @@ async def _offer_web_link(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     if new_code is None:
         await _tell(update, context, LINK_USAGE)
         return
-    web_link = f"{found.settings.public_url}/?link={new_code.code}"
+    web_link = f"{waypoint.settings.public_url}/?link={new_code.code}"
     await _tell(
         update,
         context,
@@ -289,21 +354,48 @@ async def _offer_web_link(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     )
 
 
+async def _ask_to_link(update: Update, context: ContextTypes.DEFAULT_TYPE, code: str) -> None:
+    """Ask before linking: a deep link or a code can come from someone else, who would then read along.
+
+    Nothing is used or linked yet; a code that would be refused is answered at once instead.
+    """
+    waypoint = services(context)
+    user_id = update.effective_user.id
+
+    def preview() -> linking.LinkPreview:
+        with transaction(waypoint.sessions) as session:
+            return linking.preview_link(session, code, TELEGRAM_CHANNEL, telegram_external_id(user_id))
+
+    proposal = await asyncio.to_thread(preview)
+    if proposal.outcome != linking.READY or proposal.started_at is None:
+        await _link(update, context, code)  # the same refusal, worded in one place (or "already linked")
+        return
+    buttons = InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(LINK_YES, callback_data=f"{LINK_CONFIRM_PREFIX}yes:{proposal.code}"),
+                InlineKeyboardButton(LINK_NO, callback_data=f"{LINK_CONFIRM_PREFIX}no:{proposal.code}"),
+            ]
+        ]
+    )
+    await _tell(update, context, link_question(proposal.started_at), reply_markup=buttons)
+
+
 async def _link(update: Update, context: ContextTypes.DEFAULT_TYPE, code: str) -> None:
     """Continue the conversation of the client who showed `code` in this chat (see bot/storage/linking.py)."""
-    found = services(context)
+    waypoint = services(context)
     user_id, chat_id = update.effective_user.id, update.effective_chat.id
 
     def link_here() -> linking.LinkResult:
-        with transaction(found.sessions) as session:
+        with transaction(waypoint.sessions) as session:
             return linking.link_account(session, code, TELEGRAM_CHANNEL, telegram_external_id(user_id), str(chat_id))
 
     result = await asyncio.to_thread(link_here)
     if result.abandoned_client_id is not None:
-        await found.relay.erase(result.abandoned_client_id)  # an empty conversation: a greeting at most
+        await waypoint.relay.erase(result.abandoned_client_id)  # an empty conversation: a greeting at most
     await _tell(update, context, LINK_ANSWERS[result.outcome])
     if result.outcome == linking.LINKED and result.client_id is not None:
-        found.sender.remember(result.client_id, chat_id)
+        waypoint.sender.remember(result.client_id, chat_id)
         # A greeting on their behalf: the dialogue welcomes them back at the point they reached.
         await _forward(update, context, result.client_id, None, OPENING_PAYLOAD, from_client=False)
 
@@ -326,12 +418,37 @@ async def _remove_keyboard(query: Any) -> None:
         logger.debug("could not remove a keyboard (%s)", type(error).__name__)
 
 
-async def _tell(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
-    """A direct answer from the gateway (not from the dialogue); not stored, and never raises."""
+async def _tell(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str, **options: Any) -> None:
+    """A direct answer from the gateway (not from the dialogue); not stored, and never raises.
+
+    Sent while the update is handled, so with one short retry at most: a long wait here would hold
+    up every other chat. A 429 asking for longer drops it (the client can ask again).
+    """
     chat = update.effective_chat
     if chat is None:
         return
     try:
-        await services(context).sender.send_text(chat.id, text)
+        await services(context).sender.send_text(chat.id, text, QUICK, **options)
     except TelegramError as error:
         logger.info("could not answer in a chat (%s)", type(error).__name__)
+
+
+async def _explain(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
+    """A kind explanation (only text, an edit, a refused message): the same one once per user per interval.
+
+    A hundred stickers get one answer, not a hundred that would run into Telegram's flood control;
+    a different explanation (say, "too long" after "only text") is still given.
+    """
+    user = update.effective_user
+    key = (user.id if user is not None else (update.effective_chat.id if update.effective_chat else 0), text)
+    explained = services(context).explained
+    now = time.monotonic()
+    last = explained.get(key)
+    if last is not None and now - last < EXPLANATION_INTERVAL_SECONDS:
+        logger.debug("dropping an explanation: one was sent moments ago")
+        return
+    if len(explained) > 10_000:
+        for stale in [k for k, at in explained.items() if now - at >= EXPLANATION_INTERVAL_SECONDS]:
+            del explained[stale]
+    explained[key] = now
+    await _tell(update, context, text)
