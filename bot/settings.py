@@ -64,6 +64,9 @@ DEFAULT_HANDOFF_NEXT_STEPS = (
 )
 
 
+SMTP_SECURITY_CHOICES = ("starttls", "ssl", "none")
+
+
 @dataclass(frozen=True)
 class SmtpSettings:
     """Where handoff notifications are mailed from; no host means no e-mail (the dashboard still shows them)."""
@@ -205,17 +208,19 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path = ENV
             username=env.get("SMTP_USERNAME", ""),
             password=env.get("SMTP_PASSWORD", ""),
             sender=env.get("SMTP_FROM", ""),
-            security=env.get("SMTP_SECURITY", "starttls").lower(),
+            # A mistyped value must not quietly send the password unencrypted.
+            security=_one_of("SMTP_SECURITY", env.get("SMTP_SECURITY", "starttls"), SMTP_SECURITY_CHOICES),
         ),
         telegram_bot_token=env.get("TELEGRAM_BOT_TOKEN", "").strip(),
-        telegram_mode=_telegram_mode(env.get("TELEGRAM_MODE", TELEGRAM_POLLING)),
+        telegram_mode=_one_of("TELEGRAM_MODE", env.get("TELEGRAM_MODE", TELEGRAM_POLLING), (TELEGRAM_POLLING, TELEGRAM_WEBHOOK)),
         telegram_webhook_secret=env["TELEGRAM_WEBHOOK_SECRET"],
         telegram_api_url=(env.get("TELEGRAM_API_URL") or TELEGRAM_API_URL).strip().rstrip("/"),
     )
 
 
-def _telegram_mode(value: str) -> str:
-    mode = value.strip().lower() or TELEGRAM_POLLING
-    if mode not in (TELEGRAM_POLLING, TELEGRAM_WEBHOOK):
-        raise ValueError(f"TELEGRAM_MODE must be {TELEGRAM_POLLING} or {TELEGRAM_WEBHOOK}, not {value!r}")
-    return mode
+def _one_of(name: str, value: str, choices: tuple[str, ...]) -> str:
+    """`value` of setting `name` if it is one of `choices` (the first when empty); a clear error otherwise."""
+    chosen = value.strip().lower() or choices[0]
+    if chosen not in choices:
+        raise ValueError(f"{name} must be one of {', '.join(choices)}, not {value!r}")
+    return chosen

@@ -1,5 +1,7 @@
 import stat
 
+import pytest
+
 from bot.settings import GENERATED_SECRETS, load_settings, read_env_file
 
 
@@ -35,3 +37,14 @@ def test_default_database_is_sqlite_in_var(tmp_path):
     settings = load_settings({}, env_file=tmp_path / ".env")
     assert settings.database_url.startswith("sqlite:///")
     assert settings.database_url.endswith("/var/waypoint.db")
+
+
+@pytest.mark.parametrize("name, value", [("SMTP_SECURITY", "tls"), ("TELEGRAM_MODE", "hook")])
+def test_a_mistyped_choice_stops_with_a_clear_error(tmp_path, name, value):
+    with pytest.raises(ValueError, match=name):
+        load_settings({name: value}, env_file=tmp_path / ".env")
+
+
+def test_choices_ignore_case_and_default_when_empty(tmp_path):
+    settings = load_settings({"SMTP_SECURITY": "SSL", "TELEGRAM_MODE": ""}, env_file=tmp_path / ".env")
+    assert settings.smtp.security == "ssl" and settings.telegram_mode == "polling"
