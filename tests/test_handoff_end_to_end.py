@@ -125,3 +125,5 @@ def test_a_client_approves_a_handoff_with_one_item_removed_and_the_practitioner_
     practitioner.get_by_role("link", name="Feedback").click()
     expect(practitioner.get_by_role("heading", level=1)).to_be_visible()
     assert problems == []
+    logged = stack.log_path.read_text()
+    assert MESSAGE not in logged and REMOVED_GOAL not in logged, "client text never reaches the logs"
