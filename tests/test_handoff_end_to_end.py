@@ -24,9 +24,9 @@ KEPT_GOAL, REMOVED_GOAL = "Choose what to study", "Find a summer job"
 MESSAGE = "Could we look at study costs next time?"
 
 
-def create_practitioner(stack) -> None:
+def create_account(stack, email: str, name: str, *role: str) -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "bot.portal.accounts", "create", "--email", EMAIL, "--name", "Ada Lovelace", "--password-stdin"],
+        [sys.executable, "-m", "bot.portal.accounts", "create", "--email", email, "--name", name, *role, "--password-stdin"],
         input=PASSWORD + "\n",
         env=stack.environment,
         cwd=PROJECT_ROOT,
@@ -36,6 +36,15 @@ def create_practitioner(stack) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert PASSWORD not in done.stdout + done.stderr
+
+
+def logged_in(page: Page, stack, email: str) -> Page:
+    page.goto(f"{stack.url}/portal/")
+    page.get_by_label("E-mail address").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
+    return page
 
 
 @pytest.fixture
@@ -57,13 +66,8 @@ def watched_page(browser, problems: list[str]) -> Page:
 
 def test_a_client_approves_a_handoff_with_one_item_removed_and_the_practitioner_reviews_it(stack, browser):
     problems: list[str] = []
-    create_practitioner(stack)
-    practitioner = watched_page(browser, problems)
-    practitioner.goto(f"{stack.url}/portal/")
-    practitioner.get_by_label("E-mail address").fill(EMAIL)
-    practitioner.get_by_label("Password").fill(PASSWORD)
-    practitioner.get_by_role("button", name="Log in").click()
-    expect(practitioner.get_by_role("heading", name="Dashboard")).to_be_visible()
+    create_account(stack, EMAIL, "Ada Lovelace")
+    practitioner = logged_in(watched_page(browser, problems), stack, EMAIL)
 
     practitioner.get_by_role("link", name="Invites").click()
     practitioner.get_by_label("Your label for the client").fill("J.S.")
@@ -113,6 +117,9 @@ def test_a_client_approves_a_handoff_with_one_item_removed_and_the_practitioner_
     expect(summary).not_to_contain_text(REMOVED_GOAL)
     expect(practitioner.locator("body")).not_to_contain_text(REMOVED_GOAL)  # nor in a transcript: not shared
     practitioner.screenshot(path=str(PROJECT_ROOT / "reports" / "portal-handoff.png"), full_page=True)
+    practitioner.get_by_role("link", name="Printable version").click()
+    expect(practitioner.locator("body")).to_contain_text(KEPT_GOAL)
+    practitioner.go_back()
     practitioner.get_by_role("button", name="Mark as reviewed").click()
     expect(practitioner.get_by_role("button", name="Mark as reviewed")).to_have_count(0)
     expect(practitioner.locator("body")).to_contain_text("Reviewed on")
@@ -124,6 +131,12 @@ def test_a_client_approves_a_handoff_with_one_item_removed_and_the_practitioner_
         expect(practitioner.locator("body")).to_contain_text(KEPT_GOAL)
     practitioner.get_by_role("link", name="Feedback").click()
     expect(practitioner.get_by_role("heading", level=1)).to_be_visible()
+
+    create_account(stack, "admin.handoff@example.org", "Grace Hopper", "--admin")
+    administrator = logged_in(watched_page(browser, problems), stack, "admin.handoff@example.org")
+    expect(administrator.get_by_role("link", name="Handoff from")).to_have_count(0)  # reviewed already
+    administrator.get_by_role("link", name="Accounts").click()
+    expect(administrator.locator("body")).to_contain_text("ada.handoff@example.org")
     assert problems == []
     logged = stack.log_path.read_text()
     assert MESSAGE not in logged and REMOVED_GOAL not in logged, "client text never reaches the logs"
