@@ -14,13 +14,23 @@ from typing import Any, Dict, List, Optional, Text
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
 from sqlalchemy.orm import Session
 
 from actions.database import client_data
 from actions.forms import intent_name
 from actions.pause import PAUSED_FORM_SLOT
 from actions.readers import NOTHING, Message, addition_of
-from actions.step_form import ANSWERED_STEPS_SLOT, Step, StepForm, StepPhase, AskNextStep, answered_by_phase, answered_keys
+from actions.step_form import (
+    ANSWERED_STEPS_SLOT,
+    PHASE_COMPLETE,
+    AskNextStep,
+    Step,
+    StepForm,
+    StepPhase,
+    answered_by_phase,
+    answered_keys,
+)
 from bot.guidance.journey import HANDOFF_FORM, PHASE_FORMS, suggestion_buttons
 from bot.handoff.summary import summary_text
 from bot.settings import load_settings
@@ -53,6 +63,11 @@ _NO_WORDS = re.compile(r"^(no|nope|not|don'?t|rather not|no thanks)\b")
 # Who reads a handoff of a client who came without a practitioner's invitation.
 NO_PRACTITIONER_READER = "the guidance service's team"
 
+_CANCELLING = re.compile(
+    r"(please )?(cancel( it| that| this| the (summary|handoff))?|never ?mind|forget it|stop the (summary|handoff)|"
+    r"(no,? )?(i )?(don'?t|do not) (want to )?send (it|that|this|anything)( after all)?|(i )?changed my mind)"
+)
+
 REMOVE_BUTTONS = ({"title": "Keep everything", "payload": KEEP_ALL},)
 MESSAGE_BUTTONS = ({"title": "No message", "payload": "/skip"},)
 TRANSCRIPT_BUTTONS = ({"title": "Yes, share it", "payload": "/affirm"}, {"title": "No, just the summary", "payload": "/deny"})
@@ -74,6 +89,11 @@ def removal_of(message: Message) -> Optional[Any]:
     if _KEEP_WORDS.match(text) or intent_name(message) == "deny":
         return KEEP_ALL
     return None
+
+
+def wants_to_cancel(message: Message) -> bool:
+    """The whole message asks to stop the handoff ("cancel", "don't send anything", "never mind")."""
+    return _CANCELLING.fullmatch(_words(message)) is not None
 
 
 def message_of(message: Message) -> Optional[Text]:
@@ -150,7 +170,7 @@ class HandoffPhase(StepPhase):
         steps += [
             Step(
                 "message",
-                "Is there anything you'd like to tell your practitioner, or to talk about next time? Write it "
+                f"Is there anything you'd like to tell {reader}, or to talk about next time? Write it "
                 "here, or say \"no message\".",
                 message_of,
                 "What would you like your practitioner to know? Or say \"no message\".",
@@ -158,8 +178,9 @@ class HandoffPhase(StepPhase):
             ),
             Step(
                 "transcript",
-                "Would you like to share the transcript of our conversations too, so your practitioner can read "
-                "them in full? Only if you want to: the summary is enough.",
+                f"Would you like to share the transcript of our conversations too, so {reader} can read them in "
+                "full? It is the whole conversation, including anything you took out of the summary. Only if you "
+                "want to: the summary is enough.",
                 share_transcript_of,
                 "Shall I share the transcript as well? Yes or no.",
                 TRANSCRIPT_BUTTONS,
@@ -169,7 +190,7 @@ class HandoffPhase(StepPhase):
                 "approve",
                 f"Here is what {reader} will see:\n"
                 f"{summary_text(kept, draft.message, numbered=False)}\n{transcript_line(draft.share_transcript)}\n\n"
-                "Shall I send it? You can also go back and change it.",
+                "Shall I send it? You can also go back and change it, or say \"cancel\".",
                 approval_of,
                 "Shall I send it to your practitioner? Say \"send it\" or \"don't send\".",
                 APPROVE_BUTTONS,
@@ -211,6 +232,18 @@ class HandoffPhase(StepPhase):
 
 class ValidateHandoffForm(StepForm):
     phase = HandoffPhase()
+
+    def read_answer(
+        self, requested: Optional[Text], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        """"Cancel" ends the handoff at any question, before it could be read as an answer or a request."""
+        if requested == self.phase.answer_slot() and wants_to_cancel(tracker.latest_message):
+            with client_data() as session:
+                draft = draft_of(session, tracker.sender_id)
+                if draft is not None:
+                    cancel(session, draft)
+            return {requested: PHASE_COMPLETE}
+        return super().read_answer(requested, dispatcher, tracker, domain)
 
 
 class AskHandoffQuestion(AskNextStep):

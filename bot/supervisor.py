@@ -159,6 +159,9 @@ class Supervisor:
 
 
 def main() -> None:
+    # Everything the stack writes (database, pictures, exports, logs of Rasa) is the clients' data:
+    # readable by this user only.
+    os.umask(0o077)
     settings = load_settings()
     for problem in (
         refusal("Rasa", "RASA_INTERFACE", settings.rasa_interface, settings.allow_public_interfaces),

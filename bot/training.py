@@ -59,7 +59,7 @@ def ensure_model() -> Path:
     if target.exists():
         print(f"setup: model up to date ({target.relative_to(PROJECT_ROOT)})")
         return target
-    print("setup: training the Rasa model (about two minutes; log in var/train.log)")
+    print("setup: training the Rasa model (about five minutes on two cores; log in var/train.log)")
     MODELS_DIR.mkdir(exist_ok=True)
     log_path = PROJECT_ROOT / "var" / "train.log"
     log_path.parent.mkdir(exist_ok=True)

@@ -271,3 +271,33 @@ async def test_a_button_for_another_part_leaves_the_handoff_but_a_message_naming
     await chat.say("can we talk about my plan?", intent="plan_actions", confidence=0.95)
     [draft] = handoffs(client_with_progress)
     assert draft.message == "can we talk about my plan?"
+
+
+@pytest.mark.parametrize("at_step", [0, 1, 2])
+@pytest.mark.parametrize("said", ["cancel", "I don't want to send anything", "never mind"])
+async def test_cancel_ends_the_handoff_at_any_question(client_with_progress, at_step, said):
+    chat = handoff_chat()
+    await start(chat)
+    for answer in [KEEP_ALL, "no message"][:at_step]:
+        await chat.say(answer)
+    reply = texts(await chat.say(said, intent="inform"))
+    assert chat.finished and "I haven't sent anything" in reply
+    [handoff] = handoffs(client_with_progress)
+    assert handoff.status == "cancelled" and handoff.message is None
+
+
+async def test_a_message_that_only_mentions_cancelling_is_a_message(client_with_progress):
+    chat = handoff_chat()
+    await start(chat)
+    await chat.say(KEEP_ALL)
+    await chat.say("I had to cancel my interview, can we talk about it?")
+    [draft] = handoffs(client_with_progress)
+    assert draft.status == "draft" and draft.message == "I had to cancel my interview, can we talk about it?"
+
+
+async def test_the_transcript_question_says_it_includes_what_was_taken_out(client_with_progress):
+    chat = handoff_chat()
+    await start(chat)
+    await chat.say("remove 1")
+    reply = texts(await chat.say("no message"))
+    assert "including anything you took out of the summary" in reply

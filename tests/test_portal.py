@@ -8,6 +8,7 @@ import pytest
 
 from bot.portal.practitioners import find_by_email
 from bot.storage.models import Practitioner, SafetyFlag
+from bot.storage.progress import CONSENT_GIVEN, record_consent
 from tests.portal_support import (  # noqa: F401 (fixtures)
     PASSWORD,
     add_account,
@@ -297,12 +298,16 @@ async def test_an_administrator_sees_every_client_and_handoff(portal, db):
     pats = add_client(db, pat, "P-one")
     bos = add_client(db, bo, "B-one")
     nobodys = add_client(db, None)
+    visitor = add_client(db, None)  # opened the chat, never agreed to anything, no invite
+    with db() as session:
+        record_consent(session, nobodys, CONSENT_GIVEN, "v1")
     handoff_id = add_handoff(db, bos, bo, message="For Bo")
     orphan_handoff = add_handoff(db, nobodys, None, message="For whoever is there")
     await logged_in(portal, "admin@example.org")
     dashboard = await (await portal.get("/portal/")).text()
     assert "P-one" in dashboard and "B-one" in dashboard and f"Client {nobodys[:6]}" in dashboard
     assert "no practitioner" in dashboard
+    assert f"Client {visitor[:6]}" not in dashboard, "a visitor who never agreed is nobody's client"
     for path in [f"/portal/clients/{pats}", f"/portal/clients/{nobodys}", f"/portal/handoffs/{handoff_id}", f"/portal/handoffs/{orphan_handoff}"]:
         assert (await portal.get(path)).status == 200, path
     assert "For whoever is there" in await (await portal.get(f"/portal/handoffs/{orphan_handoff}")).text()

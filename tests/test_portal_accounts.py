@@ -48,6 +48,16 @@ def test_the_cli_asks_for_the_password_twice(settings, db):
         assert find_by_email(session, "pat@example.org").role == PRACTITIONER
 
 
+def test_ctrl_d_at_the_password_prompt_ends_with_a_short_message(settings, db, capsys):
+    def end_of_input(prompt: str) -> str:
+        raise EOFError
+
+    code = main(["create", "--email", "kim@example.org", "--name", "Kim"], settings=settings, ask=end_of_input)
+    assert code == 1 and "No password given; nothing was changed." in capsys.readouterr().err
+    with db() as session:
+        assert find_by_email(session, "kim@example.org") is None
+
+
 def test_the_cli_refuses_a_short_password_and_a_second_account_for_one_address(settings, db, capsys):
     assert run_cli(settings, "create", "--email", "pat@example.org", "--name", "Pat", "--password-stdin", stdin="short\n")[0] == 1
     assert "at least 10 characters" in capsys.readouterr().err

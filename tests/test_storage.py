@@ -1,3 +1,5 @@
+import stat
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import text
@@ -140,3 +142,4 @@ def test_migrating_an_existing_database_keeps_every_clients_data(tmp_path):
     with engine.connect() as connection:
         assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
     engine.dispose()
+    assert stat.S_IMODE((tmp_path / "old.db").stat().st_mode) == 0o600, "client data readable by its owner only"

@@ -27,7 +27,7 @@ def bullet_list(items: Sequence[str]) -> str:
 
 def resuming_phase(label: str) -> str:
     return (
-        f"Welcome back! We paused in the middle of the {label.lower()}. Here's the question where we "
+        f"Let's go on. We paused in the middle of the {label.lower()}. Here's the question where we "
         "stopped; you can also say \"skip\", \"back\" or name another part."
     )
 

@@ -51,8 +51,12 @@ def read_password(from_stdin: bool, stdin: TextIO, ask: Callable[[str], str]) ->
     if from_stdin:
         password = stdin.readline().rstrip("\r\n")
     else:
-        password = ask("New password: ")
-        if ask("The same password again: ") != password:
+        try:
+            password = ask("New password: ")
+            again = ask("The same password again: ")
+        except (EOFError, KeyboardInterrupt):  # Ctrl-D or Ctrl-C at the prompt
+            raise CommandError("\nNo password given; nothing was changed.") from None
+        if again != password:
             raise CommandError("The two passwords differ; nothing was changed.")
     problem = password_problem(password)
     if problem:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from bot.guidance.journey import PHASES
@@ -20,14 +20,16 @@ from bot.storage.models import (
     ActionStep,
     Client,
     ClientDeletion,
+    ConsentRecord,
     Handoff,
     PhaseProgress,
     SafetyFlag,
 )
-from bot.storage.progress import PHASE_DONE, PHASE_IN_PROGRESS
+from bot.storage.progress import CONSENT_GIVEN, PHASE_DONE, PHASE_IN_PROGRESS
 
 PHASE_LABELS = {"start": "Start", **{phase.name: phase.label for phase in PHASES}}
 NOT_STARTED = "Not started yet"
+START_IN_PROGRESS = "Start (in progress)"
 
 
 @dataclass(frozen=True)
@@ -75,15 +77,15 @@ class Dashboard:
     deletions: list[DeletionRow]
 
 
-def current_phase(rows: list[PhaseProgress]) -> str:
-    """The part in progress (the newest if several), else the last one done."""
+def current_phase(rows: list[PhaseProgress], consented: bool = False) -> str:
+    """The part in progress (the newest if several), else the last one done; the start once they agreed."""
     for status in (PHASE_IN_PROGRESS, PHASE_DONE):
         matching = [row for row in rows if row.status == status]
         if matching:
             row = max(matching, key=lambda r: (r.updated_at, r.id))
             label = PHASE_LABELS.get(row.phase, row.phase.replace("_", " ").capitalize())
             return label if status == PHASE_IN_PROGRESS else f"{label} (done)"
-    return NOT_STARTED
+    return START_IN_PROGRESS if consented else NOT_STARTED
 
 
 def unhandled_flags(db: Session, viewer: Viewer) -> list[SafetyFlag]:
@@ -143,10 +145,21 @@ def deletion_reasons(retention_days: int) -> dict[str, str]:
 def dashboard(db: Session, viewer: Viewer, retention_days: int) -> Dashboard:
     flags = unhandled_flags(db, viewer)
     pending = pending_handoffs(db, viewer)
+    # Visitors who never agreed to anything and came without an invite are nobody's client yet.
+    agreed = exists().where(ConsentRecord.client_id == Client.id, ConsentRecord.decision == CONSENT_GIVEN)
     clients = list(
-        db.execute(select(Client).where(*client_criteria(viewer)).order_by(Client.last_active_at.desc())).scalars()
+        db.execute(
+            select(Client)
+            .where(*client_criteria(viewer), or_(Client.practitioner_id.is_not(None), agreed))
+            .order_by(Client.last_active_at.desc())
+        ).scalars()
     )
     ids = [client.id for client in clients]
+    consented = set(
+        db.execute(
+            select(ConsentRecord.client_id).where(ConsentRecord.client_id.in_(ids), ConsentRecord.decision == CONSENT_GIVEN)
+        ).scalars()
+    )
     labels = client_labels(db, viewer, [*ids, *(f.client_id for f in flags), *(h.client_id for h in pending)])
     phases: dict[str, list[PhaseProgress]] = {}
     for row in db.execute(select(PhaseProgress).where(PhaseProgress.client_id.in_(ids))).scalars():
@@ -157,7 +170,7 @@ def dashboard(db: Session, viewer: Viewer, retention_days: int) -> Dashboard:
         ClientRow(
             id=client.id,
             label=labels[client.id],
-            phase=current_phase(phases.get(client.id, [])),
+            phase=current_phase(phases.get(client.id, []), client.id in consented),
             last_active_at=client.last_active_at,
             steps_done=steps.get(client.id, (0, 0))[0],
             steps_total=steps.get(client.id, (0, 0))[1],

@@ -44,6 +44,14 @@ def downgrade(engine: Engine, revision: str) -> None:
     _run(engine, command.downgrade, revision)
 
 
+def keep_private(engine: Engine) -> None:
+    """A SQLite file holds client data: readable by its owner only, also if it was made before."""
+    if engine.dialect.name == "sqlite" and engine.url.database not in (None, "", ":memory:"):
+        for path in (Path(engine.url.database), Path(engine.url.database + "-wal"), Path(engine.url.database + "-shm")):
+            if path.exists():
+                path.chmod(0o600)
+
+
 def _run(engine: Engine, step, revision: str) -> None:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
@@ -51,6 +59,7 @@ def _run(engine: Engine, step, revision: str) -> None:
         with connection.begin():
             config.attributes["connection"] = connection
             step(config, revision)
+    keep_private(engine)
 
 
 if __name__ == "__main__":

@@ -326,6 +326,12 @@
     event.preventDefault();
     const text = input.value.trim();
     if (!text) { setStatus("Write something first."); return; }
+    // Checked here rather than with maxlength, which cuts a long paste short without a word.
+    const limit = Number(input.dataset.maxChars || 0);
+    if (limit && text.length > limit) {
+      setStatus("That message is " + text.length + " characters; I can take " + limit + ". Could you shorten it, or send it in parts?");
+      return;
+    }
     if (send(text, null)) input.value = "";
     input.focus();
   });
