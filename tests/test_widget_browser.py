@@ -104,7 +104,8 @@ def test_a_visitor_consents_answers_reloads_and_carries_on(open_page):
     expect(bubble(page)).to_have_attribute("aria-expanded", "false")
     bubble(page).click()
     expect(log).to_contain_text("Is that all right with you?", timeout=REPLY_MS)
-    expect(log.locator("li.in")).to_have_text(["Yes, I agree", SITUATION])
+    # Each message says who said it, in words a screen reader reads (visually hidden).
+    expect(log.locator("li.in")).to_have_text(["You: Yes, I agree", f"You: {SITUATION}"])
     expect(log.locator("li.out").last).to_contain_text("How clear do you feel")
     chat.get_by_role("button", name="3 · somewhat").click()
     expect(log).to_contain_text("how confident do you feel", timeout=REPLY_MS)
