@@ -62,7 +62,10 @@ Listener = Callable[[dict[str, Any]], Awaitable[None]]
 
 
 class Undeliverable(Exception):
-    """The channel refused a message for good (the bot was blocked, the chat is gone): not sent again."""
+    """The channel refused a message for good (the bot was blocked, the chat is gone): not sent again.
+
+    Its message is logged, so it says why in fixed words or an error type, never client text.
+    """
 
 
 class DeliverLater(Exception):
