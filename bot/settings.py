@@ -11,6 +11,7 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping
+from urllib.parse import unquote, urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 ENV_FILE = PROJECT_ROOT / ".env"
@@ -120,6 +121,10 @@ class Settings:
     rasa_interface: str = LOOPBACK
     action_server_interface: str = LOOPBACK
     allow_public_interfaces: bool = False
+    # Several Rasa processes (on rasa_port, rasa_port + 1, ...) share conversations through Redis's
+    # lock store; one process needs no Redis.
+    rasa_processes: int = 1
+    redis_url: str = ""
 
     @property
     def telegram_enabled(self) -> bool:
@@ -128,6 +133,12 @@ class Settings:
     @property
     def rasa_url(self) -> str:
         return f"http://{_reachable(self.rasa_interface)}:{self.rasa_port}"
+
+    @property
+    def rasa_urls(self) -> list[str]:
+        """Every Rasa process the gateway spreads turns over."""
+        host = _reachable(self.rasa_interface)
+        return [f"http://{host}:{self.rasa_port + offset}" for offset in range(self.rasa_processes)]
 
     @property
     def action_server_url(self) -> str:
@@ -156,7 +167,27 @@ class Settings:
             "CRISIS_RESOURCES_FILE": str(self.crisis_resources_file),
             "INFORMATION_SOURCES_FILE": str(self.information_sources_file),
             "MEDIA_DIR": str(self.media_dir),
+            **lock_store_environment(self.redis_url),
         }
+
+
+def lock_store_environment(redis_url: str) -> dict[str, str]:
+    """endpoints.yml's lock store: Rasa's RedisLockStore for `redis://[:password@]host[:port][/db]`, else in memory."""
+    if not redis_url:
+        return {"LOCK_STORE_TYPE": "in_memory", "REDIS_HOST": "", "REDIS_PORT": "6379", "REDIS_PASSWORD": "", "REDIS_DB": "1"}
+    parsed = urlsplit(redis_url)
+    if parsed.scheme != "redis" or not parsed.hostname:
+        raise ValueError(f"REDIS_URL must look like redis://:password@host:6379/1, not {parsed.scheme or 'that'}://…")
+    database = parsed.path.lstrip("/") or "1"
+    if not database.isdigit():
+        raise ValueError("REDIS_URL's database (after the last /) must be a number")
+    return {
+        "LOCK_STORE_TYPE": "redis",
+        "REDIS_HOST": parsed.hostname,
+        "REDIS_PORT": str(parsed.port or 6379),
+        "REDIS_PASSWORD": unquote(parsed.password or ""),
+        "REDIS_DB": database,
+    }
 
 
 def _reachable(interface: str) -> str:
@@ -215,7 +246,26 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path = ENV
         telegram_mode=_one_of("TELEGRAM_MODE", env.get("TELEGRAM_MODE", TELEGRAM_POLLING), (TELEGRAM_POLLING, TELEGRAM_WEBHOOK)),
         telegram_webhook_secret=env["TELEGRAM_WEBHOOK_SECRET"],
         telegram_api_url=(env.get("TELEGRAM_API_URL") or TELEGRAM_API_URL).strip().rstrip("/"),
+        rasa_processes=_rasa_processes(env),
+        redis_url=_redis_url(env),
     )
+
+
+def _redis_url(env: Mapping[str, str]) -> str:
+    """REDIS_URL, checked now rather than when Rasa starts."""
+    url = env.get("REDIS_URL", "").strip()
+    lock_store_environment(url)
+    return url
+
+
+def _rasa_processes(env: Mapping[str, str]) -> int:
+    """RASA_PROCESSES; more than one needs REDIS_URL, or two processes could answer one client at once."""
+    value = env.get("RASA_PROCESSES", "1").strip() or "1"
+    if not value.isdigit() or not 1 <= int(value) <= 32:
+        raise ValueError(f"RASA_PROCESSES must be a whole number from 1 to 32, not {value!r}")
+    if int(value) > 1 and not env.get("REDIS_URL", "").strip():
+        raise ValueError("RASA_PROCESSES above 1 needs REDIS_URL (Rasa's lock store), e.g. redis://127.0.0.1:6379/1")
+    return int(value)
 
 
 def _one_of(name: str, value: str, choices: tuple[str, ...]) -> str:

@@ -43,21 +43,21 @@ class Service:
 def service_commands(settings: Settings, model: Path) -> list[Service]:
     python = sys.executable
     rasa = str(Path(python).with_name("rasa"))
-    return [
-        Service("actions", [python, "-m", "bot.action_server"]),
+    rasa_processes = [
         Service(
-            "rasa",
+            "rasa" if settings.rasa_processes == 1 else f"rasa-{number + 1}",
             [
                 rasa, "run",
                 "--model", str(model),
                 "--endpoints", "endpoints.yml",
                 "--credentials", "credentials.yml",
                 "--interface", settings.rasa_interface,
-                "--port", str(settings.rasa_port),
+                "--port", str(settings.rasa_port + number),
             ],
-        ),
-        Service("gateway", [python, "-m", "bot.gateway"]),
+        )
+        for number in range(settings.rasa_processes)
     ]
+    return [Service("actions", [python, "-m", "bot.action_server"]), *rasa_processes, Service("gateway", [python, "-m", "bot.gateway"])]
 
 
 class Supervisor:

@@ -1,8 +1,10 @@
-"""Shared fixtures: a migrated SQLite database per test, and the actions pointed at it."""
+"""Shared fixtures: a migrated database per test (SQLite; also PostgreSQL in modules marked
+`both_databases`), the actions pointed at it, and the real PostgreSQL and Redis servers."""
 
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from pathlib import Path
 
 import pytest
@@ -17,9 +19,70 @@ from bot.storage.migrate import upgrade
 from tests.gateway_support import TOKEN, FakeRasa
 
 
+BACKENDS = ("sqlite", "postgresql")
+_database_numbers = itertools.count(1)
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "both_databases: run each test on SQLite and on PostgreSQL")
+
+
+def pytest_generate_tests(metafunc):
+    if metafunc.definition.get_closest_marker("both_databases") and "database_backend" in metafunc.fixturenames:
+        metafunc.parametrize("database_backend", BACKENDS, indirect=True)
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """A PostgreSQL server of this test run, with a migrated template database to copy per test."""
+    from tests.servers import PostgresServer
+
+    server = PostgresServer()
+    server.start()
+    template = make_engine(server.create_database("waypoint_template"))
+    upgrade(template)
+    template.dispose()
+    yield server
+    server.close()
+
+
+@pytest.fixture(scope="session")
+def redis_server():
+    from tests.servers import RedisServer
+
+    server = RedisServer()
+    server.start()
+    yield server
+    server.close()
+
+
 @pytest.fixture
-def database_url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'waypoint.db'}"
+def database_backend(request) -> str:
+    return getattr(request, "param", "sqlite")
+
+
+@pytest.fixture
+def database_url(request, tmp_path: Path, database_backend: str):
+    """A migrated database: a SQLite file, or a copy of the PostgreSQL template."""
+    if database_backend == "sqlite":
+        yield f"sqlite:///{tmp_path / 'waypoint.db'}"
+        return
+    server = request.getfixturevalue("postgres_server")
+    name = f"test_{next(_database_numbers)}"
+    yield server.create_database(name, template="waypoint_template")
+    server.drop_database(name)
+
+
+@pytest.fixture
+def empty_database_url(request, tmp_path: Path, database_backend: str):
+    """An empty database, for the migrations themselves."""
+    if database_backend == "sqlite":
+        yield f"sqlite:///{tmp_path / 'empty.db'}"
+        return
+    server = request.getfixturevalue("postgres_server")
+    name = f"empty_{next(_database_numbers)}"
+    yield server.create_database(name)
+    server.drop_database(name)
 
 
 @pytest.fixture

@@ -22,6 +22,9 @@ from bot.guidance.consent import CONSENT_TEXT_VERSION
 from bot.settings import PROJECT_ROOT
 from bot.storage.progress import CONSENT_DECLINED, CONSENT_GIVEN, record_consent, save_intake
 
+# Storage behaviour: on SQLite and on PostgreSQL.
+pytestmark = pytest.mark.both_databases
+
 CLIENT = "c" * 32
 DOMAIN = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text())
 
@@ -220,7 +223,7 @@ async def test_saving_the_intake_stores_it_and_reflects_it_back(actions_db, db):
     assert "teamwork (a skill)" in dispatcher.messages[0]["text"]
     with db() as session:
         assert session.execute(text("SELECT situation FROM intakes")).scalar() == "Between jobs"
-        assert "teamwork" in session.execute(text("SELECT mentions FROM intakes")).scalar()
+        assert "teamwork" in str(session.execute(text("SELECT mentions FROM intakes")).scalar())
         assert session.execute(text("SELECT item, value FROM readiness_ratings")).all() == [("clarity", 2)]
         assert session.execute(text("SELECT text FROM goals ORDER BY position")).scalars().all() == [
             "Find a direction",

@@ -3,6 +3,7 @@ retention does the same for clients long inactive, and "show my data" gives them
 
 from __future__ import annotations
 
+import pytest
 import dataclasses
 import json
 from datetime import timedelta
@@ -31,6 +32,9 @@ from bot.storage.models import (
 from bot.storage.progress import CONSENT_GIVEN, record_consent, save_intake
 from tests.test_actions import CLIENT, responses, run, tracker
 from tests.test_gateway import create_events_table, eventually, history, start_session
+
+# Storage behaviour: on SQLite and on PostgreSQL.
+pytestmark = pytest.mark.both_databases
 
 
 def rows_mentioning(engine, *needles: str) -> list[tuple[str, str]]:

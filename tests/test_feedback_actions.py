@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import text
 
 from actions.feedback import ActionSaveFeedback, ValidateFeedbackForm
@@ -10,6 +11,9 @@ from bot.guidance.consent import CONSENT_TEXT_VERSION
 from bot.guidance.wording import feedback_summary
 from bot.storage.progress import CONSENT_GIVEN, record_consent, save_intake, snapshot
 from tests.test_actions import CLIENT, responses, run, slot_values, tracker
+
+# Storage behaviour: on SQLite and on PostgreSQL.
+pytestmark = pytest.mark.both_databases
 
 
 async def test_readiness_is_rated_again_with_numbers_or_words(actions_db):

@@ -7,7 +7,7 @@ import dataclasses
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import Column, Integer, MetaData, String, Table, Text, text
 
 from bot.gateway import keys
 from bot.gateway.app import create_app
@@ -16,6 +16,9 @@ from bot.gateway.rate_limit import MessageRateLimit
 from bot.storage.models import Client
 from bot.storage.progress import CONSENT_DECLINED, record_consent
 from tests.gateway_support import TOKEN
+
+# Storage behaviour: on SQLite and on PostgreSQL.
+pytestmark = pytest.mark.both_databases
 
 
 async def start_session(gateway) -> dict[str, str]:
@@ -149,8 +152,12 @@ async def test_history_can_start_after_a_message(gateway):
 
 
 def create_events_table(engine, *rows: tuple[str, str]) -> None:
+    """A table shaped like Rasa's tracker store's `events` (on SQLite or PostgreSQL)."""
+    events = Table(
+        "events", MetaData(), Column("id", Integer, primary_key=True), Column("sender_id", String(255)), Column("data", Text)
+    )
+    events.create(engine, checkfirst=True)
     with engine.begin() as connection:
-        connection.execute(text("CREATE TABLE IF NOT EXISTS events (id INTEGER PRIMARY KEY, sender_id TEXT, data TEXT)"))
         for sender, data in rows:
             connection.execute(text("INSERT INTO events (sender_id, data) VALUES (:s, :d)"), {"s": sender, "d": data})
 

@@ -30,6 +30,9 @@ from bot.storage.safety import raise_safety_flag
 from tests.test_actions import CLIENT, run, slot_values, tracker
 from tests.test_journey_actions import PhaseChat, texts
 
+# Storage behaviour: on SQLite and on PostgreSQL.
+pytestmark = pytest.mark.both_databases
+
 GOALS = ["Find a direction", "Know what training I need"]
 
 

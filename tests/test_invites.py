@@ -11,6 +11,9 @@ from bot.storage.invites import create_invite, hash_code
 from bot.storage.models import Client, Invite, Practitioner, utcnow
 from tests.test_openapi import assert_matches_document
 
+# Storage behaviour: on SQLite and on PostgreSQL.
+pytestmark = pytest.mark.both_databases
+
 
 @pytest.fixture
 def ada(db) -> int:

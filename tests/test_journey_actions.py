@@ -22,6 +22,9 @@ from bot.storage.progress import CONSENT_GIVEN, record_consent, save_intake, sna
 from bot.storage.reflections import save_reflection
 from tests.test_actions import CLIENT, run, slot_values, tracker
 
+# Storage behaviour: on SQLite and on PostgreSQL.
+pytestmark = pytest.mark.both_databases
+
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 

@@ -3,6 +3,7 @@ continues the same process there; two processes are never merged."""
 
 from __future__ import annotations
 
+import pytest
 from datetime import timedelta
 
 from sqlalchemy import text
@@ -15,6 +16,9 @@ from bot.telegram.rendering import MAX_CALLBACK_BYTES
 from tests.fake_telegram import FakeTelegram, fake_telegram, gateway, telegram_mode  # noqa: F401
 from tests.test_gateway import eventually, history, start_session
 from tests.test_openapi import assert_matches_document
+
+# Storage behaviour: on SQLite and on PostgreSQL.
+pytestmark = pytest.mark.both_databases
 
 ALEX = 701
 QUESTION = "This connects this Telegram chat to a conversation started in a web browser"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import text
 
 from actions.reflection import ActionFinishReflection, AskToCheckStrengths, AskToCheckValues, ValidateReflectionForm
@@ -9,6 +10,9 @@ from bot.guidance.answers import SKIPPED
 from bot.guidance.consent import CONSENT_TEXT_VERSION
 from bot.storage.progress import CONSENT_GIVEN, record_consent, save_intake, snapshot
 from tests.test_actions import CLIENT, responses, run, slot_values, tracker
+
+# Storage behaviour: on SQLite and on PostgreSQL.
+pytestmark = pytest.mark.both_databases
 
 
 def with_user_event(tracker_, said: str, entities=()):

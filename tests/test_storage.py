@@ -1,5 +1,6 @@
 import stat
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import text
@@ -19,6 +20,8 @@ from bot.storage.progress import (
 )
 from bot.storage.tracker_events import delete_tracker_events
 
+pytestmark = pytest.mark.both_databases
+
 
 def test_migration_creates_exactly_the_models_schema(engine):
     with engine.connect() as connection:
@@ -26,10 +29,12 @@ def test_migration_creates_exactly_the_models_schema(engine):
     assert differences == []
 
 
-def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(engine):
+def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'wal.db'}")
     with engine.connect() as connection:
         assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert connection.execute(text("PRAGMA busy_timeout")).scalar() >= 5000
+    engine.dispose()
 
 
 def test_web_client_is_found_by_its_token_and_the_token_is_not_stored(db):
@@ -106,20 +111,36 @@ def test_snapshot_stages(db):
         assert snapshot(session, "g" * 32).stage == "consented"
 
 
-def test_tracker_events_of_one_sender_are_deleted(engine):
+async def test_rasa_tracker_store_keeps_conversations_and_one_client_s_events_can_be_deleted(engine, database_url):
+    """Rasa's own SQLTrackerStore on the same database (as endpoints.yml configures it)."""
+    from rasa.core.tracker_store import SQLTrackerStore
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
     assert delete_tracker_events(engine, "nobody") == 0  # no events table yet: nothing to do, no error
-    with engine.begin() as connection:
-        connection.execute(text("CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id TEXT, data TEXT)"))
-        connection.execute(text("INSERT INTO events (sender_id, data) VALUES ('a', 'x'), ('a', 'y'), ('b', 'z')"))
-    assert delete_tracker_events(engine, "a") == 2
-    with engine.connect() as connection:
-        assert connection.execute(text("SELECT sender_id FROM events")).scalars().all() == ["b"]
+    store = SQLTrackerStore(Domain.empty(), host=database_url)
+    for sender in ("client-a", "client-b"):
+        tracker = DialogueStateTracker.from_events(
+            sender, [ActionExecuted("action_listen"), UserUttered("I want to work outdoors"), SlotSet("part", "reflection")]
+        )
+        await store.save(tracker)
+    restored = await store.retrieve("client-b")
+    assert restored.latest_message.text == "I want to work outdoors"
+    assert restored.get_slot("part") is None  # the empty domain has no such slot; the event is still there
+    assert any(isinstance(event, SlotSet) for event in restored.events)
+
+    assert delete_tracker_events(engine, "client-a") >= 3
+    assert await store.retrieve("client-a") is None
+    assert (await store.retrieve("client-b")).latest_message.text == "I want to work outdoors"
+    store.engine.dispose()
 
 
-def test_migrating_an_existing_database_keeps_every_clients_data(tmp_path):
+def test_migrating_an_existing_database_keeps_every_clients_data(empty_database_url, tmp_path):
     """SQLite alters a table by copying and dropping it; with foreign keys on, that drop would
-    cascade into every table holding client data. Upgrading and downgrading must keep it all."""
-    engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    cascade into every table holding client data. Upgrading and downgrading must keep it all,
+    on SQLite and on PostgreSQL."""
+    engine = make_engine(empty_database_url)
     upgrade(engine, "0007")
     with engine.begin() as connection:
         connection.execute(text("INSERT INTO clients (id, created_at, last_active_at) VALUES ('c1', '2026-01-01', '2026-01-01')"))
@@ -140,6 +161,23 @@ def test_migrating_an_existing_database_keeps_every_clients_data(tmp_path):
     upgrade(engine)
     assert counts() == (1, 1, 1)
     with engine.connect() as connection:
-        assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        differences = compare_metadata(MigrationContext.configure(connection), metadata)
+    assert differences == []
+    if engine.dialect.name == "sqlite":
+        with engine.connect() as connection:
+            assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        engine.dispose()
+        assert stat.S_IMODE((tmp_path / "empty.db").stat().st_mode) == 0o600, "client data readable by its owner only"
     engine.dispose()
-    assert stat.S_IMODE((tmp_path / "old.db").stat().st_mode) == 0o600, "client data readable by its owner only"
+
+
+def test_every_migration_goes_down_to_an_empty_database_and_up_again(empty_database_url):
+    engine = make_engine(empty_database_url)
+    upgrade(engine)
+    downgrade(engine, "base")
+    with engine.connect() as connection:
+        assert MigrationContext.configure(connection).get_current_revision() is None
+    upgrade(engine)
+    with engine.connect() as connection:
+        assert compare_metadata(MigrationContext.configure(connection), metadata) == []
+    engine.dispose()

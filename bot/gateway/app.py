@@ -87,7 +87,7 @@ def create_app(settings: Settings, rasa: RasaClient | None = None) -> web.Applic
         client_max_size=MAX_REQUEST_BYTES,
     )
     app[keys.SETTINGS] = settings
-    app[keys.RASA] = rasa or RasaClient(settings.rasa_url, settings.rasa_token, settings.action_server_url)
+    app[keys.RASA] = rasa or RasaClient(settings.rasa_urls, settings.rasa_token, settings.action_server_url)
     aiohttp_jinja2.setup(app, loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True)
     app.router.add_routes(routes)
     app.router.add_routes(widget_routes)  # the embeddable chat widget under /widget

@@ -33,12 +33,25 @@ def normalise_reply(raw: dict[str, Any]) -> dict[str, Any]:
 
 
 class RasaClient:
-    """Rasa's gateway channel, and the action server's health, which a turn depends on."""
+    """Rasa's gateway channel on one or more Rasa processes, and the action server a turn depends on.
+
+    Each turn goes to the process with the fewest turns in flight (in turn when they are even); a
+    process that cannot be reached gives way to the next, so one process restarting holds up nobody.
+    Any process can take any client's turn: they share the tracker store, and Redis's lock store
+    keeps two of them from taking turns of one client at once.
+    """
 
     def __init__(
-        self, base_url: str, token: str, action_server_url: str | None = None, timeout_seconds: float = 60.0
+        self,
+        base_urls: str | list[str],
+        token: str,
+        action_server_url: str | None = None,
+        timeout_seconds: float = 60.0,
     ) -> None:
-        self._base_url = base_url.rstrip("/")
+        urls = [base_urls] if isinstance(base_urls, str) else list(base_urls)
+        self._base_urls = [url.rstrip("/") for url in urls]
+        self._in_flight = {url: 0 for url in self._base_urls}
+        self._next = 0
         self._action_server_health = f"{action_server_url.rstrip('/')}/health" if action_server_url else None
         self._headers = {"Authorization": f"Bearer {token}"}
         self._timeout = aiohttp.ClientTimeout(total=timeout_seconds)
@@ -46,7 +59,11 @@ class RasaClient:
 
     @property
     def webhook_url(self) -> str:
-        return f"{self._base_url}/webhooks/gateway/webhook"
+        return self._webhook(self._base_urls[0])
+
+    @staticmethod
+    def _webhook(base_url: str) -> str:
+        return f"{base_url}/webhooks/gateway/webhook"
 
     def _http(self) -> aiohttp.ClientSession:
         if self._session is None or self._session.closed:
@@ -57,25 +74,43 @@ class RasaClient:
         if self._session is not None:
             await self._session.close()
 
+    def _in_order_of_preference(self) -> list[str]:
+        self._next = (self._next + 1) % len(self._base_urls)
+        rotated = self._base_urls[self._next:] + self._base_urls[: self._next]
+        return sorted(rotated, key=lambda url: self._in_flight[url])  # stable: ties keep the rotation
+
     async def send(self, sender_id: str, message: str, channel: str) -> list[dict[str, Any]]:
         # Rasa answers 200 even when a custom action could not run; a turn taken while the
         # action server restarts would be marked answered with its replies missing.
         if not await self.action_server_ready():
             raise RasaUnavailable("action server not ready")
         body = {"sender": sender_id, "message": message, "metadata": {"channel": channel}}
-        try:
-            async with self._http().post(self.webhook_url, json=body) as response:
-                if response.status != 200:
+        failure = "no Rasa process"
+        for base_url in self._in_order_of_preference():
+            self._in_flight[base_url] += 1
+            try:
+                async with self._http().post(self._webhook(base_url), json=body) as response:
+                    if response.status == 200:
+                        data = await response.json(content_type=None)
+                        return [normalise_reply(item) for item in data or [] if isinstance(item, dict)]
                     # 401 means the tokens disagree: an operator error worth a loud log line.
                     logger.error("Rasa answered HTTP %s to a message for client %s", response.status, sender_id)
-                    raise RasaUnavailable(f"HTTP {response.status}")
-                data = await response.json(content_type=None)
-        except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as error:
-            raise RasaUnavailable(str(error) or type(error).__name__) from error
-        return [normalise_reply(item) for item in data or [] if isinstance(item, dict)]
+                    failure = f"HTTP {response.status}"
+                    if response.status < 500:
+                        break  # every process shares the token: another would refuse it too
+            except aiohttp.ClientConnectionError as error:
+                failure = str(error) or type(error).__name__  # this process is away: the next one may take it
+            except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as error:
+                # It may have taken the turn all the same: not sent to another process, retried later.
+                raise RasaUnavailable(str(error) or type(error).__name__) from error
+            finally:
+                self._in_flight[base_url] -= 1
+        raise RasaUnavailable(failure)
 
     async def is_ready(self) -> bool:
-        return await self._answers(f"{self._base_url}/webhooks/gateway/")
+        """True when at least one Rasa process answers."""
+        answers = await asyncio.gather(*(self._answers(f"{url}/webhooks/gateway/") for url in self._base_urls))
+        return any(answers)
 
     async def action_server_ready(self) -> bool:
         return self._action_server_health is None or await self._answers(self._action_server_health)
