@@ -125,6 +125,10 @@ class Settings:
     # lock store; one process needs no Redis.
     rasa_processes: int = 1
     redis_url: str = ""
+    # Where the other parts live when they are not this machine's loopback (containers, Kubernetes):
+    # RASA_URLS (comma-separated) and ACTION_SERVER_URL (ending in /webhook, as endpoints.yml reads it).
+    rasa_urls_setting: tuple[str, ...] = ()
+    action_server_url_setting: str = ""
 
     @property
     def telegram_enabled(self) -> bool:
@@ -137,11 +141,15 @@ class Settings:
     @property
     def rasa_urls(self) -> list[str]:
         """Every Rasa process the gateway spreads turns over."""
+        if self.rasa_urls_setting:
+            return list(self.rasa_urls_setting)
         host = _reachable(self.rasa_interface)
         return [f"http://{host}:{self.rasa_port + offset}" for offset in range(self.rasa_processes)]
 
     @property
     def action_server_url(self) -> str:
+        if self.action_server_url_setting:
+            return self.action_server_url_setting.rstrip("/").removesuffix("/webhook")
         return f"http://{_reachable(self.action_server_interface)}:{self.action_server_port}"
 
     @property
@@ -248,6 +256,8 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path = ENV
         telegram_api_url=(env.get("TELEGRAM_API_URL") or TELEGRAM_API_URL).strip().rstrip("/"),
         rasa_processes=_rasa_processes(env),
         redis_url=_redis_url(env),
+        rasa_urls_setting=tuple(url.strip().rstrip("/") for url in env.get("RASA_URLS", "").split(",") if url.strip()),
+        action_server_url_setting=env.get("ACTION_SERVER_URL", "").strip(),
     )
 
 

@@ -116,3 +116,13 @@ async def test_two_rasa_processes_sharing_redis_never_hold_one_conversation_at_o
 
     await asyncio.gather(take_a_turn(first, "first", None), take_a_turn(second, "second", first_holds))
     assert order == ["first starts", "first ends", "second starts", "second ends"]
+
+
+def test_containers_name_where_rasa_and_the_action_server_live(tmp_path):
+    settings = load_settings(
+        {"RASA_URLS": "http://rasa-1:5005, http://rasa-2:5005/", "ACTION_SERVER_URL": "http://actions:5055/webhook"},
+        env_file=tmp_path / ".env",
+    )
+    assert settings.rasa_urls == ["http://rasa-1:5005", "http://rasa-2:5005"]
+    assert settings.action_server_url == "http://actions:5055"
+    assert settings.child_environment()["ACTION_SERVER_URL"] == "http://actions:5055/webhook"
