@@ -23,11 +23,12 @@ from bot.portal import setup_portal
 from bot.portal.notify import run_handoff_notifications
 from bot.retention import run_retention_daily
 from bot.gateway.routes import error_response, routes
+from bot.gateway.wording import DATABASE_AWAY_NOTICE, DATABASE_RETRY_SECONDS
 from bot.gateway.link_routes import link_routes
 from bot.gateway.widget_routes import FRAMEABLE, frame_ancestors, widget_routes
 from bot.settings import Settings
 from bot.telegram.channel import setup_telegram
-from bot.storage.engine import make_engine, make_session_factory
+from bot.storage.engine import DATABASE_AWAY, make_engine, make_session_factory
 
 logger = logging.getLogger(__name__)
 HERE = Path(__file__).resolve().parent
@@ -59,6 +60,11 @@ async def friendly_errors(request: web.Request, handler: Handler) -> web.StreamR
                 response.headers["Allow"] = http_error.headers["Allow"]
             return response
         raise
+    except DATABASE_AWAY as error:
+        logger.warning("database unavailable on %s %s (%s)", request.method, request.path, type(error).__name__)
+        response = error_response(503, "database_unavailable", DATABASE_AWAY_NOTICE)
+        response.headers["Retry-After"] = str(DATABASE_RETRY_SECONDS)
+        return response
     except Exception:
         logger.exception("unexpected error on %s %s", request.method, request.path)
         return error_response(500, "internal_error", "Something went wrong on my side. Your message is safe; please try again.")

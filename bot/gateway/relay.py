@@ -40,7 +40,7 @@ from bot.guidance.safety import DISTRESS_PAYLOAD, SafetyNet
 from bot.storage import message_log
 from bot.storage.check_ins import QUIET_AFTER_DISTRESS, check_in_offer, pushed_check_in_offer
 from bot.storage.identity import WEB_CHANNEL
-from bot.storage.engine import transaction
+from bot.storage.engine import DATABASE_AWAY, transaction
 from bot.storage.deletion import deletion_requested
 from bot.storage.erasure import erase_client, expire_exports
 from bot.storage.safety import safety_flags_since
@@ -328,6 +328,15 @@ class TurnRelay:
 
     async def deliver(self, client_id: str) -> None:
         """Forward the client's pending messages to Rasa in order, until none is left or Rasa is away."""
+        try:
+            await self._deliver(client_id)
+        except DATABASE_AWAY as error:
+            # Whatever is pending stays so in the database; `run_retries` delivers it once it is back.
+            logger.warning("database unavailable while delivering to client %s (%s)", client_id, type(error).__name__)
+            self._resolve_waiters(client_id, None)
+            await self._publish(client_id, {"type": "status", "status": "queued"})
+
+    async def _deliver(self, client_id: str) -> None:
         async with self._locks[client_id]:
             while True:
                 pending = await asyncio.to_thread(self._oldest_pending, client_id)
@@ -444,6 +453,8 @@ class TurnRelay:
                     self._last_sweep = time.monotonic()
                     await asyncio.to_thread(self.forget_idle_declined_conversations)
                     await asyncio.to_thread(expire_exports, self._media_dir, datetime.now() - EXPORT_LIFETIME)
+            except DATABASE_AWAY as error:
+                logger.warning("database unavailable (%s); retrying shortly", type(error).__name__)
             except Exception:
                 logger.exception("retrying pending messages failed; trying again shortly")
             await asyncio.sleep(self._retry_interval)

@@ -18,10 +18,10 @@ from bot.settings import Settings
 from bot.gateway.inbound import Rejection, read_chat_message
 from bot.gateway.openapi import openapi_document
 from bot.gateway.relay import message_view
-from bot.gateway.wording import OPENING_PAYLOAD, QUEUED_NOTICE
+from bot.gateway.wording import DATABASE_AWAY_NOTICE, DATABASE_RETRY_SECONDS, OPENING_PAYLOAD, QUEUED_NOTICE
 from bot.handoff.invitations import INVITE_ANSWERS, INVITE_STATUSES
 from bot.storage import identity, invites, message_log
-from bot.storage.engine import transaction
+from bot.storage.engine import DATABASE_AWAY, transaction
 from bot.storage.identity import WEB_CHANNEL
 
 logger = logging.getLogger(__name__)
@@ -194,6 +194,15 @@ async def health(request: web.Request) -> web.Response:
     )
 
 
+MAX_REF_CHARS = 64
+
+
+def echo(frame: Any) -> dict[str, str]:
+    """The client's own reference for a message frame, sent back with its outcome (chat.js's outbox)."""
+    ref = frame.get("ref") if isinstance(frame, dict) else None
+    return {"ref": ref} if isinstance(ref, str) and 0 < len(ref) <= MAX_REF_CHARS else {}
+
+
 @routes.get("/api/ws", name="websocket")
 async def websocket(request: web.Request) -> web.WebSocketResponse:
     """Chat over a WebSocket: {"type": "hello", "client_token"} first, then {"type": "message", "text"}."""
@@ -212,6 +221,7 @@ async def websocket(request: web.Request) -> web.WebSocketResponse:
                 if frame.type == aiohttp.WSMsgType.BINARY:
                     await push({"type": "error", "error": "binary_frame", "message": "Please send text messages."})
                 continue
+            data: Any = None
             try:
                 data = json.loads(frame.data)
                 if not isinstance(data, dict):
@@ -230,13 +240,19 @@ async def websocket(request: web.Request) -> web.WebSocketResponse:
                         raise Rejection(401, "missing_token", "Say hello with your client token first.")
                     message = read_chat_message(data, settings.max_message_chars)
                     inbound = await relay.accept(client_id, WEB_CHANNEL, message.text, message.payload)
-                    await push({"type": "accepted", "message": inbound})
+                    await push({"type": "accepted", "message": inbound, **echo(data)})
                 else:
                     raise Rejection(400, "unknown_type", "I only understand \"hello\" and \"message\" frames.")
             except json.JSONDecodeError:
                 await push({"type": "error", "error": "invalid_json", "message": "That frame is not valid JSON."})
             except Rejection as rejection:
-                await push({"type": "error", "error": rejection.code, "message": rejection.message})
+                await push({"type": "error", "error": rejection.code, "message": rejection.message, **echo(data)})
+            except DATABASE_AWAY as error:
+                logger.warning("database unavailable in a WebSocket frame (%s)", type(error).__name__)
+                await push({
+                    "type": "error", "error": "database_unavailable", "message": DATABASE_AWAY_NOTICE,
+                    "retry_after": DATABASE_RETRY_SECONDS, **echo(data),
+                })
             except Exception:
                 logger.exception("unexpected error in a WebSocket frame")
                 await push({"type": "error", "error": "internal_error", "message": "Something went wrong on my side. Please try again."})

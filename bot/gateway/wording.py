@@ -5,3 +5,10 @@ from __future__ import annotations
 QUEUED_NOTICE = "Thanks, I've got your message. One moment: I'll answer as soon as I'm ready."
 # The conversation opens with a greeting on the client's behalf, so the bot speaks first.
 OPENING_PAYLOAD = "/greet"
+# The database is away for a moment (restarting, failing over): nothing is stored, and the client
+# is asked to send again; the web chat does so by itself.
+DATABASE_AWAY_NOTICE = (
+    "One moment: I can't save messages just now. Everything you wrote before is safe, and your "
+    "message will go as soon as I can take it."
+)
+DATABASE_RETRY_SECONDS = 5

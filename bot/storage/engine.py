@@ -7,10 +7,14 @@ from pathlib import Path
 from typing import Iterator
 
 from sqlalchemy import create_engine, event
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+# What a database that is away for a while raises (PostgreSQL restarting or unreachable, SQLite
+# locked past its busy timeout): worth waiting out and trying again, unlike a wrong query.
+DATABASE_AWAY = (OperationalError, InterfaceError)
 
 
 def _configure_sqlite_connection(dbapi_connection, _record) -> None:

@@ -27,11 +27,11 @@ from telegram.ext import ContextTypes
 
 from bot.gateway.inbound import Rejection, read_chat_message
 from bot.gateway.relay import TurnRelay
-from bot.gateway.wording import OPENING_PAYLOAD, QUEUED_NOTICE
+from bot.gateway.wording import DATABASE_AWAY_NOTICE, DATABASE_RETRY_SECONDS, OPENING_PAYLOAD, QUEUED_NOTICE
 from bot.handoff.invitations import INVITE_ANSWERS
 from bot.settings import Settings
 from bot.storage import invites, linking
-from bot.storage.engine import transaction
+from bot.storage.engine import DATABASE_AWAY, transaction
 from bot.storage.identity import TELEGRAM_CHANNEL, create_telegram_client, find_telegram_account, telegram_external_id
 from bot.telegram.delivery import TelegramSender
 from bot.telegram.rendering import CallbackPayloads
@@ -243,9 +243,41 @@ async def not_private(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 
 
 async def log_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Log a failed update by the error's type only: updates carry client text, which stays out of logs."""
+    """Log a failed update by the error's type only: updates carry client text, which stays out of logs.
+
+    An update that failed because the database was away is kept and handled again every few
+    seconds (for up to DATABASE_HOLD_ATTEMPTS tries), the client told once that it will be.
+    """
+    if isinstance(context.error, DATABASE_AWAY) and isinstance(update, Update):
+        logger.warning("database unavailable for a Telegram update (%s); trying again shortly", type(context.error).__name__)
+        await _explain(update, context, DATABASE_AWAY_NOTICE)
+        _handle_again_later(update, context)
+        return
     logger.error("a Telegram update could not be handled: %s", type(context.error).__name__)
     logger.debug("details of the Telegram error", exc_info=context.error)
+
+
+DATABASE_HOLD_ATTEMPTS = 120  # ten minutes at DATABASE_RETRY_SECONDS; kept in memory only
+
+
+def _handle_again_later(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    attempts = context.application.bot_data.setdefault("database_attempts", {})
+    tries = attempts.get(update.update_id, 0) + 1
+    if tries > DATABASE_HOLD_ATTEMPTS:
+        attempts.pop(update.update_id, None)
+        logger.error("a Telegram update was dropped: the database stayed unavailable")
+        return
+    attempts[update.update_id] = tries
+
+    async def again() -> None:
+        await asyncio.sleep(DATABASE_RETRY_SECONDS)
+        await context.application.process_update(update)
+        if attempts.get(update.update_id) == tries:  # it went through this time
+            attempts.pop(update.update_id, None)
+
+    task = asyncio.create_task(again())
+    services(context).waiting.add(task)
+    task.add_done_callback(services(context).waiting.discard)
 
 
 # -- helpers --------------------------------------------------------------------------------

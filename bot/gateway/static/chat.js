@@ -4,6 +4,9 @@
 (function () {
   "use strict";
   const TOKEN_KEY = "waypoint.client_token";
+  // Messages written but not yet taken by the gateway (disconnected, or its database away for a
+  // moment) wait here, shown as "waiting to send", and go as soon as it can take them.
+  const OUTBOX_KEY = "waypoint.outbox";
   const FIRST_RETRY_MS = 500;
   const LONGEST_RETRY_MS = 10000;
   // If no reply and no "queued" notice comes (a greeting that failed before we listened), the
@@ -19,6 +22,8 @@
   const form = document.getElementById("composer");
   const input = document.getElementById("text");
   const shown = new Set();
+  const outbox = readOutbox();
+  let outboxTimer = null;
   let socket = null;
   let retryDelay = FIRST_RETRY_MS;
   let typingTimer = null;
@@ -238,20 +243,81 @@
     return true;
   }
 
-  function send(text, payload) {
-    if (!socket || socket.readyState !== WebSocket.OPEN) {
-      setStatus("Not connected yet; trying again… Your message has not been sent.");
-      return false;
+  function readOutbox() {
+    try {
+      const kept = JSON.parse(sessionStorage.getItem(OUTBOX_KEY) || "[]");
+      return Array.isArray(kept) ? kept : [];
+    } catch (error) {
+      return [];
     }
-    socket.send(JSON.stringify({ type: "message", text: text, payload: payload || null }));
+  }
+
+  function saveOutbox() { sessionStorage.setItem(OUTBOX_KEY, JSON.stringify(outbox)); }
+
+  function showWaiting(entry) {
+    const item = messageItem({ direction: "in", text: entry.text });
+    item.classList.add("waiting");
+    item.dataset.ref = entry.ref;
+    const note = document.createElement("span");
+    note.className = "waiting-note";
+    note.textContent = " (waiting to send)";
+    item.appendChild(note);
+    log.appendChild(item);
+    scrollToLatest(item);
+  }
+
+  function settle(ref) {
+    const index = outbox.findIndex(function (entry) { return entry.ref === ref; });
+    if (index >= 0) { outbox.splice(index, 1); saveOutbox(); }
+    const waiting = log.querySelector('li.waiting[data-ref="' + CSS.escape(ref || "") + '"]');
+    if (waiting) waiting.remove();
+  }
+
+  function transmit(entry) {
+    socket.send(JSON.stringify({ type: "message", text: entry.text, payload: entry.payload, ref: entry.ref }));
+  }
+
+  function flushOutbox() {
+    clearTimeout(outboxTimer);
+    if (!socket || socket.readyState !== WebSocket.OPEN || !outbox.length) return;
+    outbox.forEach(transmit);
+    setTyping(true);
+  }
+
+  function send(text, payload) {
+    const entry = { ref: Date.now().toString(36) + "-" + Math.random().toString(36).slice(2, 10), text: text, payload: payload || null };
+    outbox.push(entry);
+    saveOutbox();
+    if (!socket || socket.readyState !== WebSocket.OPEN) {
+      showWaiting(entry);
+      setStatus("Not connected just now. Your message is kept and goes as soon as Waypoint is back.");
+      return true;
+    }
+    transmit(entry);
     setStatus("");
     setTyping(true);
     return true;
   }
 
   function onFrame(clientToken, data) {
-    if (data.type === "ready") { retryDelay = FIRST_RETRY_MS; setStatus(""); loadHistory(clientToken).catch(function () {}); }
-    else if (data.type === "accepted" || data.type === "message") { setStatus(""); render(data.message); }
+    if (data.type === "ready") {
+      retryDelay = FIRST_RETRY_MS;
+      setStatus("");
+      loadHistory(clientToken).catch(function () {}).then(flushOutbox);
+    }
+    else if (data.type === "accepted") { settle(data.ref); setStatus(""); render(data.message); }
+    else if (data.type === "message") { setStatus(""); render(data.message); }
+    else if (data.type === "error" && data.error === "database_unavailable") {
+      // Kept in the outbox and sent again in a moment; the gateway says so in its message.
+      setTyping(false);
+      setStatus(data.message);
+      if (data.ref && !log.querySelector('li.waiting[data-ref="' + CSS.escape(data.ref) + '"]')) {
+        const entry = outbox.find(function (kept) { return kept.ref === data.ref; });
+        if (entry) showWaiting(entry);
+      }
+      clearTimeout(outboxTimer);
+      outboxTimer = setTimeout(flushOutbox, 1000 * (data.retry_after || 5));
+    }
     else if (data.type === "status" && data.status === "queued") {
       setTyping(false);
       setStatus("One moment: Waypoint is getting ready and will answer shortly.");
@@ -259,12 +325,18 @@
     else if (data.type === "error" && data.error === "unknown_client") {
       // The client's data was deleted at their request: start afresh as a new client.
       localStorage.removeItem(TOKEN_KEY);
+      outbox.length = 0;  // what they wrote to the deleted conversation is not carried into a new one
+      saveOutbox();
       log.replaceChildren();
       shown.clear();
       historyShown = false;
       socket.close();
     }
-    else if (data.type === "error") { setTyping(false); setStatus(data.message); }
+    else if (data.type === "error") {
+      if (data.ref) settle(data.ref);  // refused for good (too long, too fast): it is not sent again
+      setTyping(false);
+      setStatus(data.message);
+    }
   }
 
   async function connect() {
