@@ -48,3 +48,13 @@ def test_a_mistyped_choice_stops_with_a_clear_error(tmp_path, name, value):
 def test_choices_ignore_case_and_default_when_empty(tmp_path):
     settings = load_settings({"SMTP_SECURITY": "SSL", "TELEGRAM_MODE": ""}, env_file=tmp_path / ".env")
     assert settings.smtp.security == "ssl" and settings.telegram_mode == "polling"
+
+
+def test_secrets_given_by_the_environment_are_not_written_to_a_file(tmp_path):
+    """Containers get their secrets from the environment (one Secret for all): no .env is written."""
+    from bot.settings import GENERATED_SECRETS
+
+    given = {name: f"given-{name}" for name in GENERATED_SECRETS}
+    settings = load_settings(given, env_file=tmp_path / ".env")
+    assert settings.rasa_token == "given-RASA_TOKEN"
+    assert not (tmp_path / ".env").exists()
