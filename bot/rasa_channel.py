@@ -4,6 +4,10 @@ Loaded by Rasa from credentials.yml. Only the gateway knows the token, so nothin
 else on the machine can talk to the bot as a client. Unlike Rasa's own REST channel,
 a failed turn answers 500 (so the gateway keeps the message pending and retries it),
 and no client text is written to the log.
+
+A turn is taken once: the gateway gives each message its id, and marks one it may have sent
+before (its answer was lost to a timeout, a restart or a dropped connection). Such a message
+already in the conversation is not taken again; its replies are sent back from the tracker.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import logging
 from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from rasa.shared.core.events import BotUttered, UserUttered
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -62,10 +67,19 @@ class GatewayInput(InputChannel):
             sender_id, text = body.get("sender"), body.get("message")
             if not isinstance(sender_id, str) or not isinstance(text, str):
                 return response.json({"error": "sender and message are required"}, status=400)
+            message_id = body.get("message_id") if isinstance(body.get("message_id"), str) else None
             collector = CollectingOutputChannel()
             try:
+                if message_id and body.get("maybe_seen") is True:
+                    replies = await replies_already_given(request.app.ctx.agent, sender_id, message_id)
+                    if replies is not None:
+                        logger.info("client %s: message %s was taken before; its replies are sent again", sender_id, message_id)
+                        return response.json(replies)
                 await on_new_message(
-                    UserMessage(text, collector, sender_id, input_channel=self.name(), metadata=self.get_metadata(request))
+                    UserMessage(
+                        text, collector, sender_id, input_channel=self.name(),
+                        metadata=self.get_metadata(request), message_id=message_id,
+                    )
                 )
             except Exception as error:
                 # Only the error's type at ERROR: its message or traceback may quote the client's text.
@@ -75,3 +89,25 @@ class GatewayInput(InputChannel):
             return response.json(collector.messages)
 
         return blueprint
+
+
+async def replies_already_given(agent: Any, sender_id: str, message_id: str) -> Optional[list[Dict[str, Any]]]:
+    """The bot's replies to `message_id` if the conversation holds it already, else None."""
+    tracker = await agent.tracker_store.retrieve(sender_id)
+    if tracker is None:
+        return None
+    replies: Optional[list[Dict[str, Any]]] = None
+    for event in tracker.events:
+        if isinstance(event, UserUttered):
+            if replies is not None:
+                break  # the next message: its replies are not this one's
+            if event.message_id == message_id:
+                replies = []
+        elif replies is not None and isinstance(event, BotUttered):
+            data = event.data or {}
+            replies.append({
+                "recipient_id": sender_id,
+                "text": event.text,
+                **{key: data[key] for key in ("buttons", "image", "attachment") if data.get(key)},
+            })
+    return replies

@@ -46,7 +46,9 @@ class RasaClient:
         base_urls: str | list[str],
         token: str,
         action_server_url: str | None = None,
-        timeout_seconds: float = 60.0,
+        # Long: a busy Rasa is waited for. A turn given up on is sent again later, and although Rasa
+        # then gives the replies it stored (see bot/rasa_channel.py), one still running would run twice.
+        timeout_seconds: float = 600.0,
     ) -> None:
         urls = [base_urls] if isinstance(base_urls, str) else list(base_urls)
         self._base_urls = [url.rstrip("/") for url in urls]
@@ -79,12 +81,17 @@ class RasaClient:
         rotated = self._base_urls[self._next:] + self._base_urls[: self._next]
         return sorted(rotated, key=lambda url: self._in_flight[url])  # stable: ties keep the rotation
 
-    async def send(self, sender_id: str, message: str, channel: str) -> list[dict[str, Any]]:
+    async def send(
+        self, sender_id: str, message: str, channel: str, message_id: int | None = None, maybe_seen: bool = False
+    ) -> list[dict[str, Any]]:
+        """The replies to one message. `maybe_seen`: it may have reached Rasa before, whose replies were lost."""
         # Rasa answers 200 even when a custom action could not run; a turn taken while the
         # action server restarts would be marked answered with its replies missing.
         if not await self.action_server_ready():
             raise RasaUnavailable("action server not ready")
-        body = {"sender": sender_id, "message": message, "metadata": {"channel": channel}}
+        body: dict[str, Any] = {"sender": sender_id, "message": message, "metadata": {"channel": channel}}
+        if message_id is not None:
+            body.update(message_id=f"waypoint-{message_id}", maybe_seen=maybe_seen)
         failure = "no Rasa process"
         for base_url in self._in_order_of_preference():
             self._in_flight[base_url] += 1

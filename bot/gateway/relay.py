@@ -149,6 +149,9 @@ class TurnRelay:
         self._outbox_again: set[str] = set()  # clients with messages stored since their task last looked
         self._outbox_backoff: dict[str, tuple[float, float]] = {}  # client -> (not before, next wait)
         self._outbox_retry_after: dict[str, float] = {}  # client -> not before, as the channel asked
+        # Messages handed to Rasa whose replies are not stored yet: sent again, Rasa is told it may have them.
+        self._sent_to_rasa: set[int] = set()
+        self._started_at = utcnow()
 
     # -- listeners (WebSocket connections) ------------------------------------------
 
@@ -342,15 +345,21 @@ class TurnRelay:
                 pending = await asyncio.to_thread(self._oldest_pending, client_id)
                 if pending is None:
                     return
-                message_id, text, payload, channel = pending
+                message_id, text, payload, channel, created_at = pending
+                # Sent before by this gateway, or pending since before it started: Rasa may have it already.
+                maybe_seen = message_id in self._sent_to_rasa or created_at < self._started_at
+                self._sent_to_rasa.add(message_id)
                 try:
-                    replies = await self._rasa.send(client_id, self._what_rasa_reads(text, payload), channel)
+                    replies = await self._rasa.send(
+                        client_id, self._what_rasa_reads(text, payload), channel, message_id=message_id, maybe_seen=maybe_seen
+                    )
                 except RasaUnavailable as error:
                     logger.info("Rasa unavailable (%s); client %s's message %s waits", error, client_id, message_id)
                     self._resolve_waiters(client_id, None)
                     await self._publish(client_id, {"type": "status", "status": "queued"})
                     return
                 turn = await asyncio.to_thread(self._store_replies, message_id, replies)
+                self._sent_to_rasa.discard(message_id)
                 self._resolve_waiter(message_id, turn)
                 for reply in turn.replies:
                     await self._publish(client_id, {"type": "message", "message": reply})
@@ -377,13 +386,13 @@ class TurnRelay:
         for message_id in [m for m, (owner, _) in self._waiting.items() if owner == client_id]:
             self._resolve_waiter(message_id, outcome)
 
-    def _oldest_pending(self, client_id: str) -> tuple[int, str | None, str | None, str] | None:
+    def _oldest_pending(self, client_id: str) -> tuple[int, str | None, str | None, str, datetime] | None:
         with transaction(self._sessions) as session:
             pending = message_log.pending_inbound(session, client_id)
             if not pending:
                 return None
             first = pending[0]
-            return first.id, first.text, first.payload, first.channel
+            return first.id, first.text, first.payload, first.channel, first.created_at
 
     def _store_replies(self, message_id: int, replies: list[dict[str, Any]]) -> Turn:
         with transaction(self._sessions) as session:
