@@ -46,7 +46,13 @@ def main() -> None:
     if problem:
         sys.exit(problem)
     app = build_app(settings.action_server_token)
-    app.run(settings.action_server_interface, args.port or settings.action_server_port, workers=1, access_log=False, motd=False)
+    app.run(
+        settings.action_server_interface, args.port or settings.action_server_port,
+        workers=1, access_log=False, motd=False,
+        # Several Rasa processes under load open many connections at once; Sanic's default queue of
+        # 100 unaccepted ones would make some of them wait or fail, and Rasa drops a failed action's events.
+        backlog=1024,
+    )
 
 
 if __name__ == "__main__":

@@ -5,6 +5,11 @@ else on the machine can talk to the bot as a client. Unlike Rasa's own REST chan
 a failed turn answers 500 (so the gateway keeps the message pending and retries it),
 and no client text is written to the log.
 
+Rasa wraps its tracker store in a FailSafeTrackerStore, which on a database error carries on with
+an empty conversation in memory: the client's place would be lost and the turn stored nowhere.
+This channel makes such an error fail the turn instead (500), so the gateway sends it again once
+the database is back, into the conversation where it belongs.
+
 A turn is taken once: the gateway gives each message its id, and marks one it may have sent
 before (its answer was lost to a timeout, a restart or a dropped connection). Such a message
 already in the conversation is not taken again; its replies are sent back from the tracker.
@@ -17,12 +22,29 @@ import logging
 from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from rasa.core.tracker_store import FailSafeTrackerStore
 from rasa.shared.core.events import BotUttered, UserUttered
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
 logger = logging.getLogger(__name__)
+
+
+class TrackerStoreUnavailable(Exception):
+    """The tracker store failed (the database is away): the turn fails and is retried later."""
+
+
+def _fail_the_turn(error: Exception) -> None:
+    # Only the type: the error's text may quote the events, i.e. what the client wrote.
+    raise TrackerStoreUnavailable(type(error).__name__) from None
+
+
+def refuse_fail_safe_fallback(agent: Any) -> None:
+    """Make Rasa's fail-safe tracker store raise instead of falling back to an empty memory store."""
+    store = getattr(agent, "tracker_store", None)
+    if isinstance(store, FailSafeTrackerStore):
+        store._on_tracker_store_error = _fail_the_turn
 
 
 class GatewayInput(InputChannel):
@@ -69,6 +91,7 @@ class GatewayInput(InputChannel):
                 return response.json({"error": "sender and message are required"}, status=400)
             message_id = body.get("message_id") if isinstance(body.get("message_id"), str) else None
             collector = CollectingOutputChannel()
+            refuse_fail_safe_fallback(request.app.ctx.agent)
             try:
                 if message_id and body.get("maybe_seen") is True:
                     replies = await replies_already_given(request.app.ctx.agent, sender_id, message_id)

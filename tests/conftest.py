@@ -165,3 +165,26 @@ def trained_agent():
     from tests.rasa_support import trained_model
 
     return Agent.load(str(trained_model()))
+
+
+@pytest.fixture(scope="session")
+def production_stack(tmp_path_factory, postgres_server, redis_server):
+    """The production set-up: PostgreSQL for our data and Rasa's tracker store, Redis's lock store,
+    two Rasa processes behind the gateway. Started once per run, for the tests and the soak."""
+    from tests.rasa_support import trained_model
+    from tests.stack_support import Stack
+
+    trained_model()
+    running = Stack(
+        tmp_path_factory.mktemp("production"),
+        {
+            "DATABASE_URL": postgres_server.create_database("production_stack"),
+            "REDIS_URL": redis_server.url(),
+            "RASA_PROCESSES": "2",
+            # Simulated clients read each whole answer from the response, however busy Rasa is.
+            "REPLY_WAIT_SECONDS": "120",
+        },
+    )
+    running.start()
+    yield running
+    running.stop()

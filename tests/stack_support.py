@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -25,6 +26,21 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def free_ports_in_a_row(count: int) -> int:
+    """The first of `count` free ports side by side (several Rasa processes take RASA_PORT, RASA_PORT + 1, ...)."""
+    for _ in range(100):
+        first = free_port()
+        try:
+            with contextlib.ExitStack() as probes:
+                for port in range(first, first + count):
+                    probe = probes.enter_context(socket.socket())
+                    probe.bind(("127.0.0.1", port))
+            return first
+        except OSError:
+            continue
+    raise RuntimeError(f"no {count} free ports in a row")
+
+
 def http(method: str, url: str, body: Any = None, headers: dict[str, str] | None = None) -> tuple[int, Any]:
     data = None if body is None else json.dumps(body).encode()
     request = urllib.request.Request(url, data=data, method=method, headers={"Content-Type": "application/json", **(headers or {})})
@@ -36,10 +52,18 @@ def http(method: str, url: str, body: Any = None, headers: dict[str, str] | None
 
 
 class Stack:
-    def __init__(self, work_dir: Path) -> None:
+    """The supervisor and its processes; `environment` adds settings (a PostgreSQL DATABASE_URL,
+    REDIS_URL and RASA_PROCESSES for the production set-up)."""
+
+    def __init__(self, work_dir: Path, environment: dict[str, str] | None = None) -> None:
         self.work_dir = work_dir
         self.database_path = work_dir / "stack.db"
-        self.ports = {"GATEWAY_PORT": free_port(), "RASA_PORT": free_port(), "ACTION_SERVER_PORT": free_port()}
+        rasa_processes = int((environment or {}).get("RASA_PROCESSES", "1"))
+        self.ports = {
+            "GATEWAY_PORT": free_port(),
+            "RASA_PORT": free_ports_in_a_row(rasa_processes),
+            "ACTION_SERVER_PORT": free_port(),
+        }
         self.environment = {
             **os.environ,
             **{name: str(port) for name, port in self.ports.items()},
@@ -48,6 +72,7 @@ class Stack:
             "MEDIA_DIR": str(work_dir / "media"),
             # Scripted clients write far faster than people; the limit itself is tested on the gateway.
             "MAX_MESSAGES_PER_MINUTE": "10000",
+            **(environment or {}),
         }
         self.settings = load_settings(self.environment)
         self.process: subprocess.Popen | None = None
@@ -90,6 +115,65 @@ class Stack:
             if time.monotonic() > deadline:
                 raise RuntimeError(f"the stack did not become healthy; its log:\n{self.log_path.read_text()[-5000:]}")
             time.sleep(0.5)
+
+    @property
+    def database_url(self) -> str:
+        return self.environment["DATABASE_URL"]
+
+    def rows(self, query: str, **params: Any) -> list[Any]:
+        from sqlalchemy import create_engine, text
+
+        engine = create_engine(self.database_url, future=True)
+        try:
+            with engine.connect() as connection:
+                return connection.execute(text(query), params).all()
+        finally:
+            engine.dispose()
+
+    def processes(self) -> dict[str, int]:
+        """The supervisor's children by service name (actions, rasa or rasa-1, rasa-2..., gateway) and their pids."""
+        assert self.process is not None
+        found: dict[str, int] = {}
+        for stat_file in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                parent = int(stat_file.read_text().rsplit(")", 1)[1].split()[1])
+                command = (stat_file.parent / "cmdline").read_bytes().split(b"\0")
+            except (OSError, IndexError, ValueError):
+                continue
+            if parent != self.process.pid:
+                continue
+            words = [word.decode() for word in command if word]
+            if "bot.action_server" in words:
+                found["actions"] = int(stat_file.parent.name)
+            elif "bot.gateway" in words:
+                found["gateway"] = int(stat_file.parent.name)
+            elif "run" in words and "--port" in words:
+                offset = int(words[words.index("--port") + 1]) - self.ports["RASA_PORT"]
+                name = "rasa" if self.settings.rasa_processes == 1 else f"rasa-{offset + 1}"
+                found[name] = int(stat_file.parent.name)
+        return found
+
+    def kill(self, name: str) -> None:
+        """Kill one process at once (SIGKILL), as a crash would; the supervisor starts it again."""
+        os.killpg(self.processes()[name], signal.SIGKILL)
+
+    def resident_memory(self) -> dict[str, int]:
+        """Resident memory of each process in bytes (VmRSS)."""
+        memory = {}
+        for name, pid in self.processes().items():
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    memory[name] = int(line.split()[1]) * 1024
+        return memory
+
+    def log_problems(self, limit: int = 40) -> str:
+        """The log's warnings and errors (with Rasa's lost actions), for a failing test to show."""
+        lines = [
+            line for line in self.log_path.read_text(errors="replace").splitlines()
+            if any(word in line for word in ("ERROR", "WARNING", "Encountered an exception", "Traceback", "exited with"))
+            and "Deprecat" not in line
+        ]
+        return "\n".join(lines[-limit:])
 
     def stop(self) -> None:
         """Ctrl-C, as a person would press it."""

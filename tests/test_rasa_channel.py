@@ -34,3 +34,26 @@ async def test_replies_to_a_message_already_taken_come_from_the_tracker():
     assert [reply["text"] for reply in await replies_already_given(agent, "client-1", "waypoint-2")] == ["What is your situation?"]
     assert await replies_already_given(agent, "client-1", "waypoint-3") is None  # not taken yet: Rasa takes it now
     assert await replies_already_given(agent, "nobody", "waypoint-1") is None
+
+
+class BrokenStore(InMemoryTrackerStore):
+    async def retrieve(self, sender_id):
+        raise ConnectionError("the database is away")
+
+    async def save(self, tracker):
+        raise ConnectionError("the database is away")
+
+
+async def test_a_tracker_store_error_fails_the_turn_instead_of_starting_an_empty_conversation():
+    import pytest
+    from rasa.core.tracker_store import FailSafeTrackerStore
+
+    from bot.rasa_channel import TrackerStoreUnavailable, refuse_fail_safe_fallback
+
+    agent = SimpleNamespace(tracker_store=FailSafeTrackerStore(BrokenStore(Domain.empty())))
+    assert await agent.tracker_store.retrieve("client-1") is None  # Rasa's own behaviour: a fresh, empty conversation
+    refuse_fail_safe_fallback(agent)
+    with pytest.raises(TrackerStoreUnavailable, match="ConnectionError"):
+        await agent.tracker_store.retrieve("client-1")
+    with pytest.raises(TrackerStoreUnavailable):
+        await agent.tracker_store.save(DialogueStateTracker.from_events("client-1", []))

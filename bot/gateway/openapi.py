@@ -18,7 +18,13 @@ def _json(schema_name: str, description: str) -> dict[str, Any]:
 
 
 def _errors(*statuses: int) -> dict[str, Any]:
-    return {str(status): _json("Error", "The request could not be handled; `message` says why.") for status in statuses}
+    """The refusals of a route, and the 503 of every route that reads or writes the database."""
+    errors = {str(status): _json("Error", "The request could not be handled; `message` says why.") for status in statuses}
+    errors["503"] = {
+        **_json("Error", "The database is away for a moment (`database_unavailable`): nothing was stored; send again."),
+        "headers": {"Retry-After": {"description": "Seconds to wait before sending again.", "schema": {"type": "integer"}}},
+    }
+    return errors
 
 
 # What bot/gateway/inbound.py accepts as a button payload, as a JSON Schema pattern.

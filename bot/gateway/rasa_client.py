@@ -120,11 +120,12 @@ class RasaClient:
         return any(answers)
 
     async def action_server_ready(self) -> bool:
-        return self._action_server_health is None or await self._answers(self._action_server_health)
+        # A busy action server answers slowly but answers: only one that does not answer in 10 s is away.
+        return self._action_server_health is None or await self._answers(self._action_server_health, timeout=10)
 
-    async def _answers(self, url: str) -> bool:
+    async def _answers(self, url: str, timeout: float = 3) -> bool:
         try:
-            async with self._http().get(url, timeout=aiohttp.ClientTimeout(total=3)) as response:
+            async with self._http().get(url, timeout=aiohttp.ClientTimeout(total=timeout)) as response:
                 return response.status == 200
         except (aiohttp.ClientError, asyncio.TimeoutError):
             return False

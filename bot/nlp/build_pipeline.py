@@ -30,9 +30,11 @@ def read_patterns(patterns_dir: Path = PATTERNS_DIR) -> list[dict[str, str]]:
 
 
 def patterns_hash(patterns_dir: Path = PATTERNS_DIR) -> str:
-    import spacy
+    # The version from the package's metadata: importing spaCy would load TensorFlow (~400 MB) into
+    # the supervisor, which only needs to find the model's file name.
+    from importlib.metadata import version
 
-    digest = hashlib.sha256(spacy.__version__.encode())
+    digest = hashlib.sha256(version("spacy").encode())
     for path in sorted(patterns_dir.glob("*.txt")):
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
