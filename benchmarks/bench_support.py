@@ -271,3 +271,20 @@ def wait_until_answers(url: str, process: subprocess.Popen, log_path: Path, time
         time.sleep(0.2)
     tail = log_path.read_text(errors="replace")[-4000:] if log_path.exists() else ""
     raise RuntimeError(f"{url} did not answer (exit code {process.poll()}); the log ends:\n{tail}")
+
+
+def add_load_options(parser: Any, clients: int, warmup_help: str) -> None:
+    """The options of the benchmarks that run simulated clients (throughput, soak)."""
+    parser.add_argument("--clients", type=int, default=clients)
+    parser.add_argument("--turns", type=int, default=10, help="turns per client")
+    parser.add_argument("--warmup-clients", type=int, default=5, help=warmup_help)
+    parser.add_argument("--warmup-turns", type=int, default=3)
+    parser.add_argument("--tf-threads", type=int, default=1, help="TF intra- and inter-op threads per Rasa process (0: TensorFlow's default)")
+
+
+def close_all(*parts: Any) -> None:
+    """Stop what a benchmark started, in the order given; parts never started (None) are passed over."""
+    for part in parts:
+        if part is not None:
+            # Servers close (stop and remove their folder); a stack or a set of processes stops.
+            (part.close if hasattr(part, "close") else part.stop)()

@@ -42,6 +42,7 @@ from pathlib import Path
 import aiohttp
 
 from bench_support import (
+    close_all,
     PROJECT_ROOT,
     met,
     ms,
@@ -248,12 +249,7 @@ def main() -> None:
                 errors[name] += round_errors
             print(f"  round {number}/{rounds} done", flush=True)
     finally:
-        if ways is not None:
-            ways.stop()
-        if stack is not None:
-            stack.stop()
-        if postgres is not None:
-            postgres.close()
+        close_all(ways, stack, postgres)
         shutil.rmtree(work_dir, ignore_errors=True)
 
     summaries = {name: seconds_summary(values) for name, values in times.items()}

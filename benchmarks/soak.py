@@ -28,6 +28,8 @@ import time
 from pathlib import Path
 
 from bench_support import (
+    add_load_options,
+    close_all,
     MB,
     busy_share,
     in_mb,
@@ -69,11 +71,7 @@ def counts(stack: Stack) -> dict[str, int]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--clients", type=int, default=200)
-    parser.add_argument("--turns", type=int, default=10, help="turns per client")
-    parser.add_argument("--warmup-clients", type=int, default=5, help="uncounted clients before memory is read (0: none)")
-    parser.add_argument("--warmup-turns", type=int, default=3)
-    parser.add_argument("--tf-threads", type=int, default=1, help="TF intra- and inter-op threads per Rasa process (0: TensorFlow's default)")
+    add_load_options(parser, clients=200, warmup_help="uncounted clients before memory is read (0: none)")
     args = parser.parse_args()
     report = report_header({
         "clients": args.clients, "turns_per_client": args.turns,
@@ -109,12 +107,7 @@ def main() -> None:
         after = memory_of(stack, postgres, redis)
         restarts = stack.log_path.read_text(errors="replace").count("exited with code")
     finally:
-        if stack is not None:
-            stack.stop()
-        if redis is not None:
-            redis.close()
-        if postgres is not None:
-            postgres.close()
+        close_all(stack, redis, postgres)
         shutil.rmtree(work_dir, ignore_errors=True)
 
     expected_messages = args.clients * (args.turns + 1)  # each client's greeting and its turns

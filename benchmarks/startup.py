@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from bench_support import (
+    close_all,
     MB,
     in_mb,
     postgres_memory,
@@ -162,12 +163,7 @@ def cold_start(setup: str, work_dir: Path, args: argparse.Namespace) -> dict[str
         print("  resident memory after warm-up: " + ", ".join(f"{name} {size:.0f} MB" for name, size in figures["resident_memory_mb"].items() if size))
         return figures
     finally:
-        if stack is not None:
-            stack.stop()
-        if redis is not None:
-            redis.close()
-        if postgres is not None:
-            postgres.close()
+        close_all(stack, redis, postgres)
 
 
 def main() -> None:

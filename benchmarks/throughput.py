@@ -35,6 +35,8 @@ from pathlib import Path
 from typing import Any
 
 from bench_support import (
+    add_load_options,
+    close_all,
     busy_seconds,
     busy_share,
     cpu_seconds,
@@ -142,11 +144,7 @@ def measure_stack(
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--clients", type=int, default=50)
-    parser.add_argument("--turns", type=int, default=10, help="turns per client")
-    parser.add_argument("--warmup-clients", type=int, default=5, help="uncounted clients before measuring (0: none)")
-    parser.add_argument("--warmup-turns", type=int, default=3)
-    parser.add_argument("--tf-threads", type=int, default=1, help="TF intra- and inter-op threads per Rasa process (0: TensorFlow's default)")
+    add_load_options(parser, clients=50, warmup_help="uncounted clients before measuring (0: none)")
     args = parser.parse_args()
     report = report_header({
         "clients": args.clients, "turns_per_client": args.turns,
@@ -168,10 +166,7 @@ def main() -> None:
             runs[processes] = measure_stack(run_dir, postgres, redis, processes, args)
             time.sleep(2)  # let the stopped stack's memory and sockets go before the next
     finally:
-        if redis is not None:
-            redis.close()
-        if postgres is not None:
-            postgres.close()
+        close_all(redis, postgres)
         shutil.rmtree(work_dir, ignore_errors=True)
 
     one, two = runs[1]["turns_per_second"], runs[2]["turns_per_second"]

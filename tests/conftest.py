@@ -61,28 +61,26 @@ def database_backend(request) -> str:
     return getattr(request, "param", "sqlite")
 
 
+def _a_database(request, tmp_path: Path, backend: str, name: str, template: str | None):
+    if backend == "sqlite":
+        yield f"sqlite:///{tmp_path / f'{name}.db'}"
+        return
+    server = request.getfixturevalue("postgres_server")
+    database = f"{name}_{next(_database_numbers)}"
+    yield server.create_database(database, template=template)
+    server.drop_database(database)
+
+
 @pytest.fixture
 def database_url(request, tmp_path: Path, database_backend: str):
     """A migrated database: a SQLite file, or a copy of the PostgreSQL template."""
-    if database_backend == "sqlite":
-        yield f"sqlite:///{tmp_path / 'waypoint.db'}"
-        return
-    server = request.getfixturevalue("postgres_server")
-    name = f"test_{next(_database_numbers)}"
-    yield server.create_database(name, template="waypoint_template")
-    server.drop_database(name)
+    yield from _a_database(request, tmp_path, database_backend, "waypoint", template="waypoint_template")
 
 
 @pytest.fixture
 def empty_database_url(request, tmp_path: Path, database_backend: str):
     """An empty database, for the migrations themselves."""
-    if database_backend == "sqlite":
-        yield f"sqlite:///{tmp_path / 'empty.db'}"
-        return
-    server = request.getfixturevalue("postgres_server")
-    name = f"empty_{next(_database_numbers)}"
-    yield server.create_database(name)
-    server.drop_database(name)
+    yield from _a_database(request, tmp_path, database_backend, "empty", template=None)
 
 
 @pytest.fixture
