@@ -187,6 +187,9 @@ def lock_store_environment(redis_url: str) -> dict[str, str]:
     parsed = urlsplit(redis_url)
     if parsed.scheme != "redis" or not parsed.hostname:
         raise ValueError(f"REDIS_URL must look like redis://:password@host:6379/1, not {parsed.scheme or 'that'}://…")
+    if parsed.username:
+        # endpoints.yml gives Rasa's lock store a password only: an ACL user would fail to log in later.
+        raise ValueError("REDIS_URL may hold a password (redis://:password@host), not a user name")
     database = parsed.path.lstrip("/") or "1"
     if not database.isdigit():
         raise ValueError("REDIS_URL's database (after the last /) must be a number")

@@ -64,6 +64,12 @@ async def test_while_the_database_is_away_clients_are_told_and_nothing_is_lost(g
         assert (frame["type"], frame["ref"]) == ("accepted", "r-1")
         reply = await socket.receive_json(timeout=30)
         assert reply["message"]["text"] == "You said: during, over the socket"
+        # Sent once more (its "accepted" lost with a dropped connection, say): stored once all the same.
+        await socket.send_json({"type": "message", "text": "during, over the socket", "ref": "r-1"})
+        again = await socket.receive_json(timeout=30)
+        while again["type"] == "message":  # the rest of the first turn's replies
+            again = await socket.receive_json(timeout=30)
+        assert (again["type"], again["ref"], again["message"]["id"]) == ("accepted", "r-1", frame["message"]["id"])
 
     again = await gateway.post("/api/messages", json={"text": "during, over HTTP"}, headers=headers)
     assert again.status == 200

@@ -324,3 +324,17 @@ async def test_only_configured_origins_may_call_the_api_from_another_site(aiohtt
     assert refused.status == 403 and "Access-Control-Allow-Origin" not in refused.headers
     created = await client.post("/api/sessions", headers={"Origin": "https://elsewhere.example.com"})
     assert "Access-Control-Allow-Origin" not in created.headers
+
+
+def test_a_message_the_database_could_not_take_does_not_count_towards_the_rate_limit():
+    from bot.gateway.inbound import Rejection
+    from bot.gateway.rate_limit import MessageRateLimit
+
+    limit = MessageRateLimit(per_minute=2)
+    for _ in range(5):  # five tries of one message while the database is away
+        limit.check("client-1")
+        limit.give_back("client-1")
+    limit.check("client-1")
+    limit.check("client-1")
+    with pytest.raises(Rejection):
+        limit.check("client-1")

@@ -85,8 +85,9 @@ def test_a_wrong_number_of_rasa_processes_is_refused_clearly(tmp_path, value):
 def test_one_rasa_process_locks_in_memory_without_redis(tmp_path):
     settings = load_settings({}, env_file=tmp_path / ".env")
     assert settings.child_environment()["LOCK_STORE_TYPE"] == "in_memory"
-    with pytest.raises(ValueError, match="REDIS_URL"):
-        load_settings({"REDIS_URL": "http://127.0.0.1:6379"}, env_file=tmp_path / ".env")
+    for wrong in ("http://127.0.0.1:6379", "redis://waypoint:secret@127.0.0.1:6379/1"):
+        with pytest.raises(ValueError, match="REDIS_URL"):
+            load_settings({"REDIS_URL": wrong}, env_file=tmp_path / ".env")
 
 
 async def test_two_rasa_processes_sharing_redis_never_hold_one_conversation_at_once(redis_server, tmp_path):

@@ -56,7 +56,8 @@ class RasaClient:
         self._next = 0
         self._action_server_health = f"{action_server_url.rstrip('/')}/health" if action_server_url else None
         self._headers = {"Authorization": f"Bearer {token}"}
-        self._timeout = aiohttp.ClientTimeout(total=timeout_seconds)
+        # A process that is gone (a deleted pod) must not hold a turn for minutes before the next is tried.
+        self._timeout = aiohttp.ClientTimeout(total=timeout_seconds, sock_connect=5)
         self._session: aiohttp.ClientSession | None = None
 
     @property
@@ -93,7 +94,9 @@ class RasaClient:
         if message_id is not None:
             body.update(message_id=f"waypoint-{message_id}", maybe_seen=maybe_seen)
         failure = "no Rasa process"
-        for base_url in self._in_order_of_preference():
+        for attempt, base_url in enumerate(self._in_order_of_preference()):
+            if attempt and message_id is not None:
+                body["maybe_seen"] = True  # the process before may have taken it before it failed
             self._in_flight[base_url] += 1
             try:
                 async with self._http().post(self._webhook(base_url), json=body) as response:

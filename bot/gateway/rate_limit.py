@@ -28,3 +28,9 @@ class MessageRateLimit:
                 "You're writing faster than I can read. Please wait a few seconds, then send it again.",
             )
         recent.append(now)
+
+    def give_back(self, client_id: str) -> None:
+        """Uncount the newest message: it was not stored (the database was away), and will come again."""
+        recent = self._recent.get(client_id)
+        if recent:
+            recent.pop()

@@ -24,7 +24,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -57,6 +57,8 @@ SWEEP_INTERVAL_SECONDS = 60
 # a new reply for the client tries at once. Read at call time, so that tests can shorten them.
 OUTBOX_FIRST_BACKOFF_SECONDS = 5.0
 OUTBOX_MAX_BACKOFF_SECONDS = 300.0
+# Client references (`ref`) of accepted messages remembered, so that one sent again is stored once.
+RECENT_REFS = 10_000
 
 Listener = Callable[[dict[str, Any]], Awaitable[None]]
 
@@ -151,6 +153,7 @@ class TurnRelay:
         self._outbox_retry_after: dict[str, float] = {}  # client -> not before, as the channel asked
         # Messages handed to Rasa whose replies are not stored yet: sent again, Rasa is told it may have them.
         self._sent_to_rasa: set[int] = set()
+        self._recent_refs: OrderedDict[tuple[str, str], dict[str, Any]] = OrderedDict()
         self._started_at = utcnow()
 
     # -- listeners (WebSocket connections) ------------------------------------------
@@ -293,14 +296,26 @@ class TurnRelay:
     # -- accepting messages -----------------------------------------------------------
 
     async def accept(
-        self, client_id: str, channel: str, text: str | None, payload: str | None, from_client: bool = True
+        self,
+        client_id: str,
+        channel: str,
+        text: str | None,
+        payload: str | None,
+        from_client: bool = True,
+        ref: str | None = None,
     ) -> dict[str, Any]:
         """Store an inbound message as pending and start delivering it; returns its view.
 
         `from_client` is False for what the gateway sends on the client's behalf (the opening
-        greeting), which does not count towards their rate limit.
+        greeting), which does not count towards their rate limit. `ref` is the client's own
+        reference (the web chat's outbox): a message sent again with a ref seen lately is not
+        stored twice; its first view is returned. Refs are remembered in memory, for the last
+        RECENT_REFS messages: a gateway restart forgets them.
         """
-        if from_client and self._rate_limit is not None:
+        if ref is not None and (client_id, ref) in self._recent_refs:
+            return self._recent_refs[(client_id, ref)]
+        counted = from_client and self._rate_limit is not None
+        if counted:
             self._rate_limit.check(client_id)
 
         def store() -> dict[str, Any]:
@@ -309,7 +324,16 @@ class TurnRelay:
                     raise Rejection(401, "unknown_client", "This conversation was deleted. Reload to start afresh.")
                 return message_view(message_log.record_inbound(session, client_id, channel, text, payload))
 
-        view = await asyncio.to_thread(store)
+        try:
+            view = await asyncio.to_thread(store)
+        except DATABASE_AWAY:
+            if counted:
+                self._rate_limit.give_back(client_id)  # the client sends it again once the database is back
+            raise
+        if ref is not None:
+            self._recent_refs[(client_id, ref)] = view
+            while len(self._recent_refs) > RECENT_REFS:
+                self._recent_refs.popitem(last=False)
         logger.debug("client %s: message %s stored as pending", client_id, view["id"])
         self._waiting[view["id"]] = (client_id, asyncio.get_running_loop().create_future())
         delivery = asyncio.create_task(self.deliver(client_id))

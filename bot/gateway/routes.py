@@ -239,7 +239,9 @@ async def websocket(request: web.Request) -> web.WebSocketResponse:
                     if client_id is None:
                         raise Rejection(401, "missing_token", "Say hello with your client token first.")
                     message = read_chat_message(data, settings.max_message_chars)
-                    inbound = await relay.accept(client_id, WEB_CHANNEL, message.text, message.payload)
+                    inbound = await relay.accept(
+                        client_id, WEB_CHANNEL, message.text, message.payload, ref=echo(data).get("ref")
+                    )
                     await push({"type": "accepted", "message": inbound, **echo(data)})
                 else:
                     raise Rejection(400, "unknown_type", "I only understand \"hello\" and \"message\" frames.")
@@ -253,6 +255,8 @@ async def websocket(request: web.Request) -> web.WebSocketResponse:
                     "type": "error", "error": "database_unavailable", "message": DATABASE_AWAY_NOTICE,
                     "retry_after": DATABASE_RETRY_SECONDS, **echo(data),
                 })
+                if client_id is None:
+                    await socket.close()  # the hello could not be checked: the client connects again later
             except Exception:
                 logger.exception("unexpected error in a WebSocket frame")
                 await push({"type": "error", "error": "internal_error", "message": "Something went wrong on my side. Please try again."})

@@ -43,7 +43,9 @@ def make_engine(database_url: str) -> Engine:
         )
         event.listen(engine, "connect", _configure_sqlite_connection)
         return engine
-    return create_engine(url, future=True, pool_pre_ping=True, hide_parameters=True)
+    # A database host that does not answer at all must fail fast (503 "one moment"), not hold a thread.
+    connect_args = {"connect_timeout": 5} if url.get_backend_name() == "postgresql" else {}
+    return create_engine(url, future=True, pool_pre_ping=True, hide_parameters=True, connect_args=connect_args)
 
 
 def make_session_factory(engine: Engine) -> sessionmaker:

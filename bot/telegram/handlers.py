@@ -245,13 +245,12 @@ async def not_private(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 async def log_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Log a failed update by the error's type only: updates carry client text, which stays out of logs.
 
-    An update that failed because the database was away is kept and handled again every few
-    seconds (for up to DATABASE_HOLD_ATTEMPTS tries), the client told once that it will be.
+    An update that failed because the database was away is kept and handled again (see
+    `_hold_until_the_database_is_back`), the client told once that it will be.
     """
     if isinstance(context.error, DATABASE_AWAY) and isinstance(update, Update):
         logger.warning("database unavailable for a Telegram update (%s); trying again shortly", type(context.error).__name__)
-        await _explain(update, context, DATABASE_AWAY_NOTICE)
-        _handle_again_later(update, context)
+        _hold_until_the_database_is_back(update, context)
         return
     logger.error("a Telegram update could not be handled: %s", type(context.error).__name__)
     logger.debug("details of the Telegram error", exc_info=context.error)
@@ -260,24 +259,52 @@ async def log_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
 DATABASE_HOLD_ATTEMPTS = 120  # ten minutes at DATABASE_RETRY_SECONDS; kept in memory only
 
 
-def _handle_again_later(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    attempts = context.application.bot_data.setdefault("database_attempts", {})
-    tries = attempts.get(update.update_id, 0) + 1
-    if tries > DATABASE_HOLD_ATTEMPTS:
-        attempts.pop(update.update_id, None)
-        logger.error("a Telegram update was dropped: the database stayed unavailable")
+@dataclass
+class HeldChat:
+    """A chat's updates that met the database away, handled again in the order they came."""
+
+    updates: list[Update] = field(default_factory=list)
+    failed_again: bool = False  # set by log_error while the head is being handled again
+
+
+def _hold_until_the_database_is_back(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    held: dict[int, HeldChat] = context.application.bot_data.setdefault("held_chats", {})
+    chat_id = update.effective_chat.id if update.effective_chat else 0
+    chat = held.get(chat_id)
+    if chat is not None and chat.updates and chat.updates[0] is update:
+        chat.failed_again = True  # the worker below is handling it again: it keeps it
         return
-    attempts[update.update_id] = tries
+    if chat is None:
+        chat = held[chat_id] = HeldChat()
+        # Told once per outage and chat; then the chat's updates are handled again, in order.
+        for work in (_explain(update, context, DATABASE_AWAY_NOTICE), _handle_held_updates(context, chat_id, chat)):
+            task = asyncio.create_task(work)
+            services(context).waiting.add(task)
+            task.add_done_callback(services(context).waiting.discard)
+    chat.updates.append(update)
 
-    async def again() -> None:
-        await asyncio.sleep(DATABASE_RETRY_SECONDS)
-        await context.application.process_update(update)
-        if attempts.get(update.update_id) == tries:  # it went through this time
-            attempts.pop(update.update_id, None)
 
-    task = asyncio.create_task(again())
-    services(context).waiting.add(task)
-    task.add_done_callback(services(context).waiting.discard)
+async def _handle_held_updates(context: ContextTypes.DEFAULT_TYPE, chat_id: int, chat: HeldChat) -> None:
+    attempts = 0
+    try:
+        while chat.updates and attempts < DATABASE_HOLD_ATTEMPTS:
+            await asyncio.sleep(DATABASE_RETRY_SECONDS)
+            chat.failed_again = False
+            await context.application.process_update(chat.updates[0])
+            if chat.failed_again:
+                attempts += 1
+                continue
+            chat.updates.pop(0)
+            while chat.updates:  # the database is back: the rest go at once, in order
+                chat.failed_again = False
+                await context.application.process_update(chat.updates[0])
+                if chat.failed_again:
+                    break
+                chat.updates.pop(0)
+        if chat.updates:
+            logger.error("%d Telegram update(s) dropped: the database stayed unavailable", len(chat.updates))
+    finally:
+        context.application.bot_data.get("held_chats", {}).pop(chat_id, None)
 
 
 # -- helpers --------------------------------------------------------------------------------

@@ -24,6 +24,8 @@
   const shown = new Set();
   const outbox = readOutbox();
   let outboxTimer = null;
+  let inFlight = null;  // the ref of the message sent on this socket and not yet answered "accepted" or refused
+  let currentToken = null;
   let socket = null;
   let retryDelay = FIRST_RETRY_MS;
   let typingTimer = null;
@@ -254,7 +256,12 @@
 
   function saveOutbox() { sessionStorage.setItem(OUTBOX_KEY, JSON.stringify(outbox)); }
 
+  function isWaiting(ref) {
+    return Boolean(log.querySelector('li.waiting[data-ref="' + CSS.escape(ref) + '"]'));
+  }
+
   function showWaiting(entry) {
+    if (isWaiting(entry.ref)) return;
     const item = messageItem({ direction: "in", text: entry.text });
     item.classList.add("waiting");
     item.dataset.ref = entry.ref;
@@ -269,55 +276,70 @@
   function settle(ref) {
     const index = outbox.findIndex(function (entry) { return entry.ref === ref; });
     if (index >= 0) { outbox.splice(index, 1); saveOutbox(); }
-    const waiting = log.querySelector('li.waiting[data-ref="' + CSS.escape(ref || "") + '"]');
-    if (waiting) waiting.remove();
+    if (isWaiting(ref)) log.querySelector('li.waiting[data-ref="' + CSS.escape(ref) + '"]').remove();
+    if (inFlight === ref) inFlight = null;
   }
 
-  function transmit(entry) {
-    socket.send(JSON.stringify({ type: "message", text: entry.text, payload: entry.payload, ref: entry.ref }));
-  }
-
-  function flushOutbox() {
+  // One message at a time, oldest first, so that they arrive in the order they were written. One
+  // sent again (its "accepted" lost with a dropped connection) is stored once: the gateway knows its ref.
+  function pump() {
     clearTimeout(outboxTimer);
-    if (!socket || socket.readyState !== WebSocket.OPEN || !outbox.length) return;
-    outbox.forEach(transmit);
+    if (inFlight || !outbox.length || !socket || socket.readyState !== WebSocket.OPEN) return;
+    const entry = outbox[0];
+    if (entry.token && entry.token !== currentToken) {
+      settle(entry.ref);  // written in a conversation that is gone: not carried into another
+      return pump();
+    }
+    inFlight = entry.ref;
+    socket.send(JSON.stringify({ type: "message", text: entry.text, payload: entry.payload, ref: entry.ref }));
     setTyping(true);
   }
 
+  function retryLater(ref, seconds) {
+    if (inFlight === ref) inFlight = null;
+    const entry = outbox.find(function (kept) { return kept.ref === ref; });
+    if (entry) showWaiting(entry);
+    clearTimeout(outboxTimer);
+    outboxTimer = setTimeout(pump, 1000 * seconds);
+  }
+
   function send(text, payload) {
-    const entry = { ref: Date.now().toString(36) + "-" + Math.random().toString(36).slice(2, 10), text: text, payload: payload || null };
+    const entry = {
+      ref: Date.now().toString(36) + "-" + Math.random().toString(36).slice(2, 10),
+      text: text,
+      payload: payload || null,
+      token: localStorage.getItem(TOKEN_KEY),
+    };
     outbox.push(entry);
     saveOutbox();
     if (!socket || socket.readyState !== WebSocket.OPEN) {
       showWaiting(entry);
       setStatus("Not connected just now. Your message is kept and goes as soon as Waypoint is back.");
-      return true;
+    } else if (outbox.length > 1) {
+      showWaiting(entry);  // it goes after the ones written before it
+    } else {
+      setStatus("");
     }
-    transmit(entry);
-    setStatus("");
-    setTyping(true);
+    pump();
     return true;
   }
+
+  // Errors after which a message is kept and sent again; any other refuses it for good (too long, empty...).
+  const TRY_AGAIN_AFTER = { database_unavailable: 5, internal_error: 5, missing_token: 5, too_many_messages: 20 };
 
   function onFrame(clientToken, data) {
     if (data.type === "ready") {
       retryDelay = FIRST_RETRY_MS;
+      currentToken = clientToken;
+      inFlight = null;
       setStatus("");
-      loadHistory(clientToken).catch(function () {}).then(flushOutbox);
+      loadHistory(clientToken).catch(function () {}).then(function () {
+        outbox.forEach(function (entry) { if (!entry.token || entry.token === currentToken) showWaiting(entry); });
+        pump();
+      });
     }
-    else if (data.type === "accepted") { settle(data.ref); setStatus(""); render(data.message); }
+    else if (data.type === "accepted") { settle(data.ref); setStatus(""); render(data.message); pump(); }
     else if (data.type === "message") { setStatus(""); render(data.message); }
-    else if (data.type === "error" && data.error === "database_unavailable") {
-      // Kept in the outbox and sent again in a moment; the gateway says so in its message.
-      setTyping(false);
-      setStatus(data.message);
-      if (data.ref && !log.querySelector('li.waiting[data-ref="' + CSS.escape(data.ref) + '"]')) {
-        const entry = outbox.find(function (kept) { return kept.ref === data.ref; });
-        if (entry) showWaiting(entry);
-      }
-      clearTimeout(outboxTimer);
-      outboxTimer = setTimeout(flushOutbox, 1000 * (data.retry_after || 5));
-    }
     else if (data.type === "status" && data.status === "queued") {
       setTyping(false);
       setStatus("One moment: Waypoint is getting ready and will answer shortly.");
@@ -327,13 +349,20 @@
       localStorage.removeItem(TOKEN_KEY);
       outbox.length = 0;  // what they wrote to the deleted conversation is not carried into a new one
       saveOutbox();
+      inFlight = null;
       log.replaceChildren();
       shown.clear();
       historyShown = false;
       socket.close();
     }
+    else if (data.type === "error" && data.ref && data.error in TRY_AGAIN_AFTER) {
+      // Kept and sent again in a moment; the gateway's message says what is happening.
+      setTyping(false);
+      setStatus(data.message);
+      retryLater(data.ref, data.retry_after || TRY_AGAIN_AFTER[data.error]);
+    }
     else if (data.type === "error") {
-      if (data.ref) settle(data.ref);  // refused for good (too long, too fast): it is not sent again
+      if (data.ref) { settle(data.ref); pump(); }  // refused for good: it is not sent again
       setTyping(false);
       setStatus(data.message);
     }
@@ -357,7 +386,7 @@
       socket.send(JSON.stringify({ type: "hello", client_token: clientToken }));
     });
     socket.addEventListener("message", function (event) { onFrame(clientToken, JSON.parse(event.data)); });
-    socket.addEventListener("close", function () { setTyping(false); reconnectLater(); });
+    socket.addEventListener("close", function () { inFlight = null; setTyping(false); reconnectLater(); });
   }
 
   function reconnectLater() {
