@@ -92,7 +92,7 @@ def main() -> None:
         })  # fmt: skip
         print("starting PostgreSQL, Redis and the stack with two Rasa processes ...", flush=True)
         stack.start()
-        stack.wait_until_healthy()
+        stack.wait_for_every_rasa_process()
         if args.warmup_clients:
             asyncio.run(run_clients(stack.url, args.warmup_clients, args.warmup_turns))
         gc.collect()

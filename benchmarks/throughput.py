@@ -95,7 +95,7 @@ def measure_stack(
     print(f"{rasa_processes} Rasa process(es): starting the stack ...", flush=True)
     stack.start()
     try:
-        stack.wait_until_healthy()
+        stack.wait_for_every_rasa_process()
         if args.warmup_clients:
             asyncio.run(run_clients(stack.url, args.warmup_clients, args.warmup_turns))
         gc.collect()

@@ -109,6 +109,23 @@ class Stack:
             time.sleep(0.5)
         raise RuntimeError(f"the stack did not come up; its log:\n{self.log_path.read_text()[-5000:]}")
 
+    def wait_for_rasa_on(self, port: int, timeout: float = START_TIMEOUT) -> None:
+        """Until the Rasa process on `port` answers (/healthz is 200 as soon as any one does)."""
+        deadline = time.monotonic() + timeout
+        headers = {"Authorization": f"Bearer {self.settings.rasa_token}"}
+        while time.monotonic() < deadline:
+            try:
+                if http("GET", f"http://127.0.0.1:{port}/webhooks/gateway/", headers=headers)[0] == 200:
+                    return
+            except OSError:
+                pass
+            time.sleep(1)
+        raise RuntimeError(f"no Rasa process answered on port {port}; the log:\n{self.log_path.read_text()[-3000:]}")
+
+    def wait_for_every_rasa_process(self) -> None:
+        for port in range(self.ports["RASA_PORT"], self.ports["RASA_PORT"] + self.settings.rasa_processes):
+            self.wait_for_rasa_on(port)
+
     def wait_until_healthy(self) -> None:
         deadline = time.monotonic() + START_TIMEOUT
         while self.health()[0] != 200:

@@ -20,6 +20,7 @@ SOAK_CLIENTS, SOAK_TURNS = 200, 10
 
 def test_a_conversation_is_stored_in_postgresql_and_survives_losing_a_rasa_process(production_stack):
     stack = production_stack
+    stack.wait_for_every_rasa_process()
     assert set(stack.processes()) == {"actions", "rasa-1", "rasa-2", "gateway"}
     client = ChatClient(stack)
     wait_for_opening(client)
@@ -51,7 +52,7 @@ def test_a_conversation_is_stored_in_postgresql_and_survives_losing_a_rasa_proce
     [(message_id,)] = stack.rows("SELECT id FROM messages WHERE client_id = :c AND text = '2'", c=client_id)
     stored = [text for (text,) in stack.rows("SELECT text FROM messages WHERE reply_to_id = :m ORDER BY id", m=message_id)]
     for port in (stack.ports["RASA_PORT"], stack.ports["RASA_PORT"] + 1):
-        wait_for_rasa_on(stack, port)  # rasa-1 is being started again by the supervisor
+        stack.wait_for_rasa_on(port)  # rasa-1 is being started again by the supervisor
         status, replies = http(
             "POST", f"http://127.0.0.1:{port}/webhooks/gateway/webhook",
             {"sender": client_id, "message": "2", "message_id": f"waypoint-{message_id}", "maybe_seen": True},
@@ -61,22 +62,11 @@ def test_a_conversation_is_stored_in_postgresql_and_survives_losing_a_rasa_proce
     assert stack.rows("SELECT count(*) FROM events WHERE sender_id = :c AND type_name = 'user'", c=client_id) == [(6,)]
 
 
-def wait_for_rasa_on(stack, port: int, timeout: float = 240) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if http("GET", f"http://127.0.0.1:{port}/webhooks/gateway/", headers={"Authorization": f"Bearer {stack.settings.rasa_token}"})[0] == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(1)
-    raise AssertionError(f"no Rasa process answered on port {port}")
-
-
 def test_soak_200_clients_10_turns_each_lose_nothing_and_give_memory_back(production_stack):
     stack = production_stack
-    stack.wait_until_healthy()
-    asyncio.run(run_clients(stack.url, 5, 3))  # warm every process up before measuring where memory starts
+    stack.wait_for_every_rasa_process()
+    # Every process warmed up (whole conversations) before measuring where memory starts.
+    asyncio.run(run_clients(stack.url, 10, SOAK_TURNS))
     gc.collect()
     before = stack.resident_memory()
     messages_before = stack.rows("SELECT count(*) FROM messages WHERE direction = 'in'")[0][0]
