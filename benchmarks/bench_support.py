@@ -288,3 +288,17 @@ def close_all(*parts: Any) -> None:
         if part is not None:
             # Servers close (stop and remove their folder); a stack or a set of processes stops.
             (part.close if hasattr(part, "close") else part.stop)()
+
+
+def load_figures(result: Any) -> dict[str, Any]:
+    """What a run of simulated clients (tests/load_support.LoadResult) reports."""
+    return {
+        "turns": result.turns,
+        "elapsed_seconds": round(result.elapsed, 1),
+        "turns_per_second": round(result.turns_per_second, 2),
+        "turn_seconds": seconds_summary(result.turn_seconds),
+        "clients_done": result.clients_done,
+        "errors": len(result.errors),
+        "error_examples": result.errors[:10],
+        "unanswered": result.unanswered,
+    }

@@ -28,6 +28,7 @@ import time
 from pathlib import Path
 
 from bench_support import (
+    load_figures,
     add_load_options,
     close_all,
     MB,
@@ -39,7 +40,6 @@ from bench_support import (
     redis_memory,
     report_header,
     resident_memory,
-    seconds_summary,
     write_report,
 )
 from throughput import tf_environment
@@ -122,14 +122,7 @@ def main() -> None:
             "within_allowance": None if not start or end is None else end <= start * 1.25 + 64 * MB,
         }
     report.update({
-        "turns": result.turns,
-        "elapsed_seconds": round(result.elapsed, 1),
-        "turns_per_second": round(result.turns_per_second, 2),
-        "turn_seconds": seconds_summary(result.turn_seconds),
-        "clients_done": result.clients_done,
-        "errors": len(result.errors),
-        "error_examples": result.errors[:10],
-        "unanswered": result.unanswered,
+        **load_figures(result),
         "machine_cpu_busy": machine_busy,
         "process_restarts": restarts,
         "messages_stored": {"expected": expected_messages, "new_inbound": new_messages, "lost": expected_messages - new_messages,

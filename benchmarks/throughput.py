@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from bench_support import (
+    load_figures,
     add_load_options,
     close_all,
     busy_seconds,
@@ -51,7 +52,6 @@ from bench_support import (
     ratio,
     redis_memory,
     report_header,
-    seconds_summary,
     stack_cpu_seconds,
     write_report,
 )
@@ -111,14 +111,7 @@ def measure_stack(
     figures = {
         "rasa_processes": rasa_processes,
         "processes": processes,
-        "turns": result.turns,
-        "elapsed_seconds": round(result.elapsed, 1),
-        "turns_per_second": round(result.turns_per_second, 2),
-        "turn_seconds": seconds_summary(result.turn_seconds),
-        "clients_done": result.clients_done,
-        "errors": len(result.errors),
-        "error_examples": result.errors[:10],
-        "unanswered": result.unanswered,
+        **load_figures(result),
         "cpu_seconds_used": cpu_used(cpu_before, cpu_after),
         "machine_cpu_busy": busy_share(machine_before, machine_after),
         "machine_cpu_seconds_busy": busy_seconds(machine_before, machine_after),
