@@ -302,3 +302,15 @@ def load_figures(result: Any) -> dict[str, Any]:
         "error_examples": result.errors[:10],
         "unanswered": result.unanswered,
     }
+
+
+
+def load_parameters(args: Any, tf_environment: dict[str, str], **extra: Any) -> dict[str, Any]:
+    """The parameters of a run with simulated clients (the options of `add_load_options`), for its report."""
+    return {
+        "clients": args.clients, "turns_per_client": args.turns,
+        "warmup_clients": args.warmup_clients, "warmup_turns": args.warmup_turns,
+        **extra,
+        "database": "postgresql (durable)", "lock_store": "redis", "reply_wait_seconds": 120,
+        "tf_environment": tf_environment or "not set (TensorFlow's default)",
+    }  # fmt: skip

@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from bench_support import (
+    load_parameters,
     load_figures,
     add_load_options,
     close_all,
@@ -139,12 +140,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     add_load_options(parser, clients=50, warmup_help="uncounted clients before measuring (0: none)")
     args = parser.parse_args()
-    report = report_header({
-        "clients": args.clients, "turns_per_client": args.turns,
-        "warmup_clients": args.warmup_clients, "warmup_turns": args.warmup_turns,
-        "database": "postgresql (durable)", "lock_store": "redis", "reply_wait_seconds": 120,
-        "tf_environment": tf_environment(args.tf_threads) or "not set (TensorFlow's default)",
-    })  # fmt: skip
+    report = report_header(load_parameters(args, tf_environment(args.tf_threads)))
     work_dir = Path(tempfile.mkdtemp(prefix="waypoint-throughput-"))
     postgres = redis = None
     runs = {}
