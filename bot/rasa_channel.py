@@ -10,6 +10,9 @@ an empty conversation in memory: the client's place would be lost and the turn s
 This channel makes such an error fail the turn instead (500), so the gateway sends it again once
 the database is back, into the conversation where it belongs.
 
+Risk is read before the turn (bot/rasa_safety.py): a message with a possible risk gets the check
+question instead of a turn, and answers to the safety questions are read in their context.
+
 A turn is taken once: the gateway gives each message its id, and marks one it may have sent
 before (its answer was lost to a timeout, a restart or a dropped connection). Such a message
 already in the conversation is not taken again; its replies are sent back from the tracker.
@@ -27,6 +30,8 @@ from rasa.shared.core.events import BotUttered, UserUttered
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
+
+from bot.rasa_safety import SafetyLayer
 
 logger = logging.getLogger(__name__)
 
@@ -63,6 +68,12 @@ class GatewayInput(InputChannel):
 
     def __init__(self, token: Text) -> None:
         self.token = token
+        self._safety: Optional[SafetyLayer] = None  # the phrase files are read on the first message
+
+    def safety(self) -> SafetyLayer:
+        if self._safety is None:
+            self._safety = SafetyLayer()
+        return self._safety
 
     def get_metadata(self, request: Request) -> Optional[Dict[Text, Any]]:
         metadata = (request.json or {}).get("metadata")
@@ -98,12 +109,16 @@ class GatewayInput(InputChannel):
                     if replies is not None:
                         logger.info("client %s: message %s was taken before; its replies are sent again", sender_id, message_id)
                         return response.json(replies)
-                await on_new_message(
+                prepared = await self.safety().prepare(
+                    request.app.ctx.agent,
                     UserMessage(
                         text, collector, sender_id, input_channel=self.name(),
                         metadata=self.get_metadata(request), message_id=message_id,
-                    )
+                    ),
                 )
+                if prepared.replies is not None:
+                    return response.json(prepared.replies)
+                await on_new_message(prepared.message)
             except Exception as error:
                 # Only the error's type at ERROR: its message or traceback may quote the client's text.
                 logger.error("a turn of client %s failed (%s); the gateway will retry it", sender_id, type(error).__name__)
@@ -131,6 +146,6 @@ async def replies_already_given(agent: Any, sender_id: str, message_id: str) -> 
             replies.append({
                 "recipient_id": sender_id,
                 "text": event.text,
-                **{key: data[key] for key in ("buttons", "image", "attachment") if data.get(key)},
+                **{key: data[key] for key in ("buttons", "image", "attachment", "custom") if data.get(key)},
             })
     return replies

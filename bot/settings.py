@@ -101,7 +101,9 @@ class Settings:
     allowed_origins: frozenset[str]
     crisis_resources_file: Path
     information_sources_file: Path
-    distress_patterns_file: Path
+    # The safety phrase files' language (bot/defaults/safety/<language>/), and a service's own additions.
+    safety_language: str
+    safety_words_dir: Path | None
     media_dir: Path
     check_in_interval_seconds: float
     retention_days: int
@@ -175,6 +177,8 @@ class Settings:
             "DATABASE_URL": self.database_url,
             "CRISIS_RESOURCES_FILE": str(self.crisis_resources_file),
             "INFORMATION_SOURCES_FILE": str(self.information_sources_file),
+            "SAFETY_LANGUAGE": self.safety_language,
+            "SAFETY_WORDS_DIR": str(self.safety_words_dir or ""),
             "MEDIA_DIR": str(self.media_dir),
             **lock_store_environment(self.redis_url),
         }
@@ -231,9 +235,8 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path = ENV
         information_sources_file=Path(
             env.get("INFORMATION_SOURCES_FILE") or PROJECT_ROOT / "bot" / "defaults" / "information_sources.yml"
         ),
-        distress_patterns_file=Path(
-            env.get("DISTRESS_PATTERNS_FILE") or PROJECT_ROOT / "bot" / "defaults" / "distress_patterns.yml"
-        ),
+        safety_language=(env.get("SAFETY_LANGUAGE") or "en").strip().lower(),
+        safety_words_dir=_safety_words_dir(env),
         media_dir=Path(env.get("MEDIA_DIR") or PROJECT_ROOT / "var" / "media"),
         check_in_interval_seconds=float(env.get("CHECK_IN_INTERVAL_SECONDS", "300")),
         retention_days=int(env.get("RETENTION_DAYS", "365")),
@@ -264,6 +267,18 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path = ENV
         rasa_urls_setting=tuple(url.strip().rstrip("/") for url in env.get("RASA_URLS", "").split(",") if url.strip()),
         action_server_url_setting=env.get("ACTION_SERVER_URL", "").strip(),
     )
+
+
+def _safety_words_dir(env: Mapping[str, str]) -> Path | None:
+    """SAFETY_WORDS_DIR; DISTRESS_PATTERNS_FILE (regular expressions, before 2026-12) is refused with a way on."""
+    if env.get("DISTRESS_PATTERNS_FILE", "").strip():
+        raise ValueError(
+            "DISTRESS_PATTERNS_FILE is no longer read: distress phrases now live in phrase files per language. "
+            "Put your phrases in SAFETY_WORDS_DIR/<language>/risk.yml (see the README's safety section) and "
+            "remove DISTRESS_PATTERNS_FILE."
+        )
+    value = env.get("SAFETY_WORDS_DIR", "").strip()
+    return Path(value) if value else None
 
 
 def _redis_url(env: Mapping[str, str]) -> str:

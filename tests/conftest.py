@@ -27,6 +27,21 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "both_databases: run each test on SQLite and on PostgreSQL")
 
 
+_EVALUATION_SUMMARIES: list[str] = []
+
+
+@pytest.fixture(scope="session")
+def evaluation_summaries() -> list[str]:
+    """Figures of the evaluations (safety, conversation) that the run prints at its end."""
+    return _EVALUATION_SUMMARIES
+
+
+def pytest_terminal_summary(terminalreporter):
+    for summary in _EVALUATION_SUMMARIES:
+        terminalreporter.write_sep("=", "evaluation")
+        terminalreporter.write_line(summary)
+
+
 def pytest_generate_tests(metafunc):
     if metafunc.definition.get_closest_marker("both_databases") and "database_backend" in metafunc.fixturenames:
         metafunc.parametrize("database_backend", BACKENDS, indirect=True)

@@ -25,7 +25,12 @@ class FakeRasa:
 
     def reply_to(self, message: str) -> list[dict[str, Any]]:
         if message == "/greet":
-            return [{"text": "Hello, I'm Waypoint.", "buttons": [{"title": "Yes, I agree", "payload": "/affirm"}]}]
+            return [
+                {
+                    "text": "Hello, I'm Waypoint.",
+                    "buttons": [{"title": "Yes, I agree", "payload": "/affirm"}, {"title": "No, thank you", "payload": "/deny"}],
+                }
+            ]
         return [{"recipient_id": "x", "text": f"You said: {message}"}, {"image": "https://example.org/matrix.png"}]
 
     def app(self) -> web.Application:

@@ -72,6 +72,23 @@ def test_default_crisis_resources_are_complete():
     assert text.rstrip().endswith("?")
 
 
+def test_crisis_resources_follow_what_the_risk_is_about():
+    resources = load_crisis_resources(PROJECT_ROOT / "bot" / "defaults" / "crisis_resources.yml")
+    violence = resources.as_text(["harm_from_others"])
+    assert "Domestic abuse support" in violence and "Emergency services" in violence
+    assert violence.index("Domestic abuse support") < violence.index("Emergency services")
+    assert "not your fault" in violence
+    assert "Domestic abuse support" not in resources.as_text(["suicidal_active"])
+    assert resources.as_text(["harm_to_others"]).rstrip().endswith("Is everyone safe right now, you included?")
+
+
+def test_a_crisis_file_with_an_unknown_category_is_refused(tmp_path):
+    path = tmp_path / "crisis.yml"
+    path.write_text("resources:\n  - {name: A, contact: B}\ncategories:\n  violence: {intro: x}\n")
+    with pytest.raises(ValueError, match="unknown category 'violence'"):
+        load_crisis_resources(path)
+
+
 def test_crisis_file_without_resources_is_refused(tmp_path):
     path = tmp_path / "crisis.yml"
     path.write_text("intro: hello\nresources: []\n")

@@ -58,3 +58,16 @@ def test_secrets_given_by_the_environment_are_not_written_to_a_file(tmp_path):
     settings = load_settings(given, env_file=tmp_path / ".env")
     assert settings.rasa_token == "given-RASA_TOKEN"
     assert not (tmp_path / ".env").exists()
+
+
+def test_the_old_distress_patterns_setting_stops_with_the_way_to_the_new_one(tmp_path):
+    with pytest.raises(ValueError, match="SAFETY_WORDS_DIR"):
+        load_settings({"DISTRESS_PATTERNS_FILE": "/srv/patterns.yml"}, env_file=tmp_path / ".env")
+
+
+def test_safety_words_default_to_english_and_a_service_folder_is_optional(tmp_path):
+    settings = load_settings({}, env_file=tmp_path / ".env")
+    assert (settings.safety_language, settings.safety_words_dir) == ("en", None)
+    given = load_settings({"SAFETY_WORDS_DIR": str(tmp_path), "SAFETY_LANGUAGE": "EN"}, env_file=tmp_path / ".env")
+    assert (given.safety_language, given.safety_words_dir) == ("en", tmp_path)
+    assert given.child_environment()["SAFETY_WORDS_DIR"] == str(tmp_path)  # Rasa, which reads them, gets it

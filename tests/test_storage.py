@@ -3,10 +3,10 @@ import stat
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from bot.storage import identity, message_log
-from bot.storage.engine import make_engine
+from bot.storage.engine import make_engine, make_session_factory
 from bot.storage.migrate import downgrade, upgrade
 from bot.storage.models import metadata
 from bot.storage.progress import (
@@ -180,4 +180,24 @@ def test_every_migration_goes_down_to_an_empty_database_and_up_again(empty_datab
     upgrade(engine)
     with engine.connect() as connection:
         assert compare_metadata(MigrationContext.configure(connection), metadata) == []
+    engine.dispose()
+
+
+def test_a_safety_flag_raised_before_flags_had_a_kind_survives_the_migration(empty_database_url):
+    from bot.guidance.safety_labels import flag_description
+    from bot.storage.models import SafetyFlag
+
+    engine = make_engine(empty_database_url)
+    upgrade(engine, "0009")
+    with engine.begin() as connection:
+        connection.execute(text("INSERT INTO clients (id, created_at, last_active_at) VALUES ('c1', '2026-01-01', '2026-01-01')"))
+        connection.execute(text("INSERT INTO safety_flags (client_id, raised_at) VALUES ('c1', '2026-01-02 10:00:00')"))
+    upgrade(engine)
+    with make_session_factory(engine)() as session:
+        [flag] = session.execute(select(SafetyFlag)).scalars().all()
+        assert (flag.client_id, flag.handled_at, flag.category) == ("c1", None, None)
+        assert flag_description(flag.category, flag.reason) == "distress"
+    downgrade(engine, "0009")
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT COUNT(*) FROM safety_flags")).scalar() == 1
     engine.dispose()

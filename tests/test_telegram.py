@@ -72,7 +72,7 @@ async def test_a_full_exchange_with_a_button_press(gateway, fake_telegram, fake_
     await fake_telegram.send_text(ALEX, "hello there")
     greeting = await greeted(fake_telegram)
     keyboard = greeting.params["reply_markup"]["inline_keyboard"]
-    assert keyboard == [[{"text": "Yes, I agree", "callback_data": "/affirm"}]]
+    assert keyboard == [[{"text": "Yes, I agree", "callback_data": "/affirm"}], [{"text": "No, thank you", "callback_data": "/deny"}]]
     assert await fake_telegram.wait_for_text(ALEX, "You said: hello there")
     assert fake_telegram.calls_of("sendChatAction")  # "typing…" while the bot thinks
 

@@ -18,7 +18,6 @@ from bot.gateway.inbound import Rejection
 from bot.gateway.rasa_client import RasaClient
 from bot.gateway.rate_limit import MessageRateLimit
 from bot.gateway.relay import TurnRelay
-from bot.guidance.safety import load_safety_net
 from bot.portal import setup_portal
 from bot.portal.notify import run_handoff_notifications
 from bot.retention import run_retention_daily
@@ -118,7 +117,6 @@ async def _database_and_relay(app: web.Application) -> AsyncIterator[None]:
         app[keys.RASA],
         tracker_engine,
         check_in_interval=settings.check_in_interval_seconds,
-        safety_net=load_safety_net(settings.distress_patterns_file),
         media_dir=settings.media_dir,
         rate_limit=MessageRateLimit(settings.max_messages_per_minute),
     )

@@ -11,6 +11,16 @@ PAYLOAD_PATTERN = re.compile(r"^(/[A-Za-z_]{1,64}(\{.{0,200}\})?|[^\x00-\x1f/][^
 MAX_PAYLOAD_CHARS = 300
 # Control characters other than tab and newline carry no meaning in a chat and break some databases.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_LEADING_SLASHES = re.compile(r"^[\s/]+")
+
+
+def as_text(text: str | None) -> str:
+    """Typed text as Rasa may read it: without leading slashes, however many and however spaced.
+
+    Rasa reads a message starting with "/" as an intent and skips understanding it, and the risk
+    assessment with it; only a button the bot offered may send one (bot/gateway/turn_input.py).
+    """
+    return _LEADING_SLASHES.sub("", text or "").strip()
 
 
 @dataclass(frozen=True)
@@ -36,10 +46,7 @@ def read_chat_message(data: Any, max_chars: int) -> ChatMessage:
     if not isinstance(text, str):
         raise Rejection(400, "invalid_text", "The \"text\" field must be a string.")
     payload = data.get("payload")
-    # Free text is never a command to Rasa: a leading "/" would otherwise skip language understanding.
     text = CONTROL_CHARACTERS.sub("", text).strip()
-    if payload is None:
-        text = text.lstrip("/").strip()
     if not _is_encodable(text) or (isinstance(payload, str) and not _is_encodable(payload)):
         raise Rejection(400, "invalid_encoding", "Part of that message is not valid text. Please send it again.")
     if payload is not None:
@@ -50,7 +57,7 @@ def read_chat_message(data: Any, max_chars: int) -> ChatMessage:
             or not PAYLOAD_PATTERN.match(payload)
         ):
             raise Rejection(400, "invalid_payload", "That button payload is not one I can read.")
-    if not text and payload is None:
+    if not as_text(text) and payload is None:
         raise Rejection(422, "empty_message", "Your message was empty. Write something and send it again.")
     if len(text) > max_chars:
         raise Rejection(

@@ -15,6 +15,25 @@ class RasaUnavailable(Exception):
     """Rasa did not answer (starting, restarting or down); the message stays pending."""
 
 
+def normalise_replies(raws: list[Any]) -> list[dict[str, Any]]:
+    """The replies of a turn; the dialogue's note on a message (`custom`, which Rasa sends as a message
+    of its own right after it) is kept with the message it belongs to."""
+    replies: list[dict[str, Any]] = []
+    for raw in raws:
+        if not isinstance(raw, dict):
+            continue
+        custom = raw.get("custom") if isinstance(raw.get("custom"), dict) else None
+        if custom is not None and not any(raw.get(key) for key in ("text", "buttons", "image", "attachment")):
+            if replies:
+                replies[-1]["custom"] = {**replies[-1].get("custom", {}), **custom}
+            continue
+        reply = normalise_reply(raw)
+        if custom is not None:
+            reply["custom"] = custom
+        replies.append(reply)
+    return replies
+
+
 def normalise_reply(raw: dict[str, Any]) -> dict[str, Any]:
     """Keep what a channel can show: text, buttons (title and payload), an image URL and a file link."""
     reply: dict[str, Any] = {"text": raw.get("text")}
@@ -83,14 +102,20 @@ class RasaClient:
         return sorted(rotated, key=lambda url: self._in_flight[url])  # stable: ties keep the rotation
 
     async def send(
-        self, sender_id: str, message: str, channel: str, message_id: int | None = None, maybe_seen: bool = False
+        self,
+        sender_id: str,
+        message: str,
+        channel: str,
+        message_id: int | None = None,
+        maybe_seen: bool = False,
+        metadata: dict[str, Any] | None = None,
     ) -> list[dict[str, Any]]:
         """The replies to one message. `maybe_seen`: it may have reached Rasa before, whose replies were lost."""
         # Rasa answers 200 even when a custom action could not run; a turn taken while the
         # action server restarts would be marked answered with its replies missing.
         if not await self.action_server_ready():
             raise RasaUnavailable("action server not ready")
-        body: dict[str, Any] = {"sender": sender_id, "message": message, "metadata": {"channel": channel}}
+        body: dict[str, Any] = {"sender": sender_id, "message": message, "metadata": {**(metadata or {}), "channel": channel}}
         if message_id is not None:
             body.update(message_id=f"waypoint-{message_id}", maybe_seen=maybe_seen)
         failure = "no Rasa process"
@@ -102,7 +127,7 @@ class RasaClient:
                 async with self._http().post(self._webhook(base_url), json=body) as response:
                     if response.status == 200:
                         data = await response.json(content_type=None)
-                        return [normalise_reply(item) for item in data or [] if isinstance(item, dict)]
+                        return normalise_replies(data or [])
                     # 401 means the tokens disagree: an operator error worth a loud log line.
                     logger.error("Rasa answered HTTP %s to a message for client %s", response.status, sender_id)
                     failure = f"HTTP {response.status}"

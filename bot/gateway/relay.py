@@ -36,7 +36,7 @@ from sqlalchemy.orm import sessionmaker
 from bot.gateway.inbound import Rejection
 from bot.gateway.rate_limit import MessageRateLimit
 from bot.gateway.rasa_client import RasaClient, RasaUnavailable
-from bot.guidance.safety import DISTRESS_PAYLOAD, SafetyNet
+from bot.gateway.turn_input import accepted_payload, rasa_input
 from bot.storage import message_log
 from bot.storage.check_ins import QUIET_AFTER_DISTRESS, check_in_offer, pushed_check_in_offer
 from bot.storage.identity import WEB_CHANNEL
@@ -125,7 +125,6 @@ class TurnRelay:
         tracker_engine: Engine,
         retry_interval: float = 2.0,
         check_in_interval: float = 300.0,
-        safety_net: SafetyNet | None = None,
         media_dir: Path | None = None,
         rate_limit: MessageRateLimit | None = None,
     ) -> None:
@@ -139,8 +138,6 @@ class TurnRelay:
         self._waiting: dict[int, tuple[str, asyncio.Future[Turn | None]]] = {}
         self._last_sweep = 0.0
         self._check_in_interval = check_in_interval
-        # Applied before Rasa, so that a message showing obvious risk never depends on the model.
-        self._safety_net = safety_net
         self._media_dir = media_dir or Path("var/media")
         self._rate_limit = rate_limit
         self._last_check_in = 0.0
@@ -303,11 +300,14 @@ class TurnRelay:
         payload: str | None,
         from_client: bool = True,
         ref: str | None = None,
+        trusted_payload: bool = False,
     ) -> dict[str, Any]:
         """Store an inbound message as pending and start delivering it; returns its view.
 
         `from_client` is False for what the gateway sends on the client's behalf (the opening
-        greeting), which does not count towards their rate limit. `ref` is the client's own
+        greeting), which does not count towards their rate limit. A client's `payload` is kept only
+        if it belongs to a button offered to them lately, unless it is `trusted_payload` (a Telegram
+        command the gateway itself maps to an intent); otherwise the text goes. `ref` is the client's own
         reference (the web chat's outbox): a message sent again with a ref seen lately is not
         stored twice; its first view is returned. Refs are remembered in memory, for the last
         RECENT_REFS messages: a gateway restart forgets them.
@@ -322,7 +322,10 @@ class TurnRelay:
             with transaction(self._sessions) as session:
                 if session.get(Client, client_id) is None:  # deleted at their own request meanwhile
                     raise Rejection(401, "unknown_client", "This conversation was deleted. Reload to start afresh.")
-                return message_view(message_log.record_inbound(session, client_id, channel, text, payload))
+                kept = payload if trusted_payload or not from_client else accepted_payload(session, client_id, payload)
+                # A payload not kept is read as text: the button's title, or the payload's own words.
+                shown = text if kept is not None else text or payload
+                return message_view(message_log.record_inbound(session, client_id, channel, shown, kept))
 
         try:
             view = await asyncio.to_thread(store)
@@ -369,13 +372,13 @@ class TurnRelay:
                 pending = await asyncio.to_thread(self._oldest_pending, client_id)
                 if pending is None:
                     return
-                message_id, text, payload, channel, created_at = pending
+                message_id, text, metadata, channel, created_at = pending
                 # Sent before by this gateway, or pending since before it started: Rasa may have it already.
                 maybe_seen = message_id in self._sent_to_rasa or created_at < self._started_at
                 self._sent_to_rasa.add(message_id)
                 try:
                     replies = await self._rasa.send(
-                        client_id, self._what_rasa_reads(text, payload), channel, message_id=message_id, maybe_seen=maybe_seen
+                        client_id, text, channel, message_id=message_id, maybe_seen=maybe_seen, metadata=metadata
                     )
                 except RasaUnavailable as error:
                     logger.info("Rasa unavailable (%s); client %s's message %s waits", error, client_id, message_id)
@@ -393,14 +396,6 @@ class TurnRelay:
                 else:
                     self.send_outbox(client_id)
 
-    def _what_rasa_reads(self, text: str | None, payload: str | None) -> str:
-        """A button's payload, the text, or the distress intent when the text shows obvious risk."""
-        if payload:
-            return payload
-        if self._safety_net is not None and self._safety_net.shows_obvious_risk(text):
-            return DISTRESS_PAYLOAD
-        return text or ""
-
     def _resolve_waiter(self, message_id: int, outcome: Turn | None) -> None:
         _, future = self._waiting.pop(message_id, (None, None))
         if future is not None and not future.done():
@@ -410,13 +405,15 @@ class TurnRelay:
         for message_id in [m for m, (owner, _) in self._waiting.items() if owner == client_id]:
             self._resolve_waiter(message_id, outcome)
 
-    def _oldest_pending(self, client_id: str) -> tuple[int, str | None, str | None, str, datetime] | None:
+    def _oldest_pending(self, client_id: str) -> tuple[int, str, dict[str, Any], str, datetime] | None:
+        """The client's oldest pending message: its id, what Rasa reads and its metadata, channel, time."""
         with transaction(self._sessions) as session:
             pending = message_log.pending_inbound(session, client_id)
             if not pending:
                 return None
             first = pending[0]
-            return first.id, first.text, first.payload, first.channel, first.created_at
+            text, metadata = rasa_input(session, first)
+            return first.id, text, metadata, first.channel, first.created_at
 
     def _store_replies(self, message_id: int, replies: list[dict[str, Any]]) -> Turn:
         with transaction(self._sessions) as session:

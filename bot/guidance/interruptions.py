@@ -5,9 +5,9 @@ out: the intent is one of the navigation intents and the classifier is sure of i
 In an open question ("what helped you?") a long message is an answer even when it
 sounds like a request ("being asked instead of told"); only a short one that also says
 what it asks for steps out ("maybe a reminder between sessions" is an answer, even if the
-classifier hears "pause" in it). Distress steps out of any question when it uses words of
-distress; obvious risk never depends on this, as the gateway's safety net (bot/guidance/
-safety.py) sends it to Rasa as distress before the classifier sees it.
+classifier hears "pause" in it). A clear risk steps out of any question: the risk assessment
+(bot/guidance/risk.py) makes it `express_distress` before the dialogue sees it, and takes that
+intent away from idioms, so the intent is never just the classifier's guess.
 """
 
 from __future__ import annotations
@@ -35,9 +35,7 @@ INTERRUPTING_INTENTS = frozenset(
 )
 # Inside a phase of the journey, naming a phase switches to it. In the consent and start
 # questions they are answers ("explore my options" can be a goal).
-# A client in distress must never be treated as answering a question, so the bar is lower.
-CONFIDENCE_NEEDED = {"express_distress": 0.5}
-DEFAULT_CONFIDENCE_NEEDED = 0.8
+CONFIDENCE_NEEDED = 0.8
 MAX_COMMAND_WORDS_IN_OPEN_ANSWER = 6
 # In an open answer a request must also say what it asks for, in one of these words.
 WORDS_OF_REQUEST = {
@@ -51,12 +49,6 @@ WORDS_OF_REQUEST = {
     "show_my_data": r"data|stored|store|export|download|copy|know about me",
     "greet": r"hi|hello|hey|hiya|morning|afternoon|evening|back",
     "resume": r"continue|resume|carry on|go on|where were we|back",
-    "express_distress": (
-        r"die|dying|dead|death|suicid\w*|kill\w*|hurt\w*|harm\w*|safe|unsafe|hopeless|cope|coping|"
-        r"end(ing)? (it|my|things|everything)|give up|alive|live|living|pain|crisis|desperate|panic\w*|"
-        r"overwhelm\w*|worthless|alone|lonely|cry\w*|crying|scared|afraid|terrified|can'?t go on|"
-        r"can'?t take|breakdown|falling apart|no point|disappear|burden|exhausted|broken"
-    ),
 }
 
 
@@ -65,12 +57,14 @@ def is_clear_interruption(
 ) -> bool:
     intent = latest_message.get("intent") or {}
     name = intent.get("name")
+    if name == "express_distress":
+        return True  # only ever a clear risk (see the module's docstring)
     text = str(latest_message.get("text") or "")
     switches_phase = in_phase and name in PHASE_INTENTS and names_phase(name, text)
     if name not in INTERRUPTING_INTENTS and not switches_phase:
         return False
     confidence = float(intent.get("confidence") or 0.0)
-    if confidence < CONFIDENCE_NEEDED.get(name, DEFAULT_CONFIDENCE_NEEDED):
+    if confidence < CONFIDENCE_NEEDED:
         return False
     # A button's payload ("/show_plan"), or the safety net's, is meant as it is.
     if not open_answer or text.startswith("/"):
@@ -78,4 +72,4 @@ def is_clear_interruption(
     words = WORDS_OF_REQUEST.get(name)
     if words is not None and not re.search(rf"\b(?:{words})\b", text, re.IGNORECASE):
         return False
-    return name == "express_distress" or len(text.split()) <= MAX_COMMAND_WORDS_IN_OPEN_ANSWER
+    return len(text.split()) <= MAX_COMMAND_WORDS_IN_OPEN_ANSWER

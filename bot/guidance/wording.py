@@ -235,7 +235,7 @@ def data_summary(export: Mapping[str, Sequence[Mapping[str, object]]]) -> str:
         "action_steps": "step(s) in your plans",
         "reviews": "check-in(s)",
         "feedback": "feedback answer(s)",
-        "safety_flags": "note(s) for your practitioner that you were in distress (no words, only the date)",
+        "safety_flags": "safety alert(s) for your practitioner (what the risk was about and the date, never your words)",
         "messages": "message(s) of our conversation",
         "rasa_events": "entries in the dialogue engine's record of our conversation",
     }

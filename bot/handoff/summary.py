@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from bot.guidance.dates import describe_date
 from bot.guidance.decision_matrix import text_table
 from bot.guidance.reflection import THEMES
+from bot.guidance.safety_labels import flag_description
 from bot.guidance.wording import READINESS_LABELS, THEME_LABELS
 from bot.storage.decisions import chosen_option, latest_decision, matrix_of
 from bot.storage.feedback import readiness_at
@@ -92,10 +93,10 @@ def build_summary(session: Session, client_id: str, today: date | None = None) -
         items.append(SummaryItem(f"skills:{plan.id}", "plan", f"Skills to build: {plan.skills}"))
     flags = list(session.execute(select(SafetyFlag).where(SafetyFlag.client_id == client_id)).scalars())
     if flags:
-        latest = max(flag.raised_at for flag in flags)
-        items.append(
-            SummaryItem("safety", "safety", f"You told me you were going through a very hard time (last on {latest:%d %B %Y}).")
-        )
+        latest = max(flags, key=lambda flag: (flag.raised_at, flag.id))
+        described = f"{latest.raised_at:%d %B %Y}: {flag_description(latest.category, latest.reason)}"
+        text = f"A safety alert on {described}." if len(flags) == 1 else f"{len(flags)} safety alerts, the last on {described}."
+        items.append(SummaryItem("safety", "safety", text))
     return items
 
 

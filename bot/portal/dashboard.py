@@ -8,6 +8,8 @@ from datetime import datetime
 from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session
 
+from bot.guidance.safety_labels import flag_description
+
 from bot.guidance.journey import PHASES
 from bot.portal.access import client_criteria, client_labels, deletion_criteria, handoff_criteria
 from bot.portal.auth import Viewer
@@ -38,6 +40,7 @@ class FlagRow:
     client_id: str
     label: str
     raised_at: datetime
+    about: str  # what the risk was about and what raised it, in neutral words
 
 
 @dataclass(frozen=True)
@@ -187,7 +190,7 @@ def dashboard(db: Session, viewer: Viewer, retention_days: int) -> Dashboard:
         select(ClientDeletion).where(*deletion_criteria(viewer)).order_by(ClientDeletion.deleted_at.desc())
     ).scalars()
     return Dashboard(
-        flags=[FlagRow(f.id, f.client_id, labels[f.client_id], f.raised_at) for f in flags],
+        flags=[FlagRow(f.id, f.client_id, labels[f.client_id], f.raised_at, flag_description(f.category, f.reason)) for f in flags],
         pending=[HandoffRow(h.id, h.client_id, labels[h.client_id], h.approved_at, h.reviewed_at) for h in pending],
         clients=client_rows,
         deletions=[

@@ -43,7 +43,8 @@ def record_outbound(
     status: str = SENT,
 ) -> Message:
     """A message from the bot: a reply to an inbound message, or one the bot starts (reply_to_id None)."""
-    content = {key: reply[key] for key in ("buttons", "image", "attachment") if reply.get(key)}
+    # `custom` is the dialogue's note on what a message asks (a safety question): kept, never shown.
+    content = {key: reply[key] for key in ("buttons", "image", "attachment", "custom") if reply.get(key)}
     message = Message(
         client_id=client_id,
         direction="out",
@@ -67,6 +68,44 @@ def record_replies(
     inbound.status = ANSWERED
     session.flush()
     return stored
+
+
+def replies_before(session: Session, message: Message, limit: int = 10) -> list[Message]:
+    """What the bot said between the client's previous message and `message`, oldest first."""
+    previous = session.execute(
+        select(Message.id)
+        .where(Message.client_id == message.client_id, Message.direction == "in", Message.id < message.id)
+        .order_by(Message.id.desc())
+        .limit(1)
+    ).scalar()
+    replies = session.execute(
+        select(Message)
+        .where(
+            Message.client_id == message.client_id,
+            Message.direction == "out",
+            Message.id < message.id,
+            Message.id > (previous or 0),
+        )
+        .order_by(Message.id.desc())
+        .limit(limit)
+    ).scalars()
+    return list(reversed(list(replies)))
+
+
+def offered_payloads(session: Session, client_id: str, lately: int = 30) -> set[str]:
+    """The payloads of the buttons in the bot's last `lately` messages to the client."""
+    contents = session.execute(
+        select(Message.content)
+        .where(Message.client_id == client_id, Message.direction == "out")
+        .order_by(Message.id.desc())
+        .limit(lately)
+    ).scalars()
+    return {
+        str(button.get("payload"))
+        for content in contents
+        for button in (content or {}).get("buttons") or []
+        if isinstance(button, dict) and button.get("payload")
+    }
 
 
 def pending_inbound(session: Session, client_id: str) -> list[Message]:

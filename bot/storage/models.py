@@ -385,7 +385,12 @@ class StepUpdate(Base):
 
 
 class SafetyFlag(Base):
-    """The client expressed distress: urgent for their practitioner until handled. Holds no client text."""
+    """A risk the client showed: urgent for their practitioner until handled. Holds no client text.
+
+    `category` is what the risk was about (bot/guidance/safety_words.py CATEGORIES, or
+    "unspecified"); `level` is clear or possible; `reason` is what raised it (see
+    bot/storage/safety.py). All three are empty on flags raised before they were recorded.
+    """
 
     __tablename__ = "safety_flags"
 
@@ -393,6 +398,9 @@ class SafetyFlag(Base):
     client_id = _client_fk()
     raised_at = Column(DateTime, nullable=False, default=utcnow)
     handled_at = Column(DateTime, nullable=True)
+    category = Column(String(32), nullable=True)
+    level = Column(String(16), nullable=True)
+    reason = Column(String(32), nullable=True)
 
 
 HANDOFF_DRAFT = "draft"

@@ -138,7 +138,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await _forward(update, context, found.client_id, None, OPENING_PAYLOAD, from_client=False)
     else:
         # A returning client's "hello": the dialogue welcomes them back where they paused.
-        await _forward(update, context, found.client_id, "/start", OPENING_PAYLOAD)
+        await _forward(update, context, found.client_id, "/start", OPENING_PAYLOAD, trusted_payload=True)
 
 
 async def link(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -170,7 +170,7 @@ async def command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Send a command's intent (/plan, /progress, …) to the dialogue, as its button would."""
     name = update.effective_message.text.split()[0].lstrip("/").split("@")[0].lower()
     found = await _opened_conversation(update, context)
-    await _forward(update, context, found.client_id, f"/{name}", COMMAND_PAYLOADS[name])
+    await _forward(update, context, found.client_id, f"/{name}", COMMAND_PAYLOADS[name], trusted_payload=True)
 
 
 async def text_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -352,11 +352,14 @@ async def _forward(
     payload: str | None,
     from_client: bool = True,
     follow: bool = True,
+    trusted_payload: bool = False,
 ) -> None:
     """Hand a message to the relay, then show "typing…" until it is answered (or say it will be)."""
     relay = services(context).relay
     try:
-        inbound = await relay.accept(client_id, TELEGRAM_CHANNEL, text, payload, from_client=from_client)
+        inbound = await relay.accept(
+            client_id, TELEGRAM_CHANNEL, text, payload, from_client=from_client, trusted_payload=trusted_payload
+        )
     except Rejection as rejection:
         await _explain(update, context, CONVERSATION_GONE if rejection.code == "unknown_client" else rejection.message)
         return

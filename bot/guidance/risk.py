@@ -1,0 +1,124 @@
+"""How much risk a message shows: none, possible or clear, and of what kind.
+
+Two layers, each covering what the other cannot:
+
+1. Phrases (bot/guidance/safety_words.py): risk phrases found the way people write them, unless they
+   overlap an ordinary expression ("the hours are killing me", "I'm not suicidal"). Phrases are
+   predictable, explainable and extendable by a service, and they do not depend on training: a
+   message with "took too many of my pills" is a crisis whatever the model makes of it.
+2. The trained model's `express_distress` intent, for phrasings no list foresaw. Its confidence
+   decides the level; it is ignored when an ordinary expression explains the message, since the
+   model hears "killing me" in "the hours are killing me" too.
+
+A possible risk becomes clear with an intent signal ("tonight", "I mean it"). A client who has said
+that a possible risk was only a way of speaking (`already_checked`) is not asked again about it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from bot.guidance.phrases import Found
+from bot.guidance.safety_words import CATEGORIES, SafetyWords
+
+NONE, POSSIBLE, CLEAR = "none", "possible", "clear"
+UNSPECIFIED = "unspecified"  # the model heard distress, without words that say what kind
+MAX_QUOTE_WORDS = 14
+
+
+@dataclass(frozen=True)
+class ModelThresholds:
+    """The `express_distress` confidence at which the model's reading counts (without risk phrases)."""
+
+    clear: float = 0.95
+    possible: float = 0.6
+
+
+@dataclass(frozen=True)
+class Assessment:
+    level: str = NONE
+    categories: tuple[str, ...] = ()  # most urgent first
+    phrase: str | None = None  # the client's own words, quoted by the check question
+    ordinary: bool = False  # an idiom, a work word or a negation explained risk words
+    by: str = ""  # "words" or "model"
+
+    @property
+    def category(self) -> str | None:
+        return self.categories[0] if self.categories else None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"level": self.level, "categories": list(self.categories), "phrase": self.phrase, "ordinary": self.ordinary, "by": self.by}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any] | None) -> "Assessment":
+        if not isinstance(data, Mapping):
+            return cls()
+        return cls(
+            level=str(data.get("level") or NONE),
+            categories=tuple(str(c) for c in data.get("categories") or ()),
+            phrase=data.get("phrase"),
+            ordinary=bool(data.get("ordinary")),
+            by=str(data.get("by") or ""),
+        )
+
+
+def assess(
+    text: str | None,
+    words: SafetyWords,
+    distress_confidence: float = 0.0,
+    already_checked: bool = False,
+    thresholds: ModelThresholds = ModelThresholds(),
+) -> Assessment:
+    if not text or text.startswith("/"):
+        return Assessment()  # a button's payload says what it means
+    ordinary = words.ordinary.find(text)
+    counted = [
+        found for found in words.risk.find(text)
+        if found.phrase.data.get("strong") or not any(found.overlaps(other) for other in ordinary)
+    ]
+    if counted:
+        clear = [f for f in counted if f.phrase.data["level"] == CLEAR]
+        if clear or words.intent_signals.find(text):
+            level, leading = CLEAR, clear or counted
+        else:
+            level, leading = POSSIBLE, counted
+        if level == POSSIBLE and already_checked:
+            return Assessment(ordinary=True)
+        categories = tuple(c for c in CATEGORIES if any(f.phrase.data["category"] == c for f in counted))
+        first = min(leading, key=lambda f: f.start)
+        return Assessment(level, categories, quote(text, first), bool(ordinary), "words")
+    if ordinary or already_checked:
+        return Assessment(ordinary=bool(ordinary))
+    if distress_confidence >= thresholds.clear:
+        return Assessment(CLEAR, (UNSPECIFIED,), quote_whole(text), False, "model")
+    if distress_confidence >= thresholds.possible:
+        return Assessment(POSSIBLE, (UNSPECIFIED,), quote_whole(text), False, "model")
+    return Assessment()
+
+
+_CLAUSE_BREAK = re.compile(r"[.!?;,\n]|\b(?:but|and then|so|because)\b", re.IGNORECASE)
+
+
+def quote(text: str, found: Found) -> str:
+    """The clause around what was found, in the client's own words, short enough to quote."""
+    before = [m.end() for m in _CLAUSE_BREAK.finditer(text, 0, found.start)]
+    start = before[-1] if before else 0
+    after = _CLAUSE_BREAK.search(text, found.end)
+    end = after.start() if after else len(text)
+    clause = text[start:end].strip(" ,-")
+    words = clause.split()
+    if len(words) > MAX_QUOTE_WORDS:
+        # Keep the words found and a few before them.
+        found_text = text[found.start : found.end]
+        head = text[start : found.start].split()[-4:]
+        clause = " ".join([*head, found_text])
+    return clause.strip()
+
+
+def quote_whole(text: str) -> str | None:
+    words = text.split()
+    if len(words) <= MAX_QUOTE_WORDS:
+        return text.strip().rstrip(".!")
+    return None
