@@ -15,7 +15,12 @@ Meanings chosen here (dateparser has no opinion on them or reads them differentl
 - "next week": the Monday of next week (dateparser says today + 7 days).
 - "end of the month", "this month": the last day of this month; "end of next month" likewise.
 - "in a fortnight": 14 days. "the 15th": the next 15th of a month, on or after today.
-- "before 15 December" and "by ..." are read as that date itself: it is a deadline.
+- "by 15 December" is that date itself: it is a deadline. "before 15 December" is the day before
+  ("before Christmas" is 24 December, "before Friday" is Thursday).
+- "end of January" (or "end of jan"): the last day of the next January; "end of the year": 31
+  December. "this weekend" or "the weekend": the coming Saturday (today on a Saturday or Sunday).
+  "next month": the last day of next month. "Christmas" is 25 December, "Christmas Eve" 24,
+  "New Year's Eve" 31 December, "New Year" 1 January.
 - "soon", "whenever", "I don't know" give None: dateparser has no reading for them, and the
   fallback search below refuses the one-word false positives it finds in such answers.
 """
@@ -41,7 +46,7 @@ _Rule = Callable[[re.Match[str], datetime.date], datetime.date | None]
 
 # Words around a date that dateparser does not understand, removed from both ends in turn.
 _LEADING_FILLER = re.compile(
-    r"^(?:by|before|until|till|til|on|around|about|for|at the latest|no later than|not later than|"
+    r"^(?:by|until|till|til|on|around|about|for|at the latest|no later than|not later than|sometime|some time|"
     r"i'd say|i would say|let's say|say|probably|maybe|perhaps|hopefully|ideally)\b\s*"
 )
 _TRAILING_FILLER = re.compile(r"\s*\b(?:at the latest|probably|maybe|i think|i guess|'?s? time)$")
@@ -98,6 +103,34 @@ def _day_of_month(match: re.Match[str], today: datetime.date) -> datetime.date |
 
 
 _MONTH_PATTERN = "|".join(name.lower() for name in _MONTH_NAMES)
+_MONTH_ABBREVIATIONS = {"jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9, "oct": 10, "nov": 11, "dec": 12}
+_ANY_MONTH = _MONTH_PATTERN + "|" + "|".join(_MONTH_ABBREVIATIONS)
+
+
+def _month_number(name: str) -> int:
+    lowered = name.lower()
+    if lowered in _MONTH_ABBREVIATIONS:
+        return _MONTH_ABBREVIATIONS[lowered]
+    return [month.lower() for month in _MONTH_NAMES].index(lowered) + 1
+
+
+def _end_of_named_month(match: re.Match[str], today: datetime.date) -> datetime.date:
+    # The next such month that has not ended: this year's if it is still to come or under way.
+    month = _month_number(match["month"])
+    year = today.year if month >= today.month else today.year + 1
+    return _end_of_month(datetime.date(year, month, 1), 0)
+
+
+def _weekend(_match: re.Match[str], today: datetime.date) -> datetime.date:
+    return today if today.weekday() >= 5 else today + datetime.timedelta(days=5 - today.weekday())
+
+
+def _yearly(month: int, day: int) -> _Rule:
+    def next_one(_match: re.Match[str], today: datetime.date) -> datetime.date:
+        this_year = datetime.date(today.year, month, day)
+        return this_year if this_year >= today else datetime.date(today.year + 1, month, day)
+
+    return next_one
 
 
 def _part_of_month(match: re.Match[str], today: datetime.date) -> datetime.date | None:
@@ -111,6 +144,14 @@ def _part_of_month(match: re.Match[str], today: datetime.date) -> datetime.date 
 
 # Most specific first: in a sentence "end of next week" must win over "next week".
 _RULES: list[tuple[str, _Rule]] = [
+    (r"(?:the )?end of (?:the |this )?year", _yearly(12, 31)),
+    (rf"(?:the )?end of (?P<month>{_ANY_MONTH})", _end_of_named_month),
+    (r"christmas eve|xmas eve", _yearly(12, 24)),
+    (r"christmas|xmas", _yearly(12, 25)),
+    (r"new year'?s eve", _yearly(12, 31)),
+    (r"new year'?s?(?: day)?", _yearly(1, 1)),
+    (r"(?:this|the) weekend|weekend", _weekend),
+    (r"next month", lambda _m, today: _end_of_month(today, 1)),
     (rf"(?P<part>early|mid|late)[- ]?(?P<month>{_MONTH_PATTERN})", _part_of_month),
     (r"(?:the )?end of next week", lambda _m, today: _next_monday(today) + datetime.timedelta(days=_FRIDAY)),
     (r"(?:the )?end of next month", lambda _m, today: _end_of_month(today, 1)),
@@ -177,6 +218,9 @@ def _plausible(fragment: str, text: str) -> bool:
 def parse_due_date(text: str, today: datetime.date) -> datetime.date | None:
     """The date the client means, or None when the words hold no date we can read."""
     cleaned = _clean(text or "")
+    if cleaned.startswith("before "):
+        day = parse_due_date(cleaned[len("before ") :], today)
+        return day - datetime.timedelta(days=1) if day is not None and day > today else day
     if not cleaned or _BARE_NUMBER.fullmatch(cleaned):
         return None
 

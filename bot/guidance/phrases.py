@@ -231,7 +231,14 @@ class PhraseBook:
         return frozenset(candidate for candidate in candidates if _close_enough(word, candidate))
 
     def find(self, text: str) -> list[Found]:
-        """Every phrase found, each at its earliest and shortest place."""
+        """Every phrase found, each at its earliest place."""
+        return self._find(text, every_place=False)
+
+    def find_all(self, text: str) -> list[Found]:
+        """Every phrase found at every place it starts (for what a set of phrases covers)."""
+        return self._find(text, every_place=True)
+
+    def _find(self, text: str, every_place: bool) -> list[Found]:
         words = tokens(text, self.irregular)
         readings = [frozenset() if token.boundary else self._readings(token.stem) for token in words]
         exact = [frozenset() if token.boundary else frozenset({token.stem}) for token in words]
@@ -239,18 +246,26 @@ class PhraseBook:
         candidates = sorted({number for word in present for number in self._by_anchor.get(word, ())})
         found = []
         for phrase in (self.phrases[number] for number in candidates):
-            place = _find_phrase(phrase, exact if phrase.exact else readings, words)
-            if place is not None and all_required_found(phrase, text, readings, words):
-                found.append(Found(phrase, place[0], place[1], words[place[0]].start, words[place[1]].end))
+            places = _places(phrase, exact if phrase.exact else readings, words, every_place)
+            if places and all_required_found(phrase, text, readings, words):
+                found += [Found(phrase, first, last, words[first].start, words[last].end) for first, last in places]
         return found
 
 
-def _find_phrase(phrase: Phrase, readings: Sequence[frozenset[str]], words: Sequence[Token]) -> tuple[int, int] | None:
+def _places(phrase: Phrase, readings: Sequence[frozenset[str]], words: Sequence[Token], every_place: bool) -> list[tuple[int, int]]:
+    places = []
     for start in range(len(words)):
         end = _match_from(phrase.elements, 0, start, readings, words, phrase.max_gap, first=True)
         if end is not None:
-            return start, end
-    return None
+            places.append((start, end))
+            if not every_place:
+                break
+    return places
+
+
+def _find_phrase(phrase: Phrase, readings: Sequence[frozenset[str]], words: Sequence[Token]) -> tuple[int, int] | None:
+    places = _places(phrase, readings, words, every_place=False)
+    return places[0] if places else None
 
 
 def all_required_found(phrase: Phrase, text: str, readings: Sequence[frozenset[str]], words: Sequence[Token]) -> bool:

@@ -8,7 +8,7 @@ worrying side.
 
 from __future__ import annotations
 
-from bot.guidance.phrases import Found, PhraseBook
+from bot.guidance.phrases import PhraseBook
 from bot.guidance.risk import CLEAR, Assessment
 from bot.guidance.safety_words import SafetyWords
 
@@ -21,7 +21,7 @@ SAFE, NOT_SAFE, UNSURE = "safe", "not_safe", "unsure"
 def _covered(book: PhraseBook, text: str) -> int:
     """How many characters of `text` the book's phrases cover."""
     covered: set[int] = set()
-    for found in book.find(text):
+    for found in book.find_all(text):
         covered.update(range(found.start, found.end))
     return len(covered)
 
@@ -65,6 +65,3 @@ def read_safety_answer(text: str | None, intent: str | None, risk: Assessment, w
         return UNSURE
     return weighed
 
-
-def quoted(found: Found, text: str) -> str:
-    return text[found.start : found.end]

@@ -1,0 +1,57 @@
+"""Which of the named options a reply means: by its number ("2", "the second one"), by its title,
+however written ("the bakery one", "healthcare assistant"), or postponing; after a change of mind,
+what the client settled on ("nursing. hmm actually maybe healthcare assistant first")."""
+
+from __future__ import annotations
+
+import re
+from typing import Sequence
+
+from bot.guidance.phrases import tokens
+from bot.guidance.understanding.reading import POSTPONE
+
+_ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4, "fifth": 5, "5th": 5, "sixth": 6, "6th": 6, "last": -1}
+_POSTPONE = re.compile(
+    r"\b(?:postpone|postponing|later|not yet|wait|waiting|undecided|not decide|can't decide|cant decide|decide later|hold off|"
+    r"not ready|not sure yet|don'?t know yet|need more time|sleep on it|no decision)\b",
+    re.IGNORECASE,
+)
+_IGNORED = {"the", "a", "an", "one", "job", "option", "course", "my", "in", "as", "to", "of", "and"}
+
+
+def _words(text: str) -> list[str]:
+    return [t.stem for t in tokens(text) if not t.boundary and t.stem not in _IGNORED]
+
+
+def chosen(text: str, options: Sequence[str]) -> str | None:
+    """The title of the option chosen, POSTPONE, or None when the reply names none (or several)."""
+    stripped = text.strip().lower().rstrip(".!")
+    if stripped.isdigit() and 1 <= int(stripped) <= len(options):
+        return options[int(stripped) - 1]
+    said = _words(text)
+    scores = []
+    for option in options:
+        words = _words(option)
+        if not words:
+            continue
+        shared = sum(1 for w in words if w in said)
+        if shared and shared >= max(1, (len(words) + 1) // 2):
+            scores.append((shared / len(words), shared, option))
+    if scores:
+        scores.sort(reverse=True)
+        if len(scores) == 1 or scores[0][:2] > scores[1][:2]:
+            return scores[0][2]
+        return None
+    for word, position in _ORDINALS.items():
+        if re.search(rf"\b(?:the )?{word}(?: one| option)?\b", stripped) and len(stripped.split()) <= 4:
+            return options[position - 1] if position != -1 and position <= len(options) else options[-1]
+    if _POSTPONE.search(text):
+        return POSTPONE
+    return None
+
+
+def last_named(text: str, options: Sequence[str]) -> str | None:
+    """Of several options named, the one named last (what a client settles on while thinking aloud)."""
+    lowered = text.lower()
+    positions = [(lowered.rfind(option.lower()), option) for option in options if option.lower() in lowered]
+    return max(positions)[1] if positions else None

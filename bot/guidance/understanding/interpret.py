@@ -1,0 +1,428 @@
+"""The one interpretation step for every reply to a question: what the reply is, in the context of
+the question it answers.
+
+Input: the question (its kind, and for a choice its options), the client's text, and what the
+classifier heard in it (`Heard`). Output: one `Reading`: an answer with its clean value, yes, no or
+a correction, a non-answer, a question about the question, a request to do something else, or
+something off-topic; with any feeling or event mentioned alongside.
+
+The order follows how a practitioner listens: what the question can take comes first (a date in
+"next friday" answers "by when?" whatever the classifier heard); a request must look like one in an
+open question ("the reflection questions" answers "what helped you?"); a message that is nothing but
+"idk" is a non-answer, while "idk how to find a game tester job" answers "what don't you know yet?".
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from bot.guidance.dates import parse_due_date
+from bot.guidance.phrases import Found
+from bot.guidance.understanding.choices import chosen, last_named
+from bot.guidance.understanding.edits import edit_of
+from bot.guidance.understanding.lists import EDGES, is_only_non_answer, split_items, strip_fillers
+from bot.guidance.understanding.numbers import rating_in_words, ratings_in
+from bot.guidance.understanding.reading import (
+    ANSWER,
+    ASIDES,
+    CHOICE,
+    CONFIRM,
+    CORRECTION,
+    DATE,
+    LIST,
+    NO,
+    NON_ANSWER,
+    NOTHING,
+    OFF_TOPIC,
+    OPEN,
+    QUESTION,
+    RATHER_NOT,
+    RATING,
+    REQUEST,
+    UNSURE,
+    VAGUE,
+    YES,
+    YES_NO,
+    Question,
+    Reading,
+)
+from bot.guidance.understanding.words import ConversationWords
+
+# Intents that ask to do something else, and the confidence at which the classifier is believed.
+REQUEST_INTENTS = {
+    "pause", "help", "request_human", "bot_challenge", "show_progress", "show_plan", "delete_my_data",
+    "show_my_data", "greet", "resume", "go_back", "skip", "goodbye", "start_reflection", "explore_options",
+    "make_decision", "plan_actions", "review_progress", "give_feedback", "edit_options",
+}  # fmt: skip
+PHASE_INTENTS = {"start_reflection", "explore_options", "make_decision", "plan_actions", "review_progress", "give_feedback"}
+SURE = 0.8
+MAX_WORDS_OF_A_COMMAND = 6
+STRICT = (RATING, DATE, CHOICE, CONFIRM, YES_NO)
+_QUESTION_OPENING = re.compile(
+    r"^(?:sorry\s+|wait\s+|so\s+|um+\s+|hmm+\s+)?(?:what|whats|what's|why|how|who|whos|which|when|where|does|do|did|is|isnt|are|can|could|"
+    r"should|will|would|may|you mean|do you mean|like(?=[^?]*\?\s*$))\b",
+    re.I,
+)
+# A question opening that asks about something rather than for something ("can I ..." asks for it).
+_ASKING_ABOUT = re.compile(r"^(?:sorry\s+|wait\s+|so\s+|um+\s+|hmm+\s+)?(?:what|whats|what's|why|how|who|whos|which|when|where|does|do|did|is|isnt|are|was|will|would|you mean|do you mean|like(?=[^?]*\?\s*$))\b", re.I)
+_LEADING_FILLER = re.compile(r"^(?:(?:honestly|tbh|hmm+|um+|uh+|well|ok|okay|so|lol|erm|oh|ah|ngl)\b[\s,.]*)+", re.I)
+_COMMAND_VERBS = {"plan", "review", "reflect", "explore", "decide", "help", "give", "check", "weigh", "compare", "update", "show", "skip", "pause", "stop", "go", "delete", "send", "talk", "tell"}
+
+
+@dataclass(frozen=True)
+class Heard:
+    """What the classifier made of a message."""
+
+    intent: str | None = None
+    confidence: float = 0.0
+
+    @classmethod
+    def from_parse(cls, parse: Mapping[str, Any] | None) -> "Heard":
+        intent = (parse or {}).get("intent") or {}
+        return cls(intent.get("name"), float(intent.get("confidence") or 0.0))
+
+
+def interpret(
+    question: Question, text: str | None, heard: Heard, words: ConversationWords, today: datetime.date
+) -> Reading:
+    said = "\n".join(" ".join(line.split()) for line in (text or "").splitlines() if line.strip())
+    if said.startswith("/"):
+        return _button(question, said)
+    reading = _Listener(question, said, heard, words, today).read()
+    return Reading(reading.outcome, reading.value, aside_in(said, words), reading.intent)
+
+
+class _Listener:
+    """Reads one reply; each method answers one question about it."""
+
+    def __init__(self, question: Question, said: str, heard: Heard, words: ConversationWords, today: datetime.date) -> None:
+        self.question, self.said, self.heard, self.words, self.today = question, said, heard, words, today
+        self.plain = strip_fillers(said, words) or said.strip(EDGES)
+
+    def read(self) -> Reading:
+        edit = edit_of(self.said)
+        if edit is not None:
+            return Reading(REQUEST, edit.as_dict(), intent="edit_options")
+        if self.question.key.startswith("handoff.") and self._whole("cancel"):
+            return Reading(REQUEST, "cancel", intent="deny")
+        return getattr(self, f"_{self.question.kind}")()
+
+    # -- the kinds of question -----------------------------------------------------------------
+
+    def _confirm(self) -> Reading:
+        answer = self._yes_or_no()
+        if answer is not None and self._only_yes_or_no():
+            return Reading(answer)
+        if self._says_i_was_right():
+            return Reading(YES)
+        if non_answer := self._non_answer(leading=True):
+            return Reading(*non_answer)
+        if self._first("question_back"):
+            return Reading(QUESTION)
+        correction = self._correction()
+        if correction is not None and not self._first("request_forms"):
+            return Reading(CORRECTION, correction) if correction else Reading(NO)
+        if other := self._other():
+            return other
+        if correction is not None:
+            return Reading(CORRECTION, correction) if correction else Reading(NO)
+        if answer is not None:
+            return Reading(answer)
+        return Reading(CORRECTION, self.said.strip(EDGES))
+
+    def _yes_no(self) -> Reading:
+        answer = self._yes_or_no()
+        asks_more = self._first("request_forms", after=self._first_yes_or_no_end())
+        if answer is not None and (self._only_yes_or_no() or not asks_more):
+            return Reading(answer)
+        if non_answer := self._non_answer(leading=True):
+            return Reading(*non_answer)
+        if other := self._other():
+            return other
+        if answer is not None:
+            return Reading(answer)
+        if self.heard.intent in ("affirm", "deny") and self.heard.confidence >= SURE:
+            return Reading(YES if self.heard.intent == "affirm" else NO)
+        return Reading(ANSWER, None)  # not read: asked again
+
+    def _rating(self) -> Reading:
+        if self._first("request_forms") and (other := self._other()):
+            return other
+        change = self._change_of_mind_at()
+        ratings = ratings_in(self.said, change)
+        if ratings and not _QUESTION_OPENING.match(self.said):
+            if len(set(ratings)) == 1 or change is not None:
+                return Reading(ANSWER, ratings[-1] if change is not None else ratings[0])
+            return Reading(ANSWER, ratings)  # several at once ("4 2 5"): the phase decides whether it takes them
+        if non_answer := self._non_answer(leading=True):
+            return Reading(*non_answer)
+        if other := self._other():
+            return other
+        in_words = rating_in_words(self.plain) if len(self.said.split()) <= 6 else None
+        return Reading(ANSWER, in_words)
+
+    def _date(self) -> Reading:
+        if self._starts_with("vague"):
+            return Reading(NON_ANSWER, VAGUE)
+        if self._first("request_forms") and (other := self._other()):
+            return other
+        change = self._change_of_mind_at()
+        day = (parse_due_date(self.said[change:], self.today) if change is not None else None) or parse_due_date(self.said, self.today)
+        if day is not None and day >= self.today and not self._question_shaped():
+            return Reading(ANSWER, day.isoformat())
+        if self._first("vague"):
+            return Reading(NON_ANSWER, VAGUE)
+        if non_answer := self._non_answer(leading=True):
+            return Reading(*non_answer)
+        if other := self._other():
+            return other
+        return Reading(ANSWER, None)
+
+    def _choice(self) -> Reading:
+        options = self.question.options
+        change = self._change_of_mind_at()
+        pick = self._option_in(self.said[change:]) if change is not None else None
+        pick = pick or self._option_in(self.said)
+        asked_elsewhere = _QUESTION_OPENING.match(self.said) and (self.said.rstrip().endswith("?") or self._off_topic_intent())
+        if pick is not None and not asked_elsewhere:
+            return Reading(ANSWER, pick)
+        if non_answer := self._non_answer(leading=True):
+            return Reading(*non_answer)
+        if other := self._other():
+            return other
+        return Reading(ANSWER, last_named(self.said, options))
+
+    def _list(self) -> Reading:
+        if self.question.nothing_is_an_answer and self._yes_or_no() == NO and self._only_yes_or_no(loose=True):
+            return Reading(NO)
+        if non_answer := self._non_answer():
+            return Reading(*non_answer)
+        if other := self._other():
+            return other
+        return Reading(ANSWER, split_items(self.said, self.words) or None)
+
+    def _open(self) -> Reading:
+        if non_answer := self._non_answer():
+            return Reading(*non_answer)
+        if other := self._other():
+            return other
+        answer = self.said.strip()
+        return Reading(ANSWER, answer if any(ch.isalnum() for ch in answer) else None)
+
+    # -- what a reply can be besides an answer -------------------------------------------------
+
+    def _other(self) -> Reading | None:
+        """A question about the question, a request, or something off-topic; None when none."""
+        if self._first("question_back") or (self.heard.intent == "ask_clarification" and self.heard.confidence >= 0.5 and self._question_shaped()):
+            return Reading(QUESTION)
+        # "will my advisor know?", "is 5 the most important?": asking about the conversation, not for something.
+        short_question = self.question.kind in STRICT or len(self.said.split()) <= 10
+        about = _ASKING_ABOUT.match(self.said) or (self.said.rstrip().endswith("?") and not self._first("request_forms"))
+        if short_question and about and self._first("conversation_words"):
+            return Reading(QUESTION)
+        if intent := self._requested():
+            return Reading(REQUEST, intent, intent=intent)
+        if self._question_shaped() and (self.question.kind in STRICT or self.said.rstrip().endswith("?") or len(self.said.split()) <= 12):
+            # A question in reply: about the conversation (what the bot asked, the process, the
+            # practitioner) or about something else. In an open question a long one can be an answer
+            # ("how much it costs to start one" answers "what don't you know yet?").
+            if self._first("conversation_words") and self.heard.intent != "out_of_scope":
+                return Reading(QUESTION)
+            if self.question.kind in STRICT or self._off_topic_intent():
+                return Reading(OFF_TOPIC)
+        if self._off_topic_intent() and (self.question.kind in STRICT or self._is_command()):
+            return Reading(OFF_TOPIC)
+        return None
+
+    def _question_shaped(self) -> bool:
+        return bool(_QUESTION_OPENING.match(self.said) or self.said.rstrip().endswith("?"))
+
+    def _off_topic_intent(self) -> bool:
+        return self.heard.intent == "out_of_scope" and self.heard.confidence >= SURE
+
+    def _requested(self) -> str | None:
+        """The intent the client asks to carry out instead of answering, if they clearly do."""
+        intent = _disambiguated(self.heard.intent, self.said)
+        if intent not in REQUEST_INTENTS or self.heard.confidence < SURE:
+            return None
+        short = len(self.said.split()) <= MAX_WORDS_OF_A_COMMAND
+        asks = self._first("request_forms") is not None
+        book = self.words.words_of_request.get(intent)
+        says_what = book is None or bool(book.find(self.said))
+        if intent in PHASE_INTENTS:
+            # Naming a part is an answer ("the reflection questions helped"); asking for it is a request.
+            return intent if says_what and (asks or self._is_command()) else None
+        confident = self.heard.confidence >= 0.95 and len(self.said.split()) <= 10 and bool(_QUESTION_OPENING.match(self.said) or self._is_command())
+        if self.question.kind in (OPEN, LIST) and not (says_what and (short or asks or confident)):
+            return None
+        if self.question.kind in STRICT and not says_what:
+            return None
+        return intent
+
+    def _is_command(self) -> bool:
+        """A bare command: a verb first, and short ("plan my steps", "review my progress")."""
+        first = self.plain.split()[0].lower() if self.plain.split() else ""
+        return first in _COMMAND_VERBS and len(self.said.split()) <= MAX_WORDS_OF_A_COMMAND
+
+    # -- yes, no and corrections ---------------------------------------------------------------
+
+    def _yes_or_no(self) -> str | None:
+        """YES or NO as the message opens (or as lone symbols), or None."""
+        stripped = self.said.strip()
+        if stripped and all(ch.isspace() or ch in "".join(self.words.yes_symbols) for ch in stripped):
+            return YES
+        if stripped and all(ch.isspace() or ch in "".join(self.words.no_symbols) for ch in stripped):
+            return NO
+        if self._says_i_was_right():
+            return YES
+        for text in (self.said, self.plain):
+            found = [(f, kind) for kind in ("yes", "no") for f in self.words.replies[kind].find(text)]
+            # An opening yes or no; in a yes-or-no question also a telling phrase anywhere ("id rather not share it").
+            opening = [
+                (f.first, -(f.last - f.first), kind) for f, kind in found
+                if f.first == 0 or (self.question.kind == YES_NO and f.last > f.first)
+            ]
+            if opening:
+                return YES if min(opening)[2] == "yes" else NO
+        return None
+
+    def _first_yes_or_no_end(self) -> int:
+        found = [f for kind in ("yes", "no") for f in self.words.replies[kind].find(self.said) if f.first <= 1]
+        return max((f.end for f in found), default=0)
+
+    def _says_i_was_right(self) -> bool:
+        """"no I meant what you said before was right": a yes, whatever word it opens with."""
+        return any(
+            re.search(r"\b(right|correct)\b", self.said[f.start : f.end], re.I) and f.last - f.first >= 3
+            for f in self.words.replies["yes"].find(self.said)
+        )
+
+    def _only_yes_or_no(self, loose: bool = False) -> bool:
+        """The message is only yes or no words (and fillers), with nothing after them that says more."""
+        rest = self.said
+        for kind in ("yes", "no"):
+            while found := self.words.replies[kind].find(rest):
+                longest = max(found, key=lambda f: f.end - f.start)
+                rest = rest[: longest.start] + " " + rest[longest.end :]
+        rest = re.sub(r"[\W_]+", " ", strip_fillers(rest, self.words)).strip()
+        left = [w for w in rest.split() if w.lower() not in {"im", "i", "good", "thanks", "thank", "you", "please", "pls", "mate"}] if loose else rest.split()
+        return len(left) <= (1 if not loose else 0) and not re.search(r"\bbut\b", self.said, re.I)
+
+    def _correction(self) -> str | None:
+        """What the client says instead, after "no,", "not quite:", "ya... actually no,"; "" when the
+        rest is not a correction but an aside ("no. sorry, bit all over the place today")."""
+        openers = [f for f in self.words.replies["correction_openers"].find(self.said) if f.first == 0]
+        # A change of mind splits off what came before only when that was a yes or no ("ya... actually no,").
+        changes = [
+            f for f in self.words.replies["change_of_mind"].find(self.said)
+            if f.first == 0 or self._only_yes_or_no_in(self.said[: f.start])
+        ]
+        marks = openers + changes
+        if not marks:
+            return None
+        end = max(f.end for f in marks)
+        rest = self.said[end:].strip(EDGES)
+        rest = re.sub(r"^(?:actually|no|nah)\b[\s,]*", "", rest, flags=re.I).strip(EDGES)
+        if re.match(r"^(?:sorry|thanks|thank you|lol|haha|ok|okay|just)\b", rest, re.I) or not rest:
+            return ""
+        return rest
+
+    def _only_yes_or_no_in(self, text: str) -> bool:
+        rest = text
+        for kind in ("yes", "no"):
+            while found := self.words.replies[kind].find(rest):
+                longest = max(found, key=lambda f: f.end - f.start)
+                rest = rest[: longest.start] + " " + rest[longest.end :]
+        return bool(text.strip(EDGES)) and not re.sub(r"[\W_]+", "", rest)
+
+    def _change_of_mind_at(self) -> int | None:
+        """Where the client's last change of mind ends ("like a 4. actually no, 3" -> before "3")."""
+        found = self.words.replies["change_of_mind"].find(self.said)
+        return max(f.end for f in found) if found else None
+
+    # -- non-answers ---------------------------------------------------------------------------
+
+    def _non_answer(self, leading: bool = False) -> tuple[str, str] | None:
+        """(NON_ANSWER, what kind) when the message is a non-answer; with `leading`, also when it opens
+        with one (a strict question has nothing else to take: "not sure, depends on my rota")."""
+        for kind, value in (("rather_not", RATHER_NOT), ("nothing", NOTHING), ("unsure", UNSURE)):
+            if self._whole(kind) or (kind == "rather_not" and self._first(kind)):
+                return NON_ANSWER, value
+            if leading and self._starts_with(kind):
+                return NON_ANSWER, value
+            if not strip_fillers(self.said, self.words) and self._first(kind):
+                return NON_ANSWER, value  # nothing but fillers and "idk"
+        if is_only_non_answer(self.said, self.words):
+            return NON_ANSWER, UNSURE
+        return None
+
+    # -- choices -------------------------------------------------------------------------------
+
+    def _option_in(self, text: str) -> str | None:
+        """An option by its other words ("stuck" is Blocked; the longest found wins), else by title or number."""
+        by_synonym = []
+        for option in self.question.options:
+            book = self.words.choice_synonyms.get(option.split()[0].lower()) if option.split() else None
+            by_synonym += [(f.last - f.first, option) for f in (book.find(text) if book else [])]
+        if by_synonym:
+            return max(by_synonym)[1]
+        return chosen(text, self.question.options)
+
+    # -- helpers -------------------------------------------------------------------------------
+
+    def _first(self, kind: str, after: int = 0) -> Found | None:
+        found = [f for f in self.words.replies[kind].find(self.said) if f.start >= after]
+        return min(found, key=lambda f: (f.start, -f.end)) if found else None
+
+    def _whole(self, kind: str) -> bool:
+        """The `kind` phrases make up the whole message (bar fillers and punctuation)."""
+        for text in {self.plain.strip(EDGES), self.said.strip(EDGES)}:
+            covered = set()
+            for found in self.words.replies[kind].find_all(text):
+                covered.update(range(found.start, found.end))
+            rest = "".join(ch for i, ch in enumerate(text) if i not in covered)
+            if text and covered and not re.sub(r"[\W_]+", "", strip_fillers(rest, self.words) if rest.strip(EDGES) else ""):
+                return True
+        return False
+
+    def _starts_with(self, kind: str) -> bool:
+        opening = _LEADING_FILLER.sub("", self.said).strip(EDGES)
+        return any(f.first == 0 for f in self.words.replies[kind].find(opening))
+
+
+def _disambiguated(intent: str | None, said: str) -> str | None:
+    """Where two requests sound alike, the words decide ("can i see my plan" shows it; "plan my steps" makes one)."""
+    lowered = said.lower()
+    if intent in ("show_plan", "plan_actions"):
+        if re.search(r"\b(see|show|look at|view|read|check)\b.*\bplan\b|\bmy plan\b\s*(?:so far|again)?\s*\??$", lowered):
+            return "show_plan"
+        if re.search(r"\b(plan|make|set|create|write|add)\b.*\b(steps|plan|actions)\b", lowered):
+            return "plan_actions"
+    if intent in ("show_progress", "review_progress"):
+        if re.search(r"\b(review|check in|check-in|update|done|did)\b", lowered):
+            return "review_progress"
+        if re.search(r"\b(where am i|so far|how far|show)\b", lowered):
+            return "show_progress"
+    return intent
+
+
+def aside_in(said: str, words: ConversationWords) -> str | None:
+    """The feeling or event mentioned alongside, the first kind found in ASIDES order."""
+    for kind in ASIDES:
+        if words.asides[kind].find(said):
+            return kind
+    return None
+
+
+def _button(question: Question, payload: str) -> Reading:
+    intent = payload[1:].split("{", 1)[0]
+    if intent in ("affirm", "deny") and question.kind in (CONFIRM, YES_NO):
+        return Reading(YES if intent == "affirm" else NO)
+    if intent == "deny" and question.nothing_is_an_answer:
+        return Reading(NO)
+    if intent == "skip":
+        return Reading(REQUEST, "skip", intent="skip")
+    return Reading(REQUEST, intent, intent=intent)

@@ -1,0 +1,98 @@
+"""Items from one message ("warehouse, game tester"; one per line; "nursing and IT support"), each a
+short title without hedges or fillers ("maybe something like healthcare assistant?" is
+"healthcare assistant"), and reasons or asides left out ("less training than nursing?")."""
+
+from __future__ import annotations
+
+import re
+
+from bot.guidance.understanding.words import ConversationWords
+
+MAX_ITEM_CHARS = 200
+EDGES = " \t\n.,;:!?-–—\"'()[]{}…"
+_STRONG_SEPARATORS = re.compile(r"\s*(?:\n+|;|\s/\s|(?<=\w)/(?=[a-zA-Z])|\s(?=\d+[.)]\s))\s*")
+_WEAK_SEPARATORS = re.compile(r"\s*(?:,|\band also\b|\band then\b|\band\b|\bor\b|&|\+|\bplus\b)\s*", re.IGNORECASE)
+_SENTENCES = re.compile(r"(?<=[.!?])\s+|(?<=[?!])(?=\w)")
+_LIST_MARKER = re.compile(r"^\s*(?:[-*•]+|\d+[.)])\s*")
+# "between nursing and IT" is one item: its "and" does not separate.
+_BETWEEN = re.compile(r"\bbetween\s+\S+(?:\s+\S+)?\s+and\s+\S+", re.IGNORECASE)
+# A fragment starting so gives a reason or an aside, not an item.
+_NOT_AN_ITEM = re.compile(
+    r"^(?:because|cause|cos|coz|cuz|since|as|but|so|less|more|better|worse|than|which|that'?s|thats|it'?s|"
+    r"they'?re|they|there'?s|theres|i'?m|im|i|we|you|the money|the pay|the hours|not that|not sure|if|both|all|"
+    r"the first|the second|the last|the other|none|didn'?t|didnt|don'?t|dont|can'?t|cant|won'?t|wont|haven'?t|"
+    r"havent|never|no|yes|yeah|oh|sounds|seems|looks|everyone|someone|nobody|whatever)\b",
+    re.IGNORECASE,
+)
+# "my mum would say hairdresser", "people always tell me teaching": what was said is the item.
+_SAID = re.compile(
+    r"^.*?\b(?:would|might|always|usually|probably|often|keeps?|kept)?\s*(?:say|says|said|suggest|suggests|suggested|"
+    r"tell me|tells me|told me|reckon|reckons)\b\s*(?:i should do|i should|i'd be good at|id be good at|"
+    r"i would be good at|maybe)?\s*",
+    re.IGNORECASE,
+)
+_PRONOUNS = {"that", "this", "it", "so", "them", "those", "these", "too"}
+
+
+def split_items(text: str, words: ConversationWords) -> list[str]:
+    """The items named in `text`, cleaned, without repeats; [] when none is left."""
+    text = (text or "").strip()
+    parts = _STRONG_SEPARATORS.split(text) if _STRONG_SEPARATORS.search(text) else [text]
+    items: list[str] = []
+    for part in parts:
+        for fragment in _weak_split(part, split_commas=len(parts) == 1):
+            title = clean_title(_LIST_MARKER.sub("", fragment), words)
+            if title and title.casefold() not in (item.casefold() for item in items):
+                items.append(title[:MAX_ITEM_CHARS])
+    return items
+
+
+def _weak_split(text: str, split_commas: bool) -> list[str]:
+    fragments = []
+    for sentence in _SENTENCES.split(text):
+        protected = _BETWEEN.sub(lambda m: m.group(0).replace(" and ", " \x00 "), sentence)
+        pieces = _WEAK_SEPARATORS.split(protected) if split_commas else [protected]
+        fragments += [piece.replace(" \x00 ", " and ") for piece in pieces]
+    return fragments
+
+
+def clean_title(text: str, words: ConversationWords) -> str:
+    """A fragment as a title: fillers and hedges off both ends, framing taken away; "" for a reason or filler."""
+    fragment = re.sub(r"^(?:so|and|or|but)\s*:\s*", "", text.strip(EDGES), flags=re.I)
+    if _SAID.match(fragment):
+        fragment = _SAID.sub("", fragment, count=1).strip(EDGES)
+    fragment = strip_fillers(fragment, words)
+    pronoun = fragment.lower() in _PRONOUNS and fragment != fragment.upper()  # "IT" is a field, "it" a pronoun
+    if not fragment or pronoun or _NOT_AN_ITEM.match(fragment) or is_only_non_answer(fragment, words):
+        return ""
+    return fragment
+
+
+def strip_fillers(text: str, words: ConversationWords) -> str:
+    """`text` without fillers at either end ("lol ok maybe something like dog grooming" -> "dog grooming")."""
+    fragment = _without_emoji(text).strip(EDGES)
+    while fragment:
+        found = words.replies["fillers"].find_all(fragment)
+        leading = [f for f in found if f.start == 0]
+        trailing = [f for f in found if f.end == len(fragment)]
+        if leading:
+            fragment = fragment[max(f.end for f in leading) :].strip(EDGES)
+        elif trailing:
+            fragment = fragment[: min(f.start for f in trailing)].strip(EDGES)
+        else:
+            break
+    return fragment
+
+
+def is_only_non_answer(text: str, words: ConversationWords) -> bool:
+    """The whole fragment is "idk", "not sure", "hmm" or the like."""
+    plain = strip_fillers(text, words) or text.strip(EDGES)
+    return any(
+        f.start == 0 and f.end >= len(plain)
+        for kind in ("unsure", "nothing")
+        for f in words.replies[kind].find(plain)
+    )
+
+
+def _without_emoji(text: str) -> str:
+    return "".join(ch for ch in text if ch.isascii() or ch.isalpha() or ch.isspace() or ch in "'’-&")
