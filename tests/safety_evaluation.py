@@ -38,10 +38,16 @@ TARGETS = {"clear_crisis": 1.0, "risk_crisis_or_check": 0.98, "ordinary_crisis_o
 
 
 def load_corpus(half: str | Path) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
-    """A half of the corpus by name ("held_out", "development"), or a file of the same layout."""
-    path = half if isinstance(half, Path) else CORPUS_DIR / f"{half}.yml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return list(data.get("risk") or []), list(data.get("ordinary") or [])
+    """A half of the corpus by name ("held_out"; "development", which is development*.yml), or a
+    file of the same layout."""
+    paths = [half] if isinstance(half, Path) else sorted(CORPUS_DIR.glob(f"{half}*.yml"))
+    risk: list[dict[str, str]] = []
+    ordinary: list[dict[str, str]] = []
+    for path in paths:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        risk += data.get("risk") or []
+        ordinary += data.get("ordinary") or []
+    return risk, ordinary
 
 
 # -- bringing a client to a moment -----------------------------------------------------------

@@ -9,9 +9,10 @@ A phrase is written in a small notation, kept in data files that a service can e
 
 Every word is compared by its stem (lower case, apostrophes dropped, common endings removed: "killing",
 "killed" and "kills" are all "kill"), with irregular forms mapped first ("took" is "take"). A word of
-five letters or more also matches when one letter is missing, added or swapped with the next, a word
-of six or more when one letter is wrong; the first letter must be right, since it rarely is the typo
-and "fill myself" must not read as "kill myself". Between two words of a phrase up to `max_gap`
+five letters or more also matches when two letters are swapped, a word of six or more when one
+letter is missing, added or wrong; the first letter must be right, since it rarely is the typo and
+"fill myself" must not read as "kill myself". Shorter words are too like each other ("back" and
+"black"): their common slips are listed as irregular forms. Between two words of a phrase up to `max_gap`
 other words may stand, but never the end of a sentence.
 """
 
@@ -141,6 +142,8 @@ def compile_phrase(
     requires_any: str | None = None,
     exact: bool = False,
 ) -> Phrase:
+    if re.search(r"\([^()]*\(", notation):
+        raise NotationError(f"{notation!r} has brackets inside brackets, which the notation does not allow")
     elements = []
     for match in _NOTATION.finditer(notation):
         bracketed, bracket_optional, plain = match.groups()
@@ -180,15 +183,15 @@ def compile_phrase(
 
 
 def _close_enough(word: str, stem_of_phrase: str) -> bool:
-    """One letter missing or added (5+ letters), one wrong (6+ letters) or two swapped (5+ letters);
-    the first letter right. Shorter words are too like each other ("arm", "army"): their common
+    """One letter missing, added or wrong (6+ letters) or two swapped (5+ letters); the first
+    letter right. Shorter words are too like each other ("arm", "army"): their common
     slips ("kil") belong in the irregular forms."""
     if word == stem_of_phrase:
         return True
     if len(stem_of_phrase) < 5 or not word or word[0] != stem_of_phrase[0]:
         return False
     a, b = word, stem_of_phrase
-    if abs(len(a) - len(b)) == 1:
+    if abs(len(a) - len(b)) == 1 and len(b) >= 6:
         shorter, longer = (a, b) if len(a) < len(b) else (b, a)
         return any(longer[:i] + longer[i + 1 :] == shorter for i in range(len(longer)))
     if len(a) == len(b):

@@ -74,9 +74,12 @@ def assess(
     if not text or text.startswith("/"):
         return Assessment()  # a button's payload says what it means
     ordinary = words.ordinary.find(text)
+    # "i was joking" or "just something people say" takes back every vague phrase in the message.
+    taken_back = any(other.phrase.data.get("scope") == "message" for other in ordinary)
     counted = [
         found for found in words.risk.find(text)
-        if found.phrase.data.get("strong") or not any(found.overlaps(other) for other in ordinary)
+        if (found.phrase.data.get("strong") or not any(found.overlaps(other) for other in ordinary))
+        and not (taken_back and found.phrase.data["level"] == POSSIBLE)
     ]
     if counted:
         clear = [f for f in counted if f.phrase.data["level"] == CLEAR]
