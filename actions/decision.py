@@ -11,11 +11,14 @@ from typing import Any, List, Optional, Text
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
-from actions.forms import intent_name
+from actions.forms import intent_name, reading_of
+from actions.phrases import conversation_words
 from actions.readers import Message, list_of, rating_buttons, rating_of, text_of
 from actions.step_form import AskNextStep, FinishPhase, Step, StepForm, StepPhase
 from bot.guidance.decision_matrix import render_png, text_table
 from bot.guidance.journey import suggestion_buttons
+from bot.guidance.reflection import points_of
+from bot.guidance.understanding.reading import ANSWER, CHOICE, LIST, RATING
 from bot.guidance.wording import decision_summary
 from bot.settings import load_settings
 from bot.storage.decisions import (
@@ -39,16 +42,15 @@ from bot.storage.reflections import current_reflections
 POSTPONE = "postpone"
 _POSTPONE_WORDS = re.compile(r"\b(postpone|later|not yet|wait|undecided|not decide|don't know yet)\b", re.I)
 MAX_SUGGESTED_CRITERIA = 4
-MAX_WORDS_IN_CRITERION = 6
+MAX_WORDS_IN_CRITERION = 8
 
 
 def criteria_from_values(values: Optional[Text]) -> List[Text]:
-    """Short phrases from the client's own answer about values, offered as possible criteria."""
+    """Short points of the client's own answer about values (said back to them), offered as possible criteria."""
     if not values:
         return []
-    # Split only where the client listed things: "evenings and weekends" is one criterion.
-    phrases = [p.strip(" .!") for p in re.split(r"[,;\n]", values)]
-    return [p for p in phrases if p and len(p.split()) <= MAX_WORDS_IN_CRITERION][:MAX_SUGGESTED_CRITERIA]
+    points = points_of(values, conversation_words())
+    return [p for p in points if len(p.split()) <= MAX_WORDS_IN_CRITERION][:MAX_SUGGESTED_CRITERIA]
 
 
 def rating_key(criterion_id: int, option_id: int) -> Text:
@@ -59,6 +61,11 @@ def ratings_of(count: int):
     """One rating, or `count` of them at once ("4 2 5"), one per option in order."""
 
     def read(message: Message) -> Optional[Any]:
+        reading = reading_of(message)
+        if reading is not None and reading.outcome == ANSWER and isinstance(reading.value, list):
+            return tuple(reading.value) if len(reading.value) == count else None
+        if reading is not None:
+            return rating_of(message)
         text = message.get("text") or ""
         numbers = [int(n) for n in re.findall(r"\d+", text)]
         # "4/5" and "4 out of 5" are one rating, not two.
@@ -74,6 +81,11 @@ def choice_reader(options: List[Any]):
     """An option chosen by its number or its name, or POSTPONE."""
 
     def read(message: Message) -> Optional[Any]:
+        reading = reading_of(message)
+        if reading is not None and reading.outcome == ANSWER:
+            if reading.value == POSTPONE:
+                return POSTPONE
+            return next((o.id for o in options if o.title == reading.value), None)
         text = (message.get("text") or "").strip()
         if text.isdigit() and 1 <= int(text) <= len(options):
             return options[int(text) - 1].id
@@ -103,6 +115,7 @@ class DecisionPhase(StepPhase):
                     "separated by semicolons.",
                     list_of(MAX_OPTIONS),
                     "I didn't catch an option there. Which ones are you weighing up?",
+                    kind=LIST,
                 )
             )
         steps.append(self._criteria_step(session, client_id))
@@ -115,6 +128,7 @@ class DecisionPhase(StepPhase):
                     "Could you give me a number from 1 to 5?",
                     rating_buttons("a little", "very"),
                     strict=True,
+                    kind=RATING,
                 )
             )
         for criterion in decision.criteria:
@@ -133,6 +147,7 @@ class DecisionPhase(StepPhase):
                         "Could you give me a number from 1 to 5?",
                         rating_buttons("poorly", "very well"),
                         strict=True,
+                        kind=RATING,
                     )
                 )
         steps.append(Step("gut", "How does this result feel to you?", text_of, "How does it feel, in a few words?"))
@@ -146,6 +161,8 @@ class DecisionPhase(StepPhase):
                 "Tap or name one of the options, or say \"postpone\".",
                 buttons + ({"title": "Postpone for now", "payload": POSTPONE},),
                 strict=True,
+                kind=CHOICE,
+                options=tuple(o.title for o in options),
             )
         )
         option = chosen_option(session, decision) if decision.status == CHOSEN else None
@@ -171,6 +188,7 @@ class DecisionPhase(StepPhase):
             f"or separated by semicolons.{hint}",
             list_of(MAX_CRITERIA),
             "I didn't catch a criterion there. What matters to you in this choice, for example pay, time or meaning?",
+            kind=LIST,
         )
 
     def store(

@@ -13,6 +13,15 @@ from rasa_sdk.types import DomainDict
 from bot.guidance.answers import SKIPPED, clean_answer, parse_rating
 from bot.guidance.journey import HANDOFF_FORM, PHASE_FORMS
 from bot.guidance.interruptions import MAX_COMMAND_WORDS_IN_OPEN_ANSWER, is_clear_interruption
+from bot.guidance.understanding.reading import ANSWER, CORRECTION, NON_ANSWER, REQUEST, UNSURE, Reading
+
+# Requests a form handles itself: the others step out of it, and a rule answers them.
+REQUESTS_INSIDE_A_FORM = ("skip", "go_back", "cancel")
+
+
+def reading_of(message: Dict[Text, Any]) -> Optional[Reading]:
+    """How the reply was read in the context of its question (bot/rasa_understanding.py), if it was."""
+    return Reading.from_dict(message.get("reading"))
 
 SKIP_CONFIDENCE = 0.8
 
@@ -25,6 +34,10 @@ def answer_to(slot: Text, tracker: Tracker, open_answer: bool = False) -> Option
     """
     if tracker.get_slot("requested_slot") != slot or wants_to_go_back(tracker.latest_message):
         return None
+    reading = reading_of(tracker.latest_message)
+    if reading is not None:
+        stepping_out = reading.outcome == REQUEST and reading.value not in REQUESTS_INSIDE_A_FORM
+        return None if stepping_out else tracker.latest_message
     if is_clear_interruption(tracker.latest_message, open_answer, in_phase=may_switch_part(tracker)):
         return None
     return tracker.latest_message
@@ -42,21 +55,45 @@ def _clearly(intent_wanted: Text, message: Dict[Text, Any]) -> bool:
     return intent.get("name") == intent_wanted and float(intent.get("confidence") or 0) >= SKIP_CONFIDENCE
 
 
+def _requests(message: Dict[Text, Any], what: Text) -> Optional[bool]:
+    """Whether the reading says the client asks for `what`; None when the reply was not read in context."""
+    reading = reading_of(message)
+    return None if reading is None else reading.outcome == REQUEST and reading.value == what
+
+
 def wants_to_skip(message: Dict[Text, Any]) -> bool:
-    return _clearly("skip", message)
+    read = _requests(message, "skip")
+    return _clearly("skip", message) if read is None else read
 
 
 def wants_to_go_back(message: Dict[Text, Any]) -> bool:
     """"Go back" changes the previous answer; only a short message can mean it, not an answer mentioning it."""
+    read = _requests(message, "go_back")
+    if read is not None:
+        return read
     words = len(str(message.get("text") or "").split())
     return _clearly("go_back", message) and words <= MAX_COMMAND_WORDS_IN_OPEN_ANSWER
+
+
+def read_value(message: Dict[Text, Any], fallback: Callable[[Optional[Text]], Any]) -> Any:
+    """The clean value of an answer as it was read in context, else what `fallback` reads in the text."""
+    reading = reading_of(message)
+    if reading is not None and reading.outcome in (ANSWER, CORRECTION):
+        return reading.value
+    return fallback(message.get("text"))
+
+
+def not_sure(message: Dict[Text, Any]) -> bool:
+    """"not sure", which is an answer to a rating."""
+    reading = reading_of(message)
+    return reading is not None and reading.outcome == NON_ANSWER and reading.value == UNSURE
 
 
 def _read_answer(
     slot: Text,
     dispatcher: CollectingDispatcher,
     tracker: Tracker,
-    read: Callable[[Optional[Text]], Any],
+    read: Callable[[Dict[Text, Any]], Any],
     ask_again: Text,
     open_answer: bool,
 ) -> Dict[Text, Any]:
@@ -66,7 +103,10 @@ def _read_answer(
         return {}
     if wants_to_skip(message):
         return {slot: SKIPPED}
-    value = read(message.get("text"))
+    if not_sure(message):
+        dispatcher.utter_message(response="utter_noted_not_sure")
+        return {slot: SKIPPED}
+    value = read(message)
     if value is None:
         dispatcher.utter_message(response=ask_again)
     return {slot: value}
@@ -75,16 +115,16 @@ def _read_answer(
 def rating_answer(slot: Text, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[Text, Any]:
     """A 1-5 rating for `slot`, kept as text."""
 
-    def read(text: Optional[Text]) -> Optional[Text]:
-        rating = parse_rating(text)
-        return None if rating is None else str(rating)
+    def read(message: Dict[Text, Any]) -> Optional[Text]:
+        rating = read_value(message, parse_rating)
+        return str(rating) if isinstance(rating, int) and 1 <= rating <= 5 else None
 
     return _read_answer(slot, dispatcher, tracker, read, "utter_readiness_needs_number", open_answer=False)
 
 
 def text_answer(slot: Text, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[Text, Any]:
     """A free-text answer for `slot`, in the client's words."""
-    return _read_answer(slot, dispatcher, tracker, clean_answer, "utter_answer_needs_text", open_answer=True)
+    return _read_answer(slot, dispatcher, tracker, lambda m: read_value(m, clean_answer), "utter_answer_needs_text", open_answer=True)
 
 
 def intent_name(message: Dict[Text, Any]) -> Optional[Text]:

@@ -18,9 +18,9 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy.orm import Session
 
 from actions.database import client_data
-from actions.forms import intent_name
+from actions.forms import intent_name, reading_of
 from actions.pause import PAUSED_FORM_SLOT
-from actions.readers import NOTHING, Message, addition_of
+from actions.readers import NOTHING, Message, addition_of, yes_or_no
 from actions.step_form import (
     ANSWERED_STEPS_SLOT,
     PHASE_COMPLETE,
@@ -32,6 +32,7 @@ from actions.step_form import (
     answered_keys,
 )
 from bot.guidance.journey import HANDOFF_FORM, PHASE_FORMS, suggestion_buttons
+from bot.guidance.understanding.reading import REQUEST, YES_NO
 from bot.handoff.summary import summary_text
 from bot.settings import load_settings
 from bot.storage.handoffs import (
@@ -92,7 +93,10 @@ def removal_of(message: Message) -> Optional[Any]:
 
 
 def wants_to_cancel(message: Message) -> bool:
-    """The whole message asks to stop the handoff ("cancel", "don't send anything", "never mind")."""
+    """The whole message asks to stop the handoff ("cancel", "don't send anything", "nah forget it")."""
+    reading = reading_of(message)
+    if reading is not None:
+        return reading.outcome == REQUEST and reading.value == "cancel"
     return _CANCELLING.fullmatch(_words(message)) is not None
 
 
@@ -103,6 +107,9 @@ def message_of(message: Message) -> Optional[Text]:
 
 def share_transcript_of(message: Message) -> Optional[bool]:
     """True to share the transcript; "no problem, share it" shares, "just the summary" does not."""
+    said = yes_or_no(message)
+    if said is not None:
+        return said
     text, intent = _words(message), intent_name(message)
     if _NOT_SHARING.search(text):
         return False
@@ -119,6 +126,9 @@ def approval_of(message: Message) -> Optional[bool]:
     "Don't send" cancels although it says "send"; "yes, send it, no changes" says both, so it is
     asked again rather than read either way.
     """
+    said = yes_or_no(message)
+    if said is not None:
+        return said
     text, intent = _words(message), intent_name(message)
     if _NOT_SENDING.search(text):
         return False
@@ -175,6 +185,7 @@ class HandoffPhase(StepPhase):
                 message_of,
                 "What would you like your practitioner to know? Or say \"no message\".",
                 MESSAGE_BUTTONS,
+                nothing_is_an_answer=True,
             ),
             Step(
                 "transcript",
@@ -185,6 +196,7 @@ class HandoffPhase(StepPhase):
                 "Shall I share the transcript as well? Yes or no.",
                 TRANSCRIPT_BUTTONS,
                 strict=True,
+                kind=YES_NO,
             ),
             Step(
                 "approve",
@@ -195,6 +207,7 @@ class HandoffPhase(StepPhase):
                 "Shall I send it to your practitioner? Say \"send it\" or \"don't send\".",
                 APPROVE_BUTTONS,
                 strict=True,
+                kind=YES_NO,
             ),
         ]
         return steps

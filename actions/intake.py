@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.database import client_data
-from actions.forms import AnswersForm, answer_to, wants_to_skip
+from actions.forms import AnswersForm, answer_to, read_value, wants_to_skip
 from bot.guidance.answers import SKIPPED, clean_answer, split_goals, unless_skipped
 from bot.guidance.wording import intake_summary, mentions_from_entities
 from bot.storage.progress import save_intake
@@ -33,8 +33,8 @@ class ValidateIntakeForm(AnswersForm):
             return {}
         if wants_to_skip(message):
             return {"situation": SKIPPED}
-        situation = clean_answer(message.get("text"))
-        if situation is None:
+        situation = read_value(message, clean_answer)
+        if not situation:
             dispatcher.utter_message(response="utter_answer_needs_text")
             return {"situation": None}
         return {"situation": situation, "situation_mentions": mentions_from_entities(message.get("entities") or [])}
@@ -47,7 +47,8 @@ class ValidateIntakeForm(AnswersForm):
             return {}
         if wants_to_skip(message):
             return {"goals": [SKIPPED]}
-        goals = split_goals(clean_answer(message.get("text")))
+        read = read_value(message, lambda text: split_goals(clean_answer(text)))
+        goals = [str(goal) for goal in read] if isinstance(read, list) else split_goals(read) if isinstance(read, str) else []
         if not goals:
             dispatcher.utter_message(response="utter_goals_need_text")
         return {"goals": goals or None}

@@ -12,6 +12,8 @@ from sqlalchemy.orm import Session
 from actions.readers import NOTHING, addition_of, list_of, text_of
 from actions.step_form import AskNextStep, FinishPhase, Step, StepForm, StepPhase
 from bot.guidance.journey import suggestion_buttons
+from bot.guidance.understanding.items import repeated
+from bot.guidance.understanding.reading import LIST
 from bot.guidance.sources import Topic, load_topics, sources_for, sources_text
 from bot.guidance.wording import options_summary
 from bot.settings import load_settings
@@ -47,6 +49,7 @@ class OptionsPhase(StepPhase):
                 "Rough ideas are welcome.",
                 list_of(MAX_OPTIONS),
                 "I didn't catch an option there. What are you considering, even roughly?",
+                kind=LIST,
             ),
             Step(
                 "alternative",
@@ -55,6 +58,8 @@ class OptionsPhase(StepPhase):
                 "otherwise say no.",
                 addition_of,
                 "Write the alternative you'd like to add, or say no.",
+                kind=LIST,
+                nothing_is_an_answer=True,
             ),
             Step(
                 "someone_else",
@@ -62,6 +67,8 @@ class OptionsPhase(StepPhase):
                 "add that to your options, name it in a few words; otherwise say no.",
                 addition_of,
                 "Write what they would suggest, or say no.",
+                kind=LIST,
+                nothing_is_an_answer=True,
             ),
         ]
         option_set = latest_option_set(session, client_id, ROUND_IN_PROGRESS)
@@ -89,12 +96,20 @@ class OptionsPhase(StepPhase):
         kind, _, option_id = step.key.partition(":")
         if kind == "list":
             set_own_options(session, option_set, value or [])
+            if value:
+                dispatcher.utter_message(response="utter_options_noted", options="; ".join(o.title for o in option_set.options))
         elif kind in BROADENING:
             origin = BROADENING[kind]
             # Going back and answering again replaces what was added here before.
             remove_options_of_origin(session, option_set, origin)
-            if value and value != NOTHING and add_option(session, option_set, value, origin) is None:
-                dispatcher.utter_message(response="utter_options_full")
+            titles = [] if value in (None, NOTHING) else value if isinstance(value, list) else [value]
+            for title in titles:
+                twin = repeated(title, [o.title for o in option_set.options])
+                if twin is not None:
+                    dispatcher.utter_message(response="utter_option_repeated", option=twin)
+                elif add_option(session, option_set, title, origin) is None:
+                    dispatcher.utter_message(response="utter_options_full")
+                    break
         else:
             option = next(o for o in option_set.options if str(o.id) == option_id)
             if kind == "attracts":

@@ -3,15 +3,19 @@ what might get in the way with an if-then plan, and the skills the change asks f
 
 from __future__ import annotations
 
+import datetime
 import re
 from typing import Any, List, Optional, Text, Tuple
 
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
+from actions.forms import read_value
 from actions.readers import Message, list_of, text_of
+from bot.guidance.answers import clean_answer
 from actions.step_form import AskNextStep, FinishPhase, Step, StepForm, StepPhase
 from bot.guidance.dates import describe_date, parse_due_date
+from bot.guidance.understanding.reading import DATE, LIST
 from bot.guidance.wording import plan_text
 from bot.storage.decisions import chosen_option, latest_decision
 from bot.storage.models import utcnow
@@ -22,12 +26,13 @@ _IF_THEN = re.compile(r"^\s*if\s+(?P<obstacle>.+?),?\s+then\s+(?P<plan>.+)$", re
 
 def due_date_of(message: Message):
     """The date the client means and their own words for it; None when no future date is found."""
-    text = text_of(message)
+    text = clean_answer(message.get("text"))
     if text is None:
         return None
     today = utcnow().date()
-    day = parse_due_date(text, today)
-    return None if day is None or day < today else (day, text)
+    read = read_value(message, lambda said: parse_due_date(said or "", today))
+    day = datetime.date.fromisoformat(read) if isinstance(read, str) else read
+    return None if not isinstance(day, datetime.date) or day < today else (day, text)
 
 
 def split_if_then(text: Text) -> Tuple[Text, Optional[Text]]:
@@ -51,6 +56,7 @@ class PlanPhase(StepPhase):
                 "separated by semicolons.",
                 list_of(MAX_STEPS),
                 "I didn't catch a step there. What is one thing you could do next?",
+                kind=LIST,
             )
         ]
         for step in plan.steps:
@@ -63,6 +69,7 @@ class PlanPhase(StepPhase):
                     "I couldn't read a date from now on there. Could you say it another way, like \"next Friday\", "
                     "\"in two weeks\" or \"15 March\"? You can also skip it.",
                     strict=True,
+                    kind=DATE,
                 ),
                 Step(
                     f"support:{step.id}",

@@ -15,9 +15,11 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.database import client_data
 from actions.pause import PAUSED_FORM_SLOT
-from actions.forms import AnswersForm, answer_to, intent_name, wants_to_skip
+from actions.phrases import conversation_words
+from actions.forms import AnswersForm, answer_to, intent_name, read_value, reading_of, wants_to_skip
 from bot.guidance.answers import SKIPPED, clean_answer, unless_skipped
 from bot.guidance.reflection import THEMES, reflect_back
+from bot.guidance.understanding.reading import CONFIRM, CORRECTION, NO, YES, Question
 from bot.guidance.wording import mentions_from_entities, reflection_summary
 from bot.guidance.journey import suggestion_buttons, suggestion_text
 from bot.storage.progress import snapshot
@@ -49,7 +51,7 @@ def mentions_in(tracker: Tracker, answer: Text) -> List[Dict[Text, Text]]:
 
 def paraphrase(theme: Text, tracker: Tracker) -> Text:
     answer = tracker.get_slot(theme)
-    return reflect_back(theme, answer, strength_example(theme, tracker), mentions_in(tracker, answer))
+    return reflect_back(theme, answer, strength_example(theme, tracker), mentions_in(tracker, answer), conversation_words())
 
 
 def strength_example(theme: Text, tracker: Tracker) -> Optional[Text]:
@@ -80,17 +82,18 @@ class ValidateReflectionForm(AnswersForm):
             with client_data() as session:
                 save_reflection(session, tracker.sender_id, theme, None, None, confirmed=False)
             return {slot: SKIPPED for slot in theme_slots(theme)}
-        answer = clean_answer(message.get("text"))
-        if answer is None:
+        answer = read_value(message, clean_answer)
+        if not answer:
             dispatcher.utter_message(response="utter_answer_needs_text")
-        return {theme: answer}
+        return {theme: answer or None}
 
     def _check(self, theme: Text, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[Text, Any]:
         check = f"{theme}_check"
         message = answer_to(check, tracker)
         if message is None:
             return {}
-        intent = intent_name(message)
+        reading = reading_of(message)
+        intent = {YES: "affirm", NO: "deny"}.get(reading.outcome) if reading is not None else intent_name(message)
         if intent == "affirm" or wants_to_skip(message):
             confirmed = intent == "affirm"
             answer, example = tracker.get_slot(theme), strength_example(theme, tracker)
@@ -101,7 +104,7 @@ class ValidateReflectionForm(AnswersForm):
                     tracker.sender_id,
                     theme,
                     answer,
-                    reflect_back(theme, answer, example, mentions),
+                    reflect_back(theme, answer, example, mentions, conversation_words()),
                     confirmed=confirmed,
                     example=example,
                     mentions=mentions,
@@ -111,7 +114,8 @@ class ValidateReflectionForm(AnswersForm):
             dispatcher.utter_message(response="utter_reflection_correct_me")
             return {slot: None for slot in theme_slots(theme)}
         # Anything else written here is the client's own correction of what they meant.
-        correction = clean_answer(message.get("text"))
+        correction = reading.value if reading is not None and reading.outcome == CORRECTION else clean_answer(message.get("text"))
+        correction = correction if isinstance(correction, str) and correction.strip() else None
         return {theme: correction, check: None} if correction else {check: None}
 
     def read_slot(self, requested: Optional[Text], dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[Text, Any]:
@@ -136,7 +140,8 @@ class AskToCheckParaphrase(Action, ABC):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
-        dispatcher.utter_message(text=f"{paraphrase(self.theme, tracker)} Did I get that right?", buttons=CHECK_BUTTONS)
+        note = {"asks": "question", "question": Question(f"{self.theme}_check", CONFIRM).as_note()}
+        dispatcher.utter_message(text=f"{paraphrase(self.theme, tracker)} Did I get that right?", buttons=CHECK_BUTTONS, json_message=note)
         return []
 
 

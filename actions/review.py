@@ -9,13 +9,14 @@ from typing import Any, List, Optional, Text
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
-from actions.forms import intent_name
+from actions.forms import intent_name, reading_of
 from actions.plan import due_date_of
-from actions.readers import Message, list_of, text_of
+from actions.readers import Message, list_of, text_of, yes_or_no
 from actions.step_form import AskNextStep, FinishPhase, Step, StepForm, StepPhase
 from bot.guidance.answers import MAX_GOALS
 from bot.guidance.dates import describe_date
 from bot.guidance.journey import suggestion_buttons
+from bot.guidance.understanding.reading import ANSWER, CHOICE, DATE, LIST, YES_NO
 from bot.guidance.wording import bullet_list, review_summary
 from bot.storage.models import STEP_BLOCKED, STEP_DONE, utcnow
 from bot.storage.plans import set_due_date
@@ -47,8 +48,14 @@ _KEEP_WORDS = re.compile(r"\b(fit|still|keep|yes|same)\b", re.I)
 _NOT_FITTING = re.compile(r"\b(don'?t|do not|doesn'?t|no longer|not) (really )?fit", re.I)
 
 
+STATUS_BY_TITLE = {"Done": STEP_DONE, "Blocked": STEP_BLOCKED, "Replan it": REPLANNED}
+
+
 def status_of(message: Message) -> Optional[Text]:
     """Done, blocked or replanned; None when unclear ("not done yet" is never done)."""
+    reading = reading_of(message)
+    if reading is not None and reading.outcome == ANSWER:
+        return STATUS_BY_TITLE.get(reading.value)
     text = message.get("text") or ""
     negated = _NEGATION.search(text) is not None
     found = [status for status, words in _STATUS_WORDS if words.search(text) and not (negated and status == STEP_DONE)]
@@ -59,6 +66,9 @@ def status_of(message: Message) -> Optional[Text]:
 
 def goals_revised_of(message: Message) -> Optional[bool]:
     """True when the client wants to revise their goals, False when they still fit."""
+    still_fit = yes_or_no(message)  # the question: "Do they still fit, or would you like to revise them?"
+    if still_fit is not None:
+        return not still_fit
     text, intent = message.get("text") or "", intent_name(message)
     if re.search(r"\brevise\b", text, re.I) or _NOT_FITTING.search(text):
         return True
@@ -88,6 +98,8 @@ class ReviewPhase(StepPhase):
                     "Is it done, blocked, or would you like to replan it? You can tap a button.",
                     STATUS_BUTTONS,
                     strict=True,
+                    kind=CHOICE,
+                    options=tuple(button["title"] for button in STATUS_BUTTONS),
                 )
             )
             update = update_in(session, review, step)
@@ -109,6 +121,7 @@ class ReviewPhase(StepPhase):
                         "I couldn't read a date from now on there. Could you say it like \"next Friday\" or "
                         "\"in two weeks\"? Or skip it.",
                         strict=True,
+                        kind=DATE,
                     )
                 )
         goals = active_goals(session, client_id)
@@ -121,6 +134,7 @@ class ReviewPhase(StepPhase):
                 "Do your goals still fit, or would you like to revise them?",
                 GOALS_BUTTONS,
                 strict=True,
+                kind=YES_NO,
             )
         )
         if review.goals_revised:
@@ -131,6 +145,7 @@ class ReviewPhase(StepPhase):
                     "semicolons. Your earlier goals stay stored, so you and your practitioner can see how they changed.",
                     list_of(MAX_GOALS),
                     "I didn't catch a goal there. What would you like to get out of this process now?",
+                    kind=LIST,
                 )
             )
         return steps

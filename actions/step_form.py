@@ -21,7 +21,8 @@ from sqlalchemy.orm import Session
 
 from actions.database import client_data
 from actions.pause import PAUSED_FORM_SLOT
-from actions.forms import AnswersForm, answer_to, intent_name, wants_to_go_back, wants_to_skip
+from actions.forms import AnswersForm, answer_to, intent_name, not_sure, wants_to_go_back, wants_to_skip
+from bot.guidance.understanding.reading import OPEN, RATING, Question
 
 PHASE_COMPLETE = "complete"
 ANSWERED_STEPS_SLOT = "answered_steps"
@@ -43,6 +44,14 @@ class Step:
     retry: Text
     buttons: tuple[Dict[Text, Text], ...] = field(default=())
     strict: bool = False
+    kind: Text = OPEN  # what the question takes (bot/guidance/understanding/reading.py)
+    options: tuple[Text, ...] = ()  # a choice's options, by title
+    nothing_is_an_answer: bool = False  # "name it, or say no"
+
+    def note(self, phase: Text) -> Dict[Text, Any]:
+        """The note on the message that asks this, so that the reply is read in its context."""
+        key = f"{phase}.{self.key.partition(':')[0]}"
+        return {"asks": "question", "question": Question(key, self.kind, self.options, self.nothing_is_an_answer).as_note()}
 
 
 class StepPhase(ABC):
@@ -61,7 +70,7 @@ class StepPhase(ABC):
         """Store the answer to `step` (None when skipped); returns keys of other steps it answered too."""
 
     def ask(self, session: Session, client_id: Text, step: Step, dispatcher: CollectingDispatcher) -> None:
-        dispatcher.utter_message(text=step.question, buttons=list(step.buttons))
+        dispatcher.utter_message(text=step.question, buttons=list(step.buttons), json_message=step.note(self.name))
 
     def answer_slot(self) -> Text:
         return f"{self.name}_answer"
@@ -116,6 +125,11 @@ class StepForm(PhaseAction, AnswersForm):
                 dispatcher.utter_message(response="utter_going_back")
             else:
                 dispatcher.utter_message(response="utter_back_at_first_question")
+            return
+        if not_sure(message) and step.kind == RATING:
+            dispatcher.utter_message(response="utter_noted_not_sure")
+            also_answered = self.phase.store(session, client_id, step, None, dispatcher) or []
+            answered.extend([step.key, *also_answered])
             return
         value = step.read(message)
         skipped = wants_to_skip(message) and (value is None or not step.strict)

@@ -24,6 +24,7 @@ ANSWERED_THEN_BACK_TO_FORM = {
     "show_progress": "action_show_progress",
     "show_plan": "action_show_plan",
     "show_my_data": "action_show_my_data",
+    "edit_options": "action_edit_options",
 }
 
 Rule = dict[str, Any]

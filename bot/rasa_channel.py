@@ -10,8 +10,9 @@ an empty conversation in memory: the client's place would be lost and the turn s
 This channel makes such an error fail the turn instead (500), so the gateway sends it again once
 the database is back, into the conversation where it belongs.
 
-Risk is read before the turn (bot/rasa_safety.py): a message with a possible risk gets the check
-question instead of a turn, and answers to the safety questions are read in their context.
+Each message is prepared before the turn (bot/rasa_preparation.py): understood once, risk first (a
+possible risk gets the check question instead of a turn), then the reply read in the context of the
+question it answers.
 
 A turn is taken once: the gateway gives each message its id, and marks one it may have sent
 before (its answer was lost to a timeout, a restart or a dropped connection). Such a message
@@ -31,7 +32,8 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.rasa_safety import SafetyLayer
+from bot.rasa_preparation import TurnPreparation
+from bot.rasa_understanding import acknowledged
 
 logger = logging.getLogger(__name__)
 
@@ -68,12 +70,12 @@ class GatewayInput(InputChannel):
 
     def __init__(self, token: Text) -> None:
         self.token = token
-        self._safety: Optional[SafetyLayer] = None  # the phrase files are read on the first message
+        self._preparation: Optional[TurnPreparation] = None  # the phrase files are read on the first message
 
-    def safety(self) -> SafetyLayer:
-        if self._safety is None:
-            self._safety = SafetyLayer()
-        return self._safety
+    def preparation(self) -> TurnPreparation:
+        if self._preparation is None:
+            self._preparation = TurnPreparation()
+        return self._preparation
 
     def get_metadata(self, request: Request) -> Optional[Dict[Text, Any]]:
         metadata = (request.json or {}).get("metadata")
@@ -109,7 +111,7 @@ class GatewayInput(InputChannel):
                     if replies is not None:
                         logger.info("client %s: message %s was taken before; its replies are sent again", sender_id, message_id)
                         return response.json(replies)
-                prepared = await self.safety().prepare(
+                prepared = await self.preparation().prepare(
                     request.app.ctx.agent,
                     UserMessage(
                         text, collector, sender_id, input_channel=self.name(),
@@ -124,7 +126,7 @@ class GatewayInput(InputChannel):
                 logger.error("a turn of client %s failed (%s); the gateway will retry it", sender_id, type(error).__name__)
                 logger.debug("the failed turn", exc_info=True)
                 return response.json({"error": "turn failed"}, status=500)
-            return response.json(collector.messages)
+            return response.json(acknowledged(prepared.acknowledgement, collector.messages, sender_id))
 
         return blueprint
 

@@ -46,32 +46,40 @@ CHECK_ABOUT = {"harm_from_others": "others_hurting", "harm_to_others": "hurting_
 
 @dataclass
 class Prepared:
-    """Either the replies to send at once (the check question), or the message to take as a turn."""
+    """Either the replies to send at once, or the message to take as a turn (with an acknowledgement
+    to say first, of a feeling or an event the client mentioned)."""
 
     replies: Optional[List[Dict[Text, Any]]] = None
     message: Optional[UserMessage] = None
+    acknowledgement: Optional[Text] = None
+    # The question a held message answered, when it goes on as that answer (read in that context).
+    answering: Optional[Dict[Text, Any]] = None
 
 
 class SafetyLayer:
     def __init__(self, words: Optional[SafetyWords] = None) -> None:
         if words is None:
             settings = load_settings()
-            words = load_safety_words(settings.safety_language, settings.safety_words_dir)
+            words = load_safety_words(settings.phrase_language, settings.safety_words_dir)
         self._words = words
 
-    async def prepare(self, agent: Any, message: UserMessage) -> Prepared:
+    async def prepare(self, agent: Any, message: UserMessage, parse: Dict[Text, Any]) -> Optional[Prepared]:
+        """What safety makes of the (parsed) message: a turn or replies, or None when it has no part in it."""
         metadata = message.metadata if isinstance(message.metadata, dict) else {}
         answering = metadata.get("answering") if isinstance(metadata.get("answering"), dict) else {}
-        parse = await agent.processor.parse_message(message)
         risk = Assessment.from_dict(parse.get(RISK))
         intent = (parse.get("intent") or {}).get("name")
         if answering.get("question") == RISK_CHECK and isinstance(answering.get("held_text"), str):
-            return Prepared(message=await self._after_check(agent, message, parse, risk, intent, answering))
+            after = await self._after_check(agent, message, parse, risk, intent, answering)
+            went_on = after.metadata.get(RISK_CHECKED) is True if isinstance(after.metadata, dict) else False
+            return Prepared(message=after, answering=(answering.get("held_question") or {}) if went_on else None)
         if answering.get("question") == SAFETY:
             return Prepared(message=_with_parse(message, self._safety_answer(message, parse, risk, intent)))
         if risk.level == POSSIBLE and metadata.get(RISK_CHECKED) is not True:
             return Prepared(replies=await _check_question(agent, message, risk))
-        return Prepared(message=_with_parse(message, parse))
+        if risk.level == CLEAR:
+            return Prepared(message=_with_parse(message, parse))
+        return None
 
     async def _after_check(
         self, agent: Any, message: UserMessage, parse: Dict[Text, Any], risk: Assessment, intent: Any, answering: Dict

@@ -101,9 +101,11 @@ class Settings:
     allowed_origins: frozenset[str]
     crisis_resources_file: Path
     information_sources_file: Path
-    # The safety phrase files' language (bot/defaults/safety/<language>/), and a service's own additions.
-    safety_language: str
+    # The phrase files' language (bot/defaults/safety/<language>/, bot/defaults/conversation/<language>/),
+    # and a service's own additions to each.
+    phrase_language: str
     safety_words_dir: Path | None
+    conversation_words_dir: Path | None
     media_dir: Path
     check_in_interval_seconds: float
     retention_days: int
@@ -177,8 +179,9 @@ class Settings:
             "DATABASE_URL": self.database_url,
             "CRISIS_RESOURCES_FILE": str(self.crisis_resources_file),
             "INFORMATION_SOURCES_FILE": str(self.information_sources_file),
-            "SAFETY_LANGUAGE": self.safety_language,
+            "PHRASE_LANGUAGE": self.phrase_language,
             "SAFETY_WORDS_DIR": str(self.safety_words_dir or ""),
+            "CONVERSATION_WORDS_DIR": str(self.conversation_words_dir or ""),
             "MEDIA_DIR": str(self.media_dir),
             **lock_store_environment(self.redis_url),
         }
@@ -235,8 +238,9 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path = ENV
         information_sources_file=Path(
             env.get("INFORMATION_SOURCES_FILE") or PROJECT_ROOT / "bot" / "defaults" / "information_sources.yml"
         ),
-        safety_language=(env.get("SAFETY_LANGUAGE") or "en").strip().lower(),
+        phrase_language=(env.get("PHRASE_LANGUAGE") or "en").strip().lower(),
         safety_words_dir=_safety_words_dir(env),
+        conversation_words_dir=_optional_path(env, "CONVERSATION_WORDS_DIR"),
         media_dir=Path(env.get("MEDIA_DIR") or PROJECT_ROOT / "var" / "media"),
         check_in_interval_seconds=float(env.get("CHECK_IN_INTERVAL_SECONDS", "300")),
         retention_days=int(env.get("RETENTION_DAYS", "365")),
@@ -277,7 +281,11 @@ def _safety_words_dir(env: Mapping[str, str]) -> Path | None:
             "Put your phrases in SAFETY_WORDS_DIR/<language>/risk.yml (see the README's safety section) and "
             "remove DISTRESS_PATTERNS_FILE."
         )
-    value = env.get("SAFETY_WORDS_DIR", "").strip()
+    return _optional_path(env, "SAFETY_WORDS_DIR")
+
+
+def _optional_path(env: Mapping[str, str], name: str) -> Path | None:
+    value = env.get(name, "").strip()
     return Path(value) if value else None
 
 

@@ -52,16 +52,27 @@ async def test_a_message_of_slashes_alone_is_refused_kindly(gateway):
     assert "empty" in (await response.json())["message"]
 
 
+SITUATION = [{"text": "What is your situation?"}, {"custom": {"asks": "question", "question": {"key": "situation", "kind": "open"}}}]
+
+
 async def test_the_answer_to_the_check_question_goes_with_the_message_that_was_held(gateway, fake_rasa):
     headers = await greeted(gateway)
-    fake_rasa.reply_to = lambda message: CHECK_QUESTION if message == "i cant do this anymore" else [{"text": "next question"}]
+    replies = {"ok": SITUATION, "i cant do this anymore": CHECK_QUESTION}
+    fake_rasa.reply_to = lambda message: replies.get(message, [{"text": "next question"}])
+    await send(gateway, headers, {"text": "ok"})
     await send(gateway, headers, {"text": "i cant do this anymore"})
-    assert all("custom" not in m for m in await history(gateway, headers))  # the note is never shown
+    assert all("custom" not in m for m in await history(gateway, headers))  # the notes are never shown
     await send(gateway, headers, {"text": "no its just wearing me out"})
     answering = fake_rasa.received[-1]["metadata"]["answering"]
-    assert answering == {"question": "risk_check", "held_text": "i cant do this anymore", "categories": ["suicidal_passive"]}
+    assert answering == {
+        "question": "risk_check",
+        "held_text": "i cant do this anymore",
+        "categories": ["suicidal_passive"],
+        # the question the held message answered, for reading it as that answer
+        "held_question": {"question": "question", "note": {"key": "situation", "kind": "open"}, "text": "What is your situation?", "buttons": []},
+    }
     await send(gateway, headers, {"text": "and another thing"})
-    assert "answering" not in fake_rasa.received[-1]["metadata"]  # only the message right after the question
+    assert "answering" not in fake_rasa.received[-1]["metadata"]  # only the message right after a question
 
 
 async def test_the_answer_to_are_you_safe_goes_with_that_question(gateway, fake_rasa):

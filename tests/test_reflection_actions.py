@@ -35,7 +35,7 @@ async def test_the_paraphrase_is_offered_with_a_yes_and_a_no(actions_db):
     _, dispatcher = await run(AskToCheckValues(), asking)
     [message] = dispatcher.messages
     assert message["text"] == (
-        "If I heard you right, what matters most to you is this: you care about fairness. Did I get that right?"
+        "If I heard you right, you care about fairness. Did I get that right?"
     )
     assert [b["payload"] for b in message["buttons"]] == ["/affirm", "/deny"]
 

@@ -67,7 +67,7 @@ def test_the_old_distress_patterns_setting_stops_with_the_way_to_the_new_one(tmp
 
 def test_safety_words_default_to_english_and_a_service_folder_is_optional(tmp_path):
     settings = load_settings({}, env_file=tmp_path / ".env")
-    assert (settings.safety_language, settings.safety_words_dir) == ("en", None)
-    given = load_settings({"SAFETY_WORDS_DIR": str(tmp_path), "SAFETY_LANGUAGE": "EN"}, env_file=tmp_path / ".env")
-    assert (given.safety_language, given.safety_words_dir) == ("en", tmp_path)
+    assert (settings.phrase_language, settings.safety_words_dir, settings.conversation_words_dir) == ("en", None, None)
+    given = load_settings({"SAFETY_WORDS_DIR": str(tmp_path), "PHRASE_LANGUAGE": "EN"}, env_file=tmp_path / ".env")
+    assert (given.phrase_language, given.safety_words_dir) == ("en", tmp_path)
     assert given.child_environment()["SAFETY_WORDS_DIR"] == str(tmp_path)  # Rasa, which reads them, gets it

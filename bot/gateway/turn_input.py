@@ -22,6 +22,7 @@ from bot.storage.models import Message
 ASKS = "asks"
 RISK_CHECK = "risk_check"
 SAFETY = "safety"
+QUESTION = "question"
 
 
 def accepted_payload(session: Session, client_id: str, payload: str | None) -> str | None:
@@ -34,18 +35,32 @@ def accepted_payload(session: Session, client_id: str, payload: str | None) -> s
 def rasa_input(session: Session, message: Message) -> tuple[str, dict[str, Any]]:
     """The text (or accepted payload) Rasa reads for `message`, and its metadata."""
     text = message.payload or as_text(message.text)
+    answering = question_answered(session, message)
+    return text, ({"answering": answering} if answering else {})
+
+
+def question_answered(session: Session, message: Message) -> dict[str, Any] | None:
+    """What the bot asked just before `message`, from the note on its question: a safety question,
+    the check question (with the message held for it), or a question of the conversation."""
     for reply in reversed(message_log.replies_before(session, message)):
         custom = (reply.content or {}).get("custom") or {}
         if custom.get(ASKS) == SAFETY:
-            return text, {"answering": {"question": SAFETY}}
+            return {"question": SAFETY}
         if custom.get(ASKS) == RISK_CHECK:
             held = session.get(Message, reply.reply_to_id) if reply.reply_to_id else None
             if held is None:
-                break
-            answering = {
+                return None
+            return {
                 "question": RISK_CHECK,
                 "held_text": held.payload or as_text(held.text),
                 "categories": custom.get("categories") or [],
+                "held_question": question_answered(session, held) or {},
             }
-            return text, {"answering": answering}
-    return text, {}
+        if custom.get(ASKS) == QUESTION and isinstance(custom.get(QUESTION), dict):
+            return {
+                "question": QUESTION,
+                "note": custom[QUESTION],
+                "text": reply.text,
+                "buttons": (reply.content or {}).get("buttons") or [],
+            }
+    return None

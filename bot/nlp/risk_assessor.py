@@ -6,7 +6,7 @@ the `express_distress` intent whatever the classifier said, and takes `express_d
 nothing but an idiom ("the hours are killing me") or a phrase the client already explained made the
 classifier hear distress. Every typed message passes through here, in every state of the dialogue.
 
-The phrase files are read once when Rasa loads the model (SAFETY_LANGUAGE, SAFETY_WORDS_DIR);
+The phrase files are read once when Rasa loads the model (PHRASE_LANGUAGE, SAFETY_WORDS_DIR);
 restart Rasa after editing them. Nothing here is trained.
 """
 
@@ -52,7 +52,7 @@ class RiskAssessor(GraphComponent):
         execution_context: ExecutionContext,
     ) -> "RiskAssessor":
         settings = load_settings()
-        words = load_safety_words(settings.safety_language, settings.safety_words_dir)
+        words = load_safety_words(settings.phrase_language, settings.safety_words_dir)
         thresholds = ModelThresholds(float(config["distress_clear_confidence"]), float(config["distress_possible_confidence"]))
         return cls(words, thresholds)
 

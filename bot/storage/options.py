@@ -70,3 +70,19 @@ def complete_option_set(session: Session, option_set: OptionSet) -> None:
     option_set.completed_at = utcnow()
     set_phase(session, option_set.client_id, OPTIONS_PHASE, PHASE_DONE)
     session.flush()
+
+
+def rename_option(session: Session, option: CareerOption, title: str) -> None:
+    option.title = title
+    session.flush()
+
+
+def remove_option(session: Session, option_set: OptionSet, option: CareerOption) -> None:
+    option_set.options = [o for o in option_set.options if o is not option]
+    number_in_order(option_set.options)
+    session.flush()
+
+
+def current_option_set(session: Session, client_id: str) -> OptionSet | None:
+    """The set being explored, else the latest one explored: what "remove the bakery" changes."""
+    return latest_option_set(session, client_id, ROUND_IN_PROGRESS) or latest_option_set(session, client_id)

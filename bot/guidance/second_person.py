@@ -1,0 +1,40 @@
+"""Saying the client's own words back to them: "I love my garden" -> "you love your garden", with the
+apostrophes typed without them given back ("cant" -> "can't")."""
+
+from __future__ import annotations
+
+import re
+
+_PRONOUNS = {
+    "i am": "you are",
+    "i was": "you were",
+    "i'm": "you're",
+    "im": "you're",
+    "i've": "you've",
+    "ive": "you've",
+    "i'd": "you'd",
+    "i'll": "you'll",
+    "i": "you",
+    "me": "you",
+    "my": "your",
+    "mine": "yours",
+    "myself": "yourself",
+    "am": "are",
+}
+_PRONOUN_PATTERN = re.compile(
+    r"\b(" + "|".join(re.escape(k) for k in sorted(_PRONOUNS, key=len, reverse=True)) + r")\b", re.IGNORECASE
+)
+# Contractions typed without their apostrophe, given it back when said back.
+_APOSTROPHES = {
+    "cant": "can't", "dont": "don't", "wont": "won't", "didnt": "didn't", "isnt": "isn't", "doesnt": "doesn't",
+    "wasnt": "wasn't", "havent": "haven't", "hasnt": "hasn't", "couldnt": "couldn't", "wouldnt": "wouldn't",
+    "shouldnt": "shouldn't", "arent": "aren't", "thats": "that's", "theres": "there's", "youre": "you're",
+}  # fmt: skip
+_APOSTROPHE_PATTERN = re.compile(r"\b(" + "|".join(_APOSTROPHES) + r")\b", re.IGNORECASE)
+
+
+def to_second_person(text: str) -> str:
+    """'I love my garden' -> 'you love your garden': the client's words, spoken back to them."""
+    with_apostrophes = _APOSTROPHE_PATTERN.sub(lambda m: _APOSTROPHES[m.group(0).lower()], text.strip())
+    swapped = _PRONOUN_PATTERN.sub(lambda match: _PRONOUNS[match.group(0).lower()], with_apostrophes)
+    return swapped.rstrip(" .!")

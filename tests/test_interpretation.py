@@ -1,0 +1,137 @@
+"""The interpretation step (bot/guidance/understanding/) on the replies quoted in issue 14, without a
+model: what the classifier heard is given. The measured figures come from the replies corpus."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from bot.guidance.understanding.interpret import Heard, interpret
+from bot.guidance.understanding.reading import (
+    ANSWER, CHOICE, CONFIRM, CORRECTION, DATE, LIST, NO, NON_ANSWER, OPEN, QUESTION, RATING, REQUEST, YES, YES_NO, Question,
+)  # fmt: skip
+from bot.guidance.understanding.words import load_conversation_words
+
+TODAY = datetime.date(2026, 12, 5)
+CONFIRMING = Question("values_check", CONFIRM)
+
+
+@pytest.fixture(scope="module")
+def words():
+    return load_conversation_words()
+
+
+def read(words, question, text, intent="inform", confidence=0.9):
+    return interpret(question, text, Heard(intent, confidence), words, TODAY)
+
+
+@pytest.mark.parametrize("reply", ["ya", "y", "yep", "yeah pretty much", "spot on", "kind of", "Jo obviously", "no I meant what you said before was right"])
+def test_everyday_yes_at_a_confirmation_is_yes_never_an_answer(words, reply):
+    assert read(words, CONFIRMING, reply).outcome == YES
+
+
+@pytest.mark.parametrize("reply", ["not really", "nah", "nope"])
+def test_everyday_no_at_a_confirmation_is_no(words, reply):
+    assert read(words, CONFIRMING, reply).outcome == NO
+
+
+def test_a_correction_in_the_same_message_is_the_corrected_value(words):
+    reading = read(words, CONFIRMING, "no, more that I want security")
+    assert (reading.outcome, reading.value) == (CORRECTION, "more that I want security")
+
+
+@pytest.mark.parametrize("question", [Question("goals", LIST), Question("planning.due", DATE), Question("situation", OPEN)])
+def test_idk_is_a_non_answer_never_stored(words, question):
+    assert read(words, question, "idk").outcome == NON_ANSWER
+
+
+def test_not_sure_is_an_answer_at_a_rating_and_a_change_of_mind_wins(words):
+    assert read(words, Question("decision.weight", RATING), "not sure").value == "unsure"
+    assert read(words, Question("decision.weight", RATING), "like a 4. actually no, 3").value == 3
+
+
+@pytest.mark.parametrize(
+    "question, reply",
+    [
+        (Question("decision.criteria", LIST), "what does criteria mean"),
+        (Question("readiness_clarity", RATING), "what do u mean clear"),
+        (Question("strengths", OPEN), "can u give me examples"),
+    ],
+)
+def test_a_question_about_the_question_is_a_question(words, question, reply):
+    assert read(words, question, reply).outcome == QUESTION
+
+
+def test_rambling_and_several_items_become_clean_titles(words):
+    options = Question("options.list", LIST)
+    hmm = "hmm. idk. maybe something like healthcare assistant? less training than nursing? not sure"
+    assert read(words, options, hmm).value == ["healthcare assistant"]
+    assert read(words, options, "warehouse, game tester").value == ["warehouse", "game tester"]
+
+
+def test_a_named_option_is_matched_and_the_last_choice_wins(words):
+    choice = Question("decision.choice", CHOICE, ("nursing", "healthcare assistant", "bakery"))
+    assert read(words, choice, "nursing. hmm actually maybe healthcare assistant first").value == "healthcare assistant"
+    assert read(words, choice, "healthcare assistant").value == "healthcare assistant"
+
+
+@pytest.mark.parametrize(
+    "reply, intent, expected",
+    [
+        ("let's plan my steps", "plan_actions", "plan_actions"),
+        ("plan my steps", "plan_actions", "plan_actions"),
+        ("can i do the review thing now?", "review_progress", "review_progress"),
+        ("show my plan", "show_plan", "show_plan"),
+    ],
+)
+def test_requests_are_understood_inside_another_question(words, reply, intent, expected):
+    reading = read(words, Question("options.attracts", OPEN), reply, intent, 0.95)
+    assert (reading.outcome, reading.intent) == (REQUEST, expected)
+
+
+def test_answers_that_merely_name_a_part_stay_answers(words):
+    assert read(words, Question("feedback_helped", OPEN), "The reflection questions", "start_reflection", 0.9).outcome == ANSWER
+    assert read(words, Question("options.unknown", OPEN), "idk how to find a game tester job", "inform", 0.9).outcome == ANSWER
+    assert read(words, Question("confirm", CONFIRM), "Jo obviously", "go_back", 0.9).outcome == YES
+
+
+def test_nah_forget_it_cancels_the_handoff(words):
+    reading = read(words, Question("handoff.message", OPEN), "nah forget it", "deny", 0.9)
+    assert (reading.outcome, reading.value) == (REQUEST, "cancel")
+
+
+@pytest.mark.parametrize(
+    "reply, day",
+    [("end of january", "2027-01-31"), ("this weekend", "2026-12-05"), ("next month", "2027-01-31"), ("in a fortnight", "2026-12-19"), ("before Christmas", "2026-12-24")],
+)
+def test_dates_in_everyday_words(words, reply, day):
+    assert read(words, Question("planning.due", DATE), reply).value == day
+
+
+@pytest.mark.parametrize("reply", ["asap", "soon", "idk"])
+def test_a_date_without_a_date_is_a_non_answer(words, reply):
+    assert read(words, Question("planning.due", DATE), reply).outcome == NON_ANSWER
+
+
+@pytest.mark.parametrize(
+    "reply, aside",
+    [
+        ("my dad is in hospital", "hard_news"),
+        ("I feel kind of disappointed", "low"),
+        ("im scared of taking a pay cut", "worry"),
+        ("done! found 3 HCA posts", "good_news"),
+    ],
+)
+def test_feelings_and_events_are_noticed(words, reply, aside):
+    assert read(words, Question("options.unknown", OPEN), reply).aside == aside
+
+
+def test_renaming_removing_and_adding_options_in_words(words):
+    for reply, action in [("rename 2 to healthcare assistant", "rename"), ("remove the bakery", "remove"), ("add game tester too", "add")]:
+        reading = read(words, Question("options.attracts", OPEN), reply)
+        assert (reading.outcome, reading.intent, reading.value["action"]) == (REQUEST, "edit_options", action)
+
+
+def test_a_yes_or_no_question_takes_a_telling_phrase_anywhere(words):
+    assert read(words, Question("handoff.transcript", YES_NO), "id rather not share it").outcome == NO
