@@ -85,6 +85,7 @@ class OptionsPhase(StepPhase):
                     f"What don't you know yet about {option.title}, that you'd want to find out?",
                     text_of,
                     "Could you say in a few words what you'd like to find out?",
+                    nothing_is_an_answer=True,
                 ),
             ]
         return steps

@@ -76,6 +76,7 @@ class PlanPhase(StepPhase):
                     f"What or who could help you with \"{step.description}\"?",
                     text_of,
                     "Who or what could help, in a few words? Or skip it.",
+                    nothing_is_an_answer=True,
                 ),
                 Step(
                     f"obstacle:{step.id}",
@@ -83,6 +84,7 @@ class PlanPhase(StepPhase):
                     "after work, then I'll do it on Saturday morning.\"",
                     text_of,
                     "What might get in the way, in a few words? Or skip it.",
+                    nothing_is_an_answer=True,
                 ),
             ]
         steps.append(

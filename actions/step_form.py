@@ -51,7 +51,8 @@ class Step:
     def note(self, phase: Text) -> Dict[Text, Any]:
         """The note on the message that asks this, so that the reply is read in its context."""
         key = f"{phase}.{self.key.partition(':')[0]}"
-        return {"asks": "question", "question": Question(key, self.kind, self.options, self.nothing_is_an_answer).as_note()}
+        question = Question(key, self.kind, self.options, self.nothing_is_an_answer, item=self.key)
+        return {"asks": "question", "question": question.as_note()}
 
 
 class StepPhase(ABC):

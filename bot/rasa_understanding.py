@@ -36,6 +36,7 @@ from bot.guidance.understanding.reading import (
     NON_ANSWER,
     NOTHING,
     OFF_TOPIC,
+    OPEN,
     QUESTION,
     RATHER_NOT,
     RATING,
@@ -89,7 +90,7 @@ class UnderstandingLayer:
         direct = await self._said_at_once(agent, message, question, reading, answering)
         if direct is not None:
             return Understood(replies=_with_acknowledgement(acknowledgement, direct, message.sender_id))
-        return Understood(parse=_as_parse(parse, reading), acknowledgement=acknowledgement)
+        return Understood(parse=_as_parse(parse, reading, question, message.text or ""), acknowledgement=acknowledgement)
 
     def acknowledgement(self, aside: Optional[Text], text: Text) -> Optional[Text]:
         if aside is None:
@@ -136,8 +137,11 @@ def _a_valid_non_answer(question: Question, reading: Reading) -> bool:
     return (question.kind == RATING and reading.value == UNSURE) or (question.nothing_is_an_answer and reading.value == NOTHING)
 
 
-def _as_parse(parse: Dict[Text, Any], reading: Reading) -> Dict[Text, Any]:
+def _as_parse(parse: Dict[Text, Any], reading: Reading, question: Question, text: Text) -> Dict[Text, Any]:
     """The parse the turn goes with: the reading, and the intent that says what the reply was."""
+    if reading.outcome == NON_ANSWER and reading.value == NOTHING and question.nothing_is_an_answer and question.kind == OPEN:
+        # "no one" answers "who could help?": the client's own words are the answer.
+        reading = Reading(ANSWER, text.strip(), reading.aside, reading.intent)
     parse = dict(parse)
     parse[READING] = reading.as_dict()
     if reading.outcome == REQUEST and reading.intent:

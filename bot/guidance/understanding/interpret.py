@@ -103,7 +103,8 @@ class _Listener:
         self.plain = strip_fillers(said, words) or said.strip(EDGES)
 
     def read(self) -> Reading:
-        edit = edit_of(self.said)
+        # "remove 2" answers the handoff's "would you like to take anything out?".
+        edit = edit_of(self.said) if self.question.key != "handoff.remove" else None
         if edit is not None:
             return Reading(REQUEST, edit.as_dict(), intent="edit_options")
         if self.question.key.startswith("handoff.") and self._whole("cancel"):

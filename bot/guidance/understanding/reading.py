@@ -38,9 +38,12 @@ class Question:
     kind: str
     options: tuple[str, ...] = ()  # a choice's options, by title
     nothing_is_an_answer: bool = False  # "name it, or say no": no and "nothing" are answers
+    item: str | None = None  # which of several alike questions ("attracts:12": the one about option 12)
 
     def as_note(self) -> dict[str, Any]:
         note: dict[str, Any] = {"key": self.key, "kind": self.kind}
+        if self.item:
+            note["item"] = self.item
         if self.options:
             note["options"] = list(self.options)
         if self.nothing_is_an_answer:
@@ -52,7 +55,8 @@ class Question:
         if not isinstance(note, Mapping) or note.get("kind") not in KINDS or not isinstance(note.get("key"), str):
             return None
         options = tuple(str(o) for o in note.get("options") or ())
-        return cls(note["key"], note["kind"], options, bool(note.get("nothing_is_an_answer")))
+        item = note.get("item") if isinstance(note.get("item"), str) else None
+        return cls(note["key"], note["kind"], options, bool(note.get("nothing_is_an_answer")), item)
 
 
 @dataclass(frozen=True)
