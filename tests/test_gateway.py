@@ -16,6 +16,7 @@ from bot.gateway.rate_limit import MessageRateLimit
 from bot.storage.models import Client
 from bot.storage.progress import CONSENT_DECLINED, record_consent
 from tests.gateway_support import TOKEN
+from tests.portal_support import make_portal  # noqa: F401  (fixture)
 
 # Storage behaviour: on SQLite and on PostgreSQL.
 pytestmark = pytest.mark.both_databases
@@ -286,6 +287,27 @@ async def test_pages_carry_security_headers_and_the_chat_page_loads(gateway):
     assert "/static/chat.js" in page
     assert "default-src 'self'" in response.headers["Content-Security-Policy"]
     assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def policy_of(response) -> dict[str, list[str]]:
+    directives = [part.split() for part in response.headers["Content-Security-Policy"].split(";") if part.strip()]
+    return {name: sources for name, *sources in directives}
+
+
+@pytest.mark.parametrize("path", ["/", "/widget", "/widget/demo", "/api/openapi.json", "/portal/login", "/no-such-page"])
+async def test_no_page_takes_a_base_address_or_sends_a_form_elsewhere(gateway, path):
+    response = await gateway.get(path)
+    policy = policy_of(response)
+    assert policy["base-uri"] == ["'none'"] and policy["form-action"] == ["'self'"], path
+    # Over plain http a browser ignores it anyway, and a local set-up must not be pinned to https.
+    assert "Strict-Transport-Security" not in response.headers
+
+
+async def test_behind_https_browsers_are_told_to_keep_to_https(make_portal):
+    client = await make_portal(public_url_setting="https://guidance.example.org")
+    for path in ("/", "/portal/login", "/api/openapi.json", "/no-such-page"):
+        response = await client.get(path)
+        assert response.headers["Strict-Transport-Security"] == "max-age=31536000", path
 
 
 async def test_a_message_showing_obvious_risk_reaches_rasa_as_distress_whatever_the_model(gateway, fake_rasa):

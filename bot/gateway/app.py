@@ -36,12 +36,16 @@ MAX_REQUEST_BYTES = 64 * 1024
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
-CONTENT_SOURCES = "default-src 'self'; img-src 'self' data:; connect-src 'self'"
+# base-uri and form-action do not fall back to default-src: an injected <base> or <form> could
+# otherwise send the page's links or a practitioner's form to another site.
+CONTENT_SOURCES = "default-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'"
 SECURITY_HEADERS = {
     "Content-Security-Policy": f"{CONTENT_SOURCES}; frame-ancestors 'none'",
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
 }
+# Sent only when PUBLIC_URL is https: a browser must never be pinned to https on a plain-http set-up.
+STRICT_TRANSPORT_SECURITY = "max-age=31536000"
 
 
 @web.middleware
@@ -70,19 +74,26 @@ async def friendly_errors(request: web.Request, handler: Handler) -> web.StreamR
         return error_response(500, "internal_error", "Something went wrong on my side. Your message is safe; please try again.")
 
 
+def _security_headers(settings: Settings) -> dict[str, str]:
+    if not settings.behind_https:
+        return SECURITY_HEADERS
+    return {**SECURITY_HEADERS, "Strict-Transport-Security": STRICT_TRANSPORT_SECURITY}
+
+
 @web.middleware
 async def security_headers(request: web.Request, handler: Handler) -> web.StreamResponse:
+    headers = _security_headers(request.app[keys.SETTINGS])
     try:
         response = await handler(request)
     except web.HTTPException as error_page:  # a 404 page needs the headers as much as any other
-        for name, value in SECURITY_HEADERS.items():
+        for name, value in headers.items():
             error_page.headers.setdefault(name, value)
         raise
     if response.get(FRAMEABLE):
         # The widget's chat page may be framed by the gateway itself and the sites that embed it.
         ancestors = frame_ancestors(request.app[keys.SETTINGS].allowed_origins)
         response.headers.setdefault("Content-Security-Policy", f"{CONTENT_SOURCES}; frame-ancestors {ancestors}")
-    for name, value in SECURITY_HEADERS.items():
+    for name, value in headers.items():
         response.headers.setdefault(name, value)
     return response
 
