@@ -9,8 +9,9 @@ from __future__ import annotations
 import os
 import secrets
 from dataclasses import dataclass
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
-from typing import Mapping
+from typing import Iterable, Mapping
 from urllib.parse import unquote, urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -77,6 +78,20 @@ DEFAULT_HANDOFF_NEXT_STEPS = (
 
 
 SMTP_SECURITY_CHOICES = ("starttls", "ssl", "none")
+DEFAULT_NEW_SESSIONS_PER_HOUR = 60
+
+Network = IPv4Network | IPv6Network
+
+
+def trusted_networks(entries: Iterable[str]) -> tuple[Network, ...]:
+    """TRUSTED_PROXIES's addresses or networks ("10.0.0.5", "10.0.0.0/8", "::1"); ValueError naming a bad one."""
+    networks = []
+    for entry in entries:
+        try:
+            networks.append(ip_network(entry.strip(), strict=False))
+        except ValueError:
+            raise ValueError(f"TRUSTED_PROXIES holds {entry.strip()!r}, which is not an address or a network such as 10.0.0.0/8")
+    return tuple(networks)
 
 
 @dataclass(frozen=True)
@@ -140,6 +155,10 @@ class Settings:
     # RASA_URLS (comma-separated) and ACTION_SERVER_URL (ending in /webhook, as endpoints.yml reads it).
     rasa_urls_setting: tuple[str, ...] = ()
     action_server_url_setting: str = ""
+    # Reverse proxies (addresses or networks) whose X-Forwarded-For is believed; see bot/gateway/addresses.py.
+    trusted_proxies: tuple[str, ...] = ()
+    # New chat sessions one address may start per hour; a school's network shares one address.
+    new_sessions_per_hour: int = DEFAULT_NEW_SESSIONS_PER_HOUR
 
     @property
     def telegram_enabled(self) -> bool:
@@ -273,7 +292,25 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path = ENV
         redis_url=_redis_url(env),
         rasa_urls_setting=tuple(url.strip().rstrip("/") for url in env.get("RASA_URLS", "").split(",") if url.strip()),
         action_server_url_setting=env.get("ACTION_SERVER_URL", "").strip(),
+        trusted_proxies=_trusted_proxies(env),
+        new_sessions_per_hour=_positive("NEW_SESSIONS_PER_HOUR", env.get("NEW_SESSIONS_PER_HOUR", "")) or DEFAULT_NEW_SESSIONS_PER_HOUR,
     )
+
+
+def _trusted_proxies(env: Mapping[str, str]) -> tuple[str, ...]:
+    """TRUSTED_PROXIES, checked now rather than at the first request."""
+    entries = tuple(entry.strip() for entry in env.get("TRUSTED_PROXIES", "").split(",") if entry.strip())
+    trusted_networks(entries)
+    return entries
+
+
+def _positive(name: str, value: str) -> int | None:
+    """A whole number above 0, None when empty; a clear error otherwise."""
+    if not value.strip():
+        return None
+    if not value.strip().isdigit() or int(value) < 1:
+        raise ValueError(f"{name} must be a whole number above 0, not {value!r}")
+    return int(value)
 
 
 def _redis_url(env: Mapping[str, str]) -> str:

@@ -53,3 +53,23 @@ class FakeRasa:
         app.router.add_get("/webhooks/gateway/", health)
         app.router.add_get("/health", action_server_health)
         return app
+
+
+async def open_chat(client, token: str, expect_greeting: bool = True) -> dict[str, Any] | None:
+    """Connect as the web chat does (hello over the WebSocket); returns the bot's greeting when one is due.
+
+    Without a greeting due, a message sent over the socket must come back answered with no greeting before it.
+    """
+    async with client.ws_connect("/api/ws") as socket:
+        await socket.send_json({"type": "hello", "client_token": token})
+        assert (await socket.receive_json(timeout=10))["type"] == "ready"
+        if not expect_greeting:
+            await socket.send_json({"type": "message", "text": "are you there?"})
+            assert (await socket.receive_json(timeout=10))["type"] == "accepted"
+            event = await socket.receive_json(timeout=10)
+            assert event["message"]["text"] == "You said: are you there?", "no second greeting"
+            return None
+        while True:
+            event = await socket.receive_json(timeout=10)
+            if event["type"] == "message":
+                return event["message"]

@@ -31,7 +31,8 @@ from bot.storage.models import (
 )
 from bot.storage.progress import CONSENT_GIVEN, record_consent, save_intake
 from tests.test_actions import CLIENT, responses, run, tracker
-from tests.test_gateway import create_events_table, eventually, history, start_session
+from tests.gateway_support import open_chat
+from tests.test_gateway import create_events_table, history, start_session, token_of
 
 # Storage behaviour: on SQLite and on PostgreSQL.
 pytestmark = pytest.mark.both_databases
@@ -59,7 +60,7 @@ async def test_the_action_asks_the_gateway_to_delete_and_says_it_is_done(actions
 
 async def test_a_confirmed_deletion_leaves_nothing_of_the_client(gateway, fake_rasa, db, engine):
     headers = await start_session(gateway)
-    await eventually(lambda: history(gateway, headers))
+    await open_chat(gateway, token_of(headers))
     client_id = fake_rasa.received[0]["sender"]
     phrase = "my unique phrase about beekeeping in Lyon"
     await gateway.post("/api/messages", json={"text": phrase}, headers=headers)
@@ -113,7 +114,7 @@ async def test_a_confirmed_deletion_leaves_nothing_of_the_client(gateway, fake_r
 
 async def test_an_open_chat_of_a_deleted_client_is_told_to_start_afresh(gateway, fake_rasa, db):
     headers = await start_session(gateway)
-    await eventually(lambda: history(gateway, headers))
+    await open_chat(gateway, token_of(headers))
     async with gateway.ws_connect("/api/ws") as socket:
         await socket.send_json({"type": "hello", "client_token": headers["Authorization"].split()[1]})
         assert (await socket.receive_json())["type"] == "ready"
@@ -167,7 +168,7 @@ async def test_show_my_data_gives_a_summary_and_a_file_with_every_row(actions_db
 
 async def test_the_export_is_served_as_a_download_and_goes_with_the_client(gateway, fake_rasa, db):
     headers = await start_session(gateway)
-    await eventually(lambda: history(gateway, headers))
+    await open_chat(gateway, token_of(headers))
     client_id = fake_rasa.received[0]["sender"]
     media_dir = gateway.app[keys.SETTINGS].media_dir
     media_dir.mkdir(parents=True)
@@ -183,7 +184,7 @@ async def test_the_export_is_served_as_a_download_and_goes_with_the_client(gatew
 
 async def test_writing_keeps_a_client_from_retention_however_old_their_account(gateway, fake_rasa, db, settings):
     headers = await start_session(gateway)
-    await eventually(lambda: history(gateway, headers))
+    await open_chat(gateway, token_of(headers))
     client_id = fake_rasa.received[0]["sender"]
     with db() as session:
         client = session.get(Client, client_id)

@@ -15,7 +15,7 @@ from bot.gateway.rasa_client import RasaClient
 from bot.gateway.rate_limit import MessageRateLimit
 from bot.storage.models import Client
 from bot.storage.progress import CONSENT_DECLINED, record_consent
-from tests.gateway_support import TOKEN
+from tests.gateway_support import TOKEN, open_chat
 from tests.portal_support import make_portal  # noqa: F401  (fixture)
 
 # Storage behaviour: on SQLite and on PostgreSQL.
@@ -26,6 +26,10 @@ async def start_session(gateway) -> dict[str, str]:
     response = await gateway.post("/api/sessions")
     assert response.status == 201
     return {"Authorization": f"Bearer {(await response.json())['client_token']}"}
+
+
+def token_of(headers: dict[str, str]) -> str:
+    return headers["Authorization"].split()[1]
 
 
 async def history(gateway, headers) -> list[dict]:
@@ -43,9 +47,10 @@ async def eventually(check, timeout: float = 5.0):
         await asyncio.sleep(0.05)
 
 
-async def test_a_new_session_opens_with_the_bots_greeting(gateway, fake_rasa):
+async def test_a_new_session_opens_with_the_bots_greeting_once_the_chat_connects(gateway, fake_rasa):
     headers = await start_session(gateway)
-    messages = await eventually(lambda: history(gateway, headers))
+    await open_chat(gateway, token_of(headers))
+    messages = await history(gateway, headers)
     assert [m["text"] for m in messages] == ["Hello, I'm Waypoint."]
     assert messages[0]["buttons"] == [{"title": "Yes, I agree", "payload": "/affirm"}]
     assert fake_rasa.received[0]["message"] == "/greet"
@@ -53,7 +58,7 @@ async def test_a_new_session_opens_with_the_bots_greeting(gateway, fake_rasa):
 
 async def test_a_message_is_stored_forwarded_and_answered(gateway, fake_rasa, engine):
     headers = await start_session(gateway)
-    await eventually(lambda: history(gateway, headers))  # the opening greeting has been answered
+    await open_chat(gateway, token_of(headers))
     response = await gateway.post("/api/messages", json={"text": "I study biology"}, headers=headers)
     assert response.status == 200
     body = await response.json()
@@ -81,7 +86,7 @@ async def test_a_button_sends_its_payload_and_logs_its_title(gateway, fake_rasa)
 
 async def test_while_rasa_is_loading_messages_are_queued_then_answered(gateway, fake_rasa):
     headers = await start_session(gateway)
-    await eventually(lambda: history(gateway, headers))
+    await open_chat(gateway, token_of(headers))
     fake_rasa.available = False
     response = await gateway.post("/api/messages", json={"text": "are you there?"}, headers=headers)
     assert response.status == 202
@@ -165,7 +170,7 @@ def create_events_table(engine, *rows: tuple[str, str]) -> None:
 
 async def test_after_a_refusal_the_conversation_is_not_kept(gateway, fake_rasa, db, engine):
     headers = await start_session(gateway)
-    await eventually(lambda: history(gateway, headers))
+    await open_chat(gateway, token_of(headers))
     client_id = fake_rasa.received[0]["sender"]
     create_events_table(engine, (client_id, "a unique phrase"), ("someone-else", "kept"))
 
@@ -186,7 +191,7 @@ async def test_after_a_refusal_the_conversation_is_not_kept(gateway, fake_rasa, 
 
 async def test_later_turns_after_a_refusal_keep_rasas_state_until_the_client_goes_quiet(gateway, fake_rasa, db, engine):
     headers = await start_session(gateway)
-    await eventually(lambda: history(gateway, headers))
+    await open_chat(gateway, token_of(headers))
     client_id = fake_rasa.received[0]["sender"]
     with db() as session:
         record_consent(session, client_id, CONSENT_DECLINED, "v1")
@@ -215,7 +220,7 @@ async def test_free_text_starting_with_a_slash_is_not_a_command(gateway, fake_ra
 
 async def test_while_the_action_server_restarts_messages_wait_and_are_answered_after(gateway, fake_rasa):
     headers = await start_session(gateway)
-    await eventually(lambda: history(gateway, headers))
+    await open_chat(gateway, token_of(headers))
     fake_rasa.actions_available = False
     response = await gateway.post("/api/messages", json={"text": "hello?"}, headers=headers)
     assert response.status == 202
@@ -230,7 +235,7 @@ async def test_while_the_action_server_restarts_messages_wait_and_are_answered_a
 
 async def test_websocket_chat(gateway):
     headers = await start_session(gateway)
-    await eventually(lambda: history(gateway, headers))  # the opening greeting has been delivered
+    await open_chat(gateway, token_of(headers))
     token = headers["Authorization"].split()[1]
     async with gateway.ws_connect("/api/ws") as socket:
         await socket.send_json({"type": "message", "text": "too early"})
@@ -312,7 +317,7 @@ async def test_behind_https_browsers_are_told_to_keep_to_https(make_portal):
 
 async def test_a_message_showing_obvious_risk_reaches_rasa_as_distress_whatever_the_model(gateway, fake_rasa):
     headers = await start_session(gateway)
-    await eventually(lambda: history(gateway, headers))
+    await open_chat(gateway, token_of(headers))
     said = "honestly I keep thinking about killing myself"
     await gateway.post("/api/messages", json={"text": said}, headers=headers)
     await gateway.post("/api/messages", json={"text": "I'm nervous about the interview"}, headers=headers)
@@ -323,7 +328,7 @@ async def test_a_message_showing_obvious_risk_reaches_rasa_as_distress_whatever_
 async def test_a_client_writing_too_fast_is_asked_kindly_to_wait_and_loses_nothing(gateway, settings):
     gateway.app[keys.RELAY]._rate_limit = MessageRateLimit(per_minute=3)
     headers = await start_session(gateway)
-    await eventually(lambda: history(gateway, headers))
+    await open_chat(gateway, token_of(headers))
     statuses = [(await gateway.post("/api/messages", json={"text": f"message {n}"}, headers=headers)).status for n in range(4)]
     assert statuses == [200, 200, 200, 429]
     refused = await gateway.post("/api/messages", json={"text": "one more"}, headers=headers)

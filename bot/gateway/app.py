@@ -16,7 +16,7 @@ from bot.gateway import keys
 from bot.gateway.cors import cors_middleware
 from bot.gateway.inbound import Rejection
 from bot.gateway.rasa_client import RasaClient
-from bot.gateway.rate_limit import MessageRateLimit
+from bot.gateway.rate_limit import MessageRateLimit, SlidingWindowLimit
 from bot.gateway.relay import TurnRelay
 from bot.guidance.safety import load_safety_net
 from bot.portal import setup_portal
@@ -33,6 +33,9 @@ from bot.storage.engine import DATABASE_AWAY, make_engine, make_session_factory
 logger = logging.getLogger(__name__)
 HERE = Path(__file__).resolve().parent
 MAX_REQUEST_BYTES = 64 * 1024
+HOUR_SECONDS = 3600.0
+# Link codes are unguessable anyway; this keeps anyone from hammering the door. A person uses one or two.
+LINK_ATTEMPTS_PER_HOUR = 20
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -105,6 +108,8 @@ def create_app(settings: Settings, rasa: RasaClient | None = None) -> web.Applic
     )
     app[keys.SETTINGS] = settings
     app[keys.RASA] = rasa or RasaClient(settings.rasa_urls, settings.rasa_token, settings.action_server_url)
+    app[keys.SESSION_LIMIT] = SlidingWindowLimit(settings.new_sessions_per_hour, HOUR_SECONDS)
+    app[keys.LINK_ATTEMPT_LIMIT] = SlidingWindowLimit(LINK_ATTEMPTS_PER_HOUR, HOUR_SECONDS)
     aiohttp_jinja2.setup(app, loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True)
     app.router.add_routes(routes)
     app.router.add_routes(widget_routes)  # the embeddable chat widget under /widget

@@ -27,6 +27,16 @@ def _errors(*statuses: int) -> dict[str, Any]:
     return errors
 
 
+def _limited(what: str) -> dict[str, Any]:
+    """The 429 of a limit kept per address (behind TRUSTED_PROXIES, the client's)."""
+    return {
+        "429": {
+            **_json("Error", f"Too many {what} from this address lately; `message` says so kindly."),
+            "headers": {"Retry-After": {"description": "Seconds until one is possible again.", "schema": {"type": "integer"}}},
+        }
+    }
+
+
 # What bot/gateway/inbound.py accepts as a button payload, as a JSON Schema pattern.
 PAYLOAD_SCHEMA_PATTERN = (
     "^(/[A-Za-z_]{1,64}(\\{[^\\x00-\\x08\\x0b-\\x1f\\x7f]{0,200}\\})?|[^\\x00-\\x1f\\x7f/][^\\x00-\\x1f\\x7f]{0,63})$"
@@ -211,8 +221,16 @@ def openapi_document(max_message_chars: int = 2000) -> dict[str, Any]:
             },
             "/api/sessions": {
                 "post": {
-                    "summary": "Start a chat session as a new client; the bot opens the conversation",
-                    "responses": {"201": _json("Session", "A new client and its secret token.")},
+                    "summary": "Start a chat session as a new client",
+                    "description": (
+                        "The bot opens the conversation once the client connects (hello on the WebSocket) "
+                        "or writes, whichever comes first. NEW_SESSIONS_PER_HOUR sessions per address."
+                    ),
+                    "responses": {
+                        "201": _json("Session", "A new client and its secret token."),
+                        **_limited("new sessions"),
+                        **_errors(),
+                    },
                 }
             },
             "/api/invites/redeem": {
@@ -249,6 +267,7 @@ def openapi_document(max_message_chars: int = 2000) -> dict[str, Any]:
                     },
                     "responses": {
                         "200": _json("LinkRedeemed", "This browser now leads to the linked conversation."),
+                        **_limited("attempts to use a link code"),
                         **_errors(400, 401, 404, 409, 410, 413),
                     },
                 }

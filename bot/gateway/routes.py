@@ -14,11 +14,13 @@ from aiohttp import web
 from sqlalchemy import text
 
 from bot.gateway import keys
+from bot.gateway.addresses import client_address, refusal_over_limit
+from bot.gateway.opening import open_conversation
 from bot.settings import Settings
 from bot.gateway.inbound import Rejection, read_chat_message
 from bot.gateway.openapi import openapi_document
 from bot.gateway.relay import message_view
-from bot.gateway.wording import DATABASE_AWAY_NOTICE, DATABASE_RETRY_SECONDS, OPENING_PAYLOAD, QUEUED_NOTICE
+from bot.gateway.wording import DATABASE_AWAY_NOTICE, DATABASE_RETRY_SECONDS, QUEUED_NOTICE, TOO_MANY_SESSIONS
 from bot.handoff.invitations import INVITE_ANSWERS, INVITE_STATUSES
 from bot.storage import identity, invites, message_log
 from bot.storage.engine import DATABASE_AWAY, transaction
@@ -87,13 +89,20 @@ async def openapi(request: web.Request) -> web.Response:
 
 @routes.post("/api/sessions", name="create_session")
 async def create_session(request: web.Request) -> web.Response:
-    def create() -> tuple[str, str]:
-        with transaction(request.app[keys.SESSIONS]) as session:
-            client, token = identity.create_web_client(session)
-            return client.id, token
+    """A new client and its token; the greeting follows when they connect or write (bot/gateway/opening.py)."""
+    refusal = refusal_over_limit(request, keys.SESSION_LIMIT, "too_many_sessions", TOO_MANY_SESSIONS)
+    if refusal is not None:
+        return refusal
 
-    client_id, token = await asyncio.to_thread(create)
-    await request.app[keys.RELAY].accept(client_id, WEB_CHANNEL, None, OPENING_PAYLOAD, from_client=False)
+    def create() -> str:
+        with transaction(request.app[keys.SESSIONS]) as session:
+            return identity.create_web_client(session)[1]
+
+    try:
+        token = await asyncio.to_thread(create)
+    except DATABASE_AWAY:
+        request.app[keys.SESSION_LIMIT].give_back(client_address(request))  # nothing was made
+        raise
     return web.json_response({"client_token": token}, status=201)
 
 
@@ -122,6 +131,7 @@ async def send_message(request: web.Request) -> web.Response:
     client_id = await client_for_token(request, bearer_token(request))
     message = read_chat_message(await read_json(request), request.app[keys.SETTINGS].max_message_chars)
     relay = request.app[keys.RELAY]
+    await open_conversation(request.app, client_id, WEB_CHANNEL)
     inbound = await relay.accept(client_id, WEB_CHANNEL, message.text, message.payload)
     turn = await relay.wait_for_turn(inbound["id"], request.app[keys.SETTINGS].reply_wait_seconds)
     if turn is None:
@@ -234,11 +244,13 @@ async def websocket(request: web.Request) -> web.WebSocketResponse:
                     client_id = new_client_id
                     relay.listen(client_id, push)
                     await push({"type": "ready"})
+                    await open_conversation(request.app, client_id, WEB_CHANNEL)
                     await relay.offer_check_in_on_arrival(client_id)
                 elif data.get("type") == "message":
                     if client_id is None:
                         raise Rejection(401, "missing_token", "Say hello with your client token first.")
                     message = read_chat_message(data, settings.max_message_chars)
+                    await open_conversation(request.app, client_id, WEB_CHANNEL)
                     inbound = await relay.accept(
                         client_id, WEB_CHANNEL, message.text, message.payload, ref=echo(data).get("ref")
                     )

@@ -8,7 +8,7 @@ import secrets
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.storage.models import ChannelAccount, Client
+from bot.storage.models import ChannelAccount, Client, utcnow
 
 WEB_CHANNEL = "web"
 TELEGRAM_CHANNEL = "telegram"
@@ -65,8 +65,8 @@ def find_telegram_account(session: Session, telegram_user_id: int) -> ChannelAcc
 
 
 def create_telegram_client(session: Session, telegram_user_id: int, chat_id: int) -> Client:
-    """A new client reached through a Telegram private chat."""
-    client = Client()
+    """A new client reached through a Telegram private chat; they wrote first, so the greeting follows at once."""
+    client = Client(opened_at=utcnow())
     client.channel_accounts.append(
         ChannelAccount(channel=TELEGRAM_CHANNEL, external_id=telegram_external_id(telegram_user_id), address=str(chat_id))
     )

@@ -67,6 +67,8 @@ class Client(Base):
     deletion_requested_at = Column(DateTime, nullable=True)
     # The practitioner whose invite the client used; None until then (administrators see them).
     practitioner_id = Column(Integer, ForeignKey("practitioners.id", ondelete="SET NULL"), nullable=True, index=True)
+    # When the bot's greeting was asked for: once, when the client first connects or writes.
+    opened_at = Column(DateTime, nullable=True)
 
     channel_accounts = relationship("ChannelAccount", back_populates="client", passive_deletes=True)
 

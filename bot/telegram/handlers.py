@@ -27,7 +27,14 @@ from telegram.ext import ContextTypes
 
 from bot.gateway.inbound import Rejection, read_chat_message
 from bot.gateway.relay import TurnRelay
-from bot.gateway.wording import DATABASE_AWAY_NOTICE, DATABASE_RETRY_SECONDS, OPENING_PAYLOAD, QUEUED_NOTICE
+from bot.gateway.rate_limit import SlidingWindowLimit
+from bot.gateway.wording import (
+    DATABASE_AWAY_NOTICE,
+    DATABASE_RETRY_SECONDS,
+    OPENING_PAYLOAD,
+    QUEUED_NOTICE,
+    TOO_MANY_LINK_ATTEMPTS,
+)
 from bot.handoff.invitations import INVITE_ANSWERS
 from bot.settings import Settings
 from bot.storage import invites, linking
@@ -102,6 +109,7 @@ class Services:
     settings: Settings
     sender: TelegramSender
     payloads: CallbackPayloads
+    link_attempts: SlidingWindowLimit  # per Telegram user here, as the web counts them per address
     waiting: set[asyncio.Task] = field(default_factory=set)  # typing indicators, held until done
     # (user id, explanation) -> when they last got it
     explained: dict[tuple[int, str], float] = field(default_factory=dict)
@@ -420,6 +428,9 @@ async def _ask_to_link(update: Update, context: ContextTypes.DEFAULT_TYPE, code:
     """
     waypoint = services(context)
     user_id = update.effective_user.id
+    if waypoint.link_attempts.take(f"telegram:{user_id}"):
+        await _tell(update, context, TOO_MANY_LINK_ATTEMPTS)
+        return
 
     def preview() -> linking.LinkPreview:
         with transaction(waypoint.sessions) as session:

@@ -9,8 +9,8 @@
   const OUTBOX_KEY = "waypoint.outbox";
   const FIRST_RETRY_MS = 500;
   const LONGEST_RETRY_MS = 10000;
-  // If no reply and no "queued" notice comes (a greeting that failed before we listened), the
-  // typing indicator must not promise a reply for ever.
+  // If no reply and no "queued" notice comes (a turn that failed on the way), the typing indicator
+  // must not promise a reply for ever.
   const TYPING_TIMEOUT_MS = 45000;
   // Screen readers read what is added to the announcer; old lines are dropped so it stays small.
   const ANNOUNCEMENTS_KEPT = 5;
@@ -158,6 +158,12 @@
     let value = localStorage.getItem(TOKEN_KEY);
     if (value) return value;
     const response = await fetch("/api/sessions", { method: "POST" });
+    if (response.status === 429) {
+      // Too many new conversations from this network lately: say so, and try again when it allows.
+      const refusal = new Error((await response.json()).message);
+      refusal.retryAfter = Number(response.headers.get("Retry-After")) || 60;
+      throw refusal;
+    }
     if (!response.ok) throw new Error("could not start a session");
     value = (await response.json()).client_token;
     localStorage.setItem(TOKEN_KEY, value);
@@ -377,6 +383,11 @@
       if (linkNotice) render({ direction: "notice", text: linkNotice });
       await redeemInvite(clientToken);
     } catch (error) {
+      if (error.retryAfter) {
+        setTyping(false);
+        setStatus(error.message);
+        return setTimeout(connect, 1000 * error.retryAfter);
+      }
       setStatus("Can't reach Waypoint right now. Retrying…");
       return reconnectLater();
     }
