@@ -128,12 +128,35 @@ SCHEMAS: dict[str, Any] = {
             }
         },
     },
+    "InviteCode": {
+        "type": "object",
+        "required": ["code"],
+        "properties": {
+            "code": {"type": "string", "pattern": "\\S", "maxLength": 100, "description": "The code from a practitioner's invitation."},
+            "move": {
+                "type": "boolean",
+                "description": (
+                    "The client's answer to `confirm_move`: true switches to this invitation's practitioner, "
+                    "false keeps the one they have. Without it, a client who has a practitioner is asked first."
+                ),
+            },
+        },
+    },
     "InviteRedeemed": {
         "type": "object",
         "required": ["outcome", "message"],
         "properties": {
-            "outcome": {"type": "string", "enum": ["bound", "already_bound"]},
-            "message": {"type": "string", "description": "What to tell the client."},
+            "outcome": {"type": "string", "enum": ["bound", "already_bound", "confirm_move", "moved", "stayed"]},
+            "message": {"type": "string", "description": "What to tell the client; with confirm_move, the question."},
+            "choices": {
+                "type": "array",
+                "description": "With confirm_move: the two answers, each to send back as `move`.",
+                "items": {
+                    "type": "object",
+                    "required": ["title", "move"],
+                    "properties": {"title": {"type": "string"}, "move": {"type": "boolean"}},
+                },
+            },
         },
     },
     "LinkCode": {
@@ -236,13 +259,18 @@ def openapi_document(max_message_chars: int = 2000) -> dict[str, Any]:
             "/api/invites/redeem": {
                 "post": {
                     "summary": "Use a practitioner's invitation: the client is bound to that practitioner",
+                    "description": (
+                        "A client who already has another practitioner is not moved at once: the answer is "
+                        "`confirm_move` with the question to show and two choices; the client's choice is sent "
+                        "again with the code as `move`."
+                    ),
                     "security": BEARER,
                     "requestBody": {
                         "required": True,
-                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Code"}}},
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/InviteCode"}}},
                     },
                     "responses": {
-                        "200": _json("InviteRedeemed", "The client is bound to the practitioner."),
+                        "200": _json("InviteRedeemed", "Bound, moved, kept, or the question before moving."),
                         **_errors(400, 401, 404, 409, 410, 413),
                     },
                 }

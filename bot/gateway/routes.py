@@ -21,7 +21,7 @@ from bot.gateway.inbound import Rejection, read_chat_message
 from bot.gateway.openapi import openapi_document
 from bot.gateway.relay import message_view
 from bot.gateway.wording import DATABASE_AWAY_NOTICE, DATABASE_RETRY_SECONDS, QUEUED_NOTICE, TOO_MANY_SESSIONS
-from bot.handoff.invitations import INVITE_ANSWERS, INVITE_STATUSES
+from bot.handoff.invitations import INVITE_STATUSES, invite_answer, invite_choices
 from bot.storage import identity, invites, message_log
 from bot.storage.engine import DATABASE_AWAY, transaction
 from bot.storage.identity import WEB_CHANNEL
@@ -108,22 +108,29 @@ async def create_session(request: web.Request) -> web.Response:
 
 @routes.post("/api/invites/redeem", name="redeem_invite")
 async def redeem_invite(request: web.Request) -> web.Response:
-    """Binds the client to the practitioner whose invitation link they opened."""
+    """Binds the client to the practitioner whose invitation link they opened; one who has a practitioner is asked first."""
     client_id = await client_for_token(request, bearer_token(request))
     body = await read_json(request)
     code = body.get("code") if isinstance(body, dict) else None
     if not isinstance(code, str) or not code.strip():
         raise Rejection(400, "invalid_body", "Please send the invitation code as {\"code\": \"...\"}.")
+    move = body.get("move")
+    if move is not None and not isinstance(move, bool):
+        raise Rejection(400, "invalid_body", "\"move\" is true (switch to this practitioner) or false (stay).")
 
-    def redeem() -> str:
+    def redeem() -> invites.Redemption:
         with transaction(request.app[keys.SESSIONS]) as session:
-            return invites.redeem_invite(session, code.strip(), client_id)
+            return invites.redeem_invite(session, code.strip(), client_id, move)
 
-    outcome = await asyncio.to_thread(redeem)
-    status = INVITE_STATUSES[outcome]
+    redemption = await asyncio.to_thread(redeem)
+    status = INVITE_STATUSES[redemption.outcome]
     if status != 200:
-        return error_response(status, f"invite_{outcome}", INVITE_ANSWERS[outcome])
-    return web.json_response({"outcome": outcome, "message": INVITE_ANSWERS[outcome]})
+        return error_response(status, f"invite_{redemption.outcome}", invite_answer(redemption))
+    answer = {"outcome": redemption.outcome, "message": invite_answer(redemption)}
+    if redemption.outcome == invites.MOVE_ASKED:
+        switch, stay = invite_choices(redemption.practitioner, redemption.current_practitioner)
+        answer["choices"] = [{"title": switch, "move": True}, {"title": stay, "move": False}]
+    return web.json_response(answer)
 
 
 @routes.post("/api/messages", name="send_message")

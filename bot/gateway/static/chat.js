@@ -199,39 +199,54 @@
   }
 
   function confirmLink() {
+    return choose(
+      "This link continues here a conversation started on Telegram. Only do this if you started it " +
+      "yourself: whoever has that conversation can read what you write here.",
+      [{ title: "Continue that conversation", value: true }, { title: "No, stay here", value: false }]);
+  }
+
+  // A question of the page's own (not the bot's), answered with one of its buttons; resolves to its value.
+  function choose(text, choices) {
     return new Promise(function (resolve) {
       const item = document.createElement("li");
       item.className = "notice";
-      item.appendChild(document.createTextNode(
-        "This link continues here a conversation started on Telegram. Only do this if you started it " +
-        "yourself: whoever has that conversation can read what you write here."));
+      item.appendChild(document.createTextNode(text));
       const row = document.createElement("div");
       row.className = "buttons";
-      [["Continue that conversation", true], ["No, stay here", false]].forEach(function (choice) {
+      choices.forEach(function (choice) {
         const button = document.createElement("button");
         button.type = "button";
-        button.textContent = choice[0];
-        button.addEventListener("click", function () { item.remove(); resolve(choice[1]); });
+        button.textContent = choice.title;
+        button.addEventListener("click", function () { item.remove(); resolve(choice.value); });
         row.appendChild(button);
       });
       item.appendChild(row);
       log.appendChild(item);
-      announce({ text: item.firstChild.textContent, buttons: [{ title: "Continue that conversation" }, { title: "No, stay here" }] });
+      announce({ text: text, buttons: choices });
     });
   }
 
-  // A practitioner's invitation link (/?invite=CODE) binds this client to them, once.
+  // A practitioner's invitation link (/?invite=CODE) binds this client to them, once. A client who
+  // has another practitioner is asked first, in the gateway's words, and nothing moves unless they say so.
   async function redeemInvite(clientToken) {
     const params = new URLSearchParams(location.search);
     const code = params.get("invite");
     if (!code) return;
-    const response = await fetch("/api/invites/redeem", {
-      method: "POST",
-      headers: { Authorization: "Bearer " + clientToken, "Content-Type": "application/json" },
-      body: JSON.stringify({ code: code }),
-    });
+    const redeem = function (move) {
+      return fetch("/api/invites/redeem", {
+        method: "POST",
+        headers: { Authorization: "Bearer " + clientToken, "Content-Type": "application/json" },
+        body: JSON.stringify(move === undefined ? { code: code } : { code: code, move: move }),
+      });
+    };
+    let response = await redeem();
     if (response.status === 401) return;
-    const data = await response.json();
+    let data = await response.json();
+    if (data.outcome === "confirm_move") {
+      const move = await choose(data.message, data.choices.map(function (c) { return { title: c.title, value: c.move }; }));
+      response = await redeem(move);
+      data = await response.json();
+    }
     render({ direction: "notice", text: data.message });
     dropParameter("invite");
   }
