@@ -3,9 +3,11 @@ retention does the same for clients long inactive, and "show my data" gives them
 
 from __future__ import annotations
 
-import pytest
+import asyncio
 import dataclasses
 import json
+
+import pytest
 from datetime import timedelta
 
 from sqlalchemy import inspect, text
@@ -15,6 +17,7 @@ from actions.my_data import ActionShowMyData
 from bot.gateway import keys
 from bot.guidance.consent import CONSENT_TEXT_VERSION
 from bot.storage.deletion import delete_client, request_deletion
+from bot import retention
 from bot.retention import erase_inactive_clients
 from bot.storage.invites import create_invite, redeem_invite
 from bot.storage.models import (
@@ -193,3 +196,81 @@ async def test_writing_keeps_a_client_from_retention_however_old_their_account(g
     assert erase_inactive_clients(settings) == 0
     with db() as session:
         assert session.get(Client, client_id) is not None
+
+
+def refuse_deleting_events(engine) -> None:
+    """Rasa's tracker store refuses to delete for a while (as if it were away or locked)."""
+    with engine.begin() as connection:
+        if engine.dialect.name == "sqlite":
+            connection.execute(text(
+                "CREATE TRIGGER refuse_deleting_events BEFORE DELETE ON events "
+                "BEGIN SELECT RAISE(ABORT, 'the tracker store is away'); END"
+            ))
+        else:
+            connection.execute(text(
+                "CREATE FUNCTION refuse_deleting_events() RETURNS trigger AS "
+                "$$ BEGIN RAISE EXCEPTION 'the tracker store is away'; END $$ LANGUAGE plpgsql"
+            ))
+            connection.execute(text(
+                "CREATE TRIGGER refuse_deleting_events BEFORE DELETE ON events "
+                "FOR EACH ROW EXECUTE FUNCTION refuse_deleting_events()"
+            ))
+
+
+def allow_deleting_events(engine) -> None:
+    with engine.begin() as connection:
+        connection.execute(text(
+            "DROP TRIGGER refuse_deleting_events" + ("" if engine.dialect.name == "sqlite" else " ON events")
+        ))
+
+
+async def until(condition, what: str, timeout: float = 10.0) -> None:
+    """Wait for the gateway's background work; fail loudly if it does not happen in time."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not condition():
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"not within {timeout} s: {what}")
+        await asyncio.sleep(0.05)
+
+
+@pytest.fixture
+def quick_erasure_retries(monkeypatch):
+    """The gateway tries unfinished erasures again every 0.2 s; asked for before the gateway starts its loop."""
+    monkeypatch.setattr(retention, "ERASURE_RETRY_SECONDS", 0.2, raising=False)
+
+
+async def test_an_erasure_that_stops_half_way_is_finished_later(quick_erasure_retries, gateway, fake_rasa, db, engine):
+    headers = await start_session(gateway)
+    await open_chat(gateway, token_of(headers))
+    client_id = fake_rasa.received[-1]["sender"]
+    other = await start_session(gateway)
+    await open_chat(gateway, token_of(other))
+    other_id = fake_rasa.received[-1]["sender"]
+    phrase = "my words about glass-blowing in Murano"
+    await gateway.post("/api/messages", json={"text": phrase}, headers=headers)
+    media_dir = gateway.app[keys.SETTINGS].media_dir
+    media_dir.mkdir(parents=True)
+    export = media_dir / f"{client_id}-their-export.json"
+    export.write_text(f'{{"said": "{phrase}"}}')
+    create_events_table(engine, (client_id, phrase), (other_id, "kept"))
+
+    refuse_deleting_events(engine)
+    with db() as session:  # "delete my data", confirmed: what action_delete_my_data does inside the turn
+        request_deletion(session, client_id)
+    response = await gateway.post("/api/messages", json={"text": "Yes, delete everything", "payload": "/affirm"}, headers=headers)
+    assert response.status == 200 and (await response.json())["replies"]
+    assert rows_mentioning(engine, phrase) == [("events", phrase)], "our rows are gone; Rasa's events could not go yet"
+
+    allow_deleting_events(engine)  # the tracker store is back: the gateway finishes the erasure by itself
+    await until(lambda: not rows_mentioning(engine, client_id, phrase), "the erasure is finished")
+    assert not export.exists()
+    assert rows_mentioning(engine, other_id, "kept"), "another client's conversation stays"
+
+
+def test_retention_removes_rasas_events_of_conversations_without_a_client(settings, db, engine):
+    with db() as session:
+        save_intake(session, "still-here", "a situation", {}, ["a goal"])
+    create_events_table(engine, ("still-here", "kept words"), ("erased-long-ago", "left-over words"))
+    erase_inactive_clients(settings)
+    assert rows_mentioning(engine, "erased-long-ago", "left-over words") == []
+    assert rows_mentioning(engine, "still-here", "kept words")

@@ -21,7 +21,7 @@ from bot.gateway.relay import TurnRelay
 from bot.guidance.safety import load_safety_net
 from bot.portal import setup_portal
 from bot.portal.notify import run_handoff_notifications
-from bot.retention import run_retention_daily
+from bot.retention import run_erasure_retries, run_retention_daily
 from bot.gateway.routes import error_response, routes
 from bot.gateway.wording import DATABASE_AWAY_NOTICE, DATABASE_RETRY_SECONDS
 from bot.gateway.link_routes import link_routes
@@ -142,6 +142,7 @@ async def _database_and_relay(app: web.Application) -> AsyncIterator[None]:
     background = [
         asyncio.create_task(relay.run_retries()),
         asyncio.create_task(run_retention_daily(settings)),
+        asyncio.create_task(run_erasure_retries(app[keys.SESSIONS], tracker_engine, settings.media_dir)),
         asyncio.create_task(run_handoff_notifications(settings, app[keys.SESSIONS])),
     ]
     yield

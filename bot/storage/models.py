@@ -120,6 +120,22 @@ class ClientDeletion(Base):
     deleted_at = Column(DateTime, nullable=False, default=utcnow)
 
 
+class Erasure(Base):
+    """A client's erasure that is not finished yet: their rows are gone, Rasa's events or files may not be.
+
+    Kept (with the client's pseudonymous id and the names of their files, nothing else) until every
+    part is gone, and retried until then.
+    """
+
+    __tablename__ = "erasures"
+
+    id = Column(Integer, primary_key=True)
+    client_id = Column(String(32), nullable=False, index=True)  # not a foreign key: the client row is gone
+    files = Column(JSON, nullable=True)  # names under MEDIA_DIR (decision-matrix pictures)
+    requested_at = Column(DateTime, nullable=False, default=utcnow)
+    attempts = Column(Integer, nullable=False, default=0)
+
+
 class ChannelAccount(Base):
     """How a client reaches us on one channel; `external_id` is a hash for web tokens."""
 
