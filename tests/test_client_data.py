@@ -35,6 +35,7 @@ from bot.storage.models import (
 from bot.storage.progress import CONSENT_GIVEN, record_consent, save_intake
 from tests.test_actions import CLIENT, responses, run, tracker
 from tests.gateway_support import open_chat
+from tests.portal_support import add_account, add_client, add_handoff, logged_in, make_portal, post_form  # noqa: F401
 from tests.test_gateway import create_events_table, history, start_session, token_of
 
 # Storage behaviour: on SQLite and on PostgreSQL.
@@ -274,3 +275,31 @@ def test_retention_removes_rasas_events_of_conversations_without_a_client(settin
     erase_inactive_clients(settings)
     assert rows_mentioning(engine, "erased-long-ago", "left-over words") == []
     assert rows_mentioning(engine, "still-here", "kept words")
+
+
+async def test_what_practitioners_write_about_a_client_is_in_their_data_and_the_portal_says_so(
+    make_portal, actions_db, db, monkeypatch
+):
+    portal = await make_portal()
+    monkeypatch.setenv("MEDIA_DIR", str(portal.app[keys.SETTINGS].media_dir))  # where the action writes the export
+    ada = add_account(db, "ada@example.org", "Ada")
+    add_client(db, ada, "J.S. from the Tuesday group", id=CLIENT)
+    handoff_id = add_handoff(db, CLIENT, ada)
+    await logged_in(portal, "ada@example.org")
+    handoff_page = f"/portal/handoffs/{handoff_id}"
+    noted = await post_form(portal, f"{handoff_page}/notes", {"text": "Seemed tired; ask about sleep"}, token_from=handoff_page)
+    assert noted.status == 303
+
+    page = await (await portal.get(handoff_page)).text()
+    assert "The client sees notes when they ask for their data" in page and "never sees" not in page
+    invites = await (await portal.get("/portal/invites")).text()
+    assert "the client sees it when they ask for their data" in invites
+
+    _, dispatcher = await run(ActionShowMyData(), tracker("show me my data", "show_my_data"))
+    [message] = dispatcher.messages
+    assert "note(s) your practitioner wrote" in message["text"]
+    download = await portal.get(message["attachment"])
+    assert download.status == 200
+    exported = json.loads(await download.text())
+    assert [note["text"] for note in exported["practitioner_notes"]] == ["Seemed tired; ask about sleep"]
+    assert [invite["label"] for invite in exported["invites"]] == ["J.S. from the Tuesday group"]

@@ -443,7 +443,8 @@ class Handoff(Base):
 
 
 class PractitionerNote(Base):
-    """A practitioner's private note on a handoff; about the client, so it goes with them."""
+    """A practitioner's note on a handoff: not shown in the chat, but about the client, so it is in their
+    data export and goes with them."""
 
     __tablename__ = "practitioner_notes"
 
