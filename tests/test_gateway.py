@@ -6,6 +6,7 @@ import asyncio
 import dataclasses
 from datetime import timedelta
 
+import aiohttp
 import pytest
 from sqlalchemy import Column, Integer, MetaData, String, Table, Text, text
 
@@ -365,3 +366,39 @@ def test_a_message_the_database_could_not_take_does_not_count_towards_the_rate_l
     limit.check("client-1")
     with pytest.raises(Rejection):
         limit.check("client-1")
+
+
+async def test_ending_the_chat_on_one_device_stops_its_token_and_keeps_the_conversation(gateway, fake_rasa, engine):
+    headers = await start_session(gateway)
+    await open_chat(gateway, token_of(headers))
+    await gateway.post("/api/messages", json={"text": "my first answer"}, headers=headers)
+    # The same conversation in a second browser (with a one-time link code, as from Telegram's /link).
+    code = (await (await gateway.post("/api/link-codes", headers=headers)).json())["code"]
+    other_token = (await (await gateway.post("/api/link-codes/redeem", json={"code": code})).json())["client_token"]
+
+    async with gateway.ws_connect("/api/ws") as window:  # a window left open on the shared computer
+        await window.send_json({"type": "hello", "client_token": token_of(headers)})
+        assert (await window.receive_json(timeout=5))["type"] == "ready"
+        ended = await gateway.post("/api/sessions/end", headers=headers)
+        assert ended.status == 200 and (await ended.json())["outcome"] == "ended"
+        farewell = await window.receive_json(timeout=5)
+        assert farewell["type"] == "ended" and "this device" in farewell["message"]
+        assert (await window.receive(timeout=5)).type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED)
+
+    assert (await gateway.get("/api/messages", headers=headers)).status == 401
+    assert (await gateway.post("/api/messages", json={"text": "hello?"}, headers=headers)).status == 401
+    kept = await history(gateway, {"Authorization": f"Bearer {other_token}"})
+    assert "my first answer" in [m["text"] for m in kept], "the conversation stays for the other device"
+
+
+async def test_the_chat_apis_answers_are_never_cached(gateway):
+    created = await gateway.post("/api/sessions")
+    headers = {"Authorization": f"Bearer {(await created.json())['client_token']}"}
+    answers = [
+        created,
+        await gateway.get("/api/messages", headers=headers),
+        await gateway.post("/api/messages", json={"text": "hi"}, headers=headers),
+        await gateway.get("/api/messages", headers={"Authorization": "Bearer nobody"}),
+        await gateway.post("/api/messages", data=b"not json", headers=headers),
+    ]
+    assert [answer.headers.get("Cache-Control") for answer in answers] == ["no-store"] * len(answers)

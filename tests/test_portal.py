@@ -151,6 +151,18 @@ async def test_logging_out_ends_the_session(portal, db):
     assert (await portal.get("/portal/", allow_redirects=False)).status == 302
 
 
+async def test_after_logging_out_a_copy_of_the_session_cookie_opens_nothing(portal, db):
+    add_account(db, "pat@example.org", "Pat")
+    await logged_in(portal, "pat@example.org")
+    copied = portal.session.cookie_jar.filter_cookies(portal.make_url("/portal/"))["waypoint_portal"].value
+    assert (await post_form(portal, "/portal/logout")).status == 303
+    portal.session.cookie_jar.clear()
+    stolen = await portal.get("/portal/", headers={"Cookie": f"waypoint_portal={copied}"}, allow_redirects=False)
+    assert stolen.status == 302 and stolen.headers["Location"].startswith("/portal/login")
+    feed = await portal.get("/portal/api/updates", headers={"Cookie": f"waypoint_portal={copied}"})
+    assert feed.status == 401
+
+
 async def test_logging_in_starts_a_new_session(portal, db):
     add_account(db, "pat@example.org", "Pat")
     page = await portal.get("/portal/login")

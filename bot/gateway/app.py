@@ -14,6 +14,7 @@ from aiohttp import web
 
 from bot.gateway import keys
 from bot.gateway.cors import cors_middleware
+from bot.gateway.devices import OpenChats
 from bot.gateway.inbound import Rejection
 from bot.gateway.rasa_client import RasaClient
 from bot.gateway.rate_limit import MessageRateLimit, SlidingWindowLimit
@@ -98,6 +99,9 @@ async def security_headers(request: web.Request, handler: Handler) -> web.Stream
         response.headers.setdefault("Content-Security-Policy", f"{CONTENT_SOURCES}; frame-ancestors {ancestors}")
     for name, value in headers.items():
         response.headers.setdefault(name, value)
+    if request.path.startswith("/api/"):
+        # The chat API's answers hold the conversation: no browser or proxy may keep a copy.
+        response.headers.setdefault("Cache-Control", "no-store")
     return response
 
 
@@ -110,6 +114,7 @@ def create_app(settings: Settings, rasa: RasaClient | None = None) -> web.Applic
     app[keys.RASA] = rasa or RasaClient(settings.rasa_urls, settings.rasa_token, settings.action_server_url)
     app[keys.SESSION_LIMIT] = SlidingWindowLimit(settings.new_sessions_per_hour, HOUR_SECONDS)
     app[keys.LINK_ATTEMPT_LIMIT] = SlidingWindowLimit(LINK_ATTEMPTS_PER_HOUR, HOUR_SECONDS)
+    app[keys.OPEN_CHATS] = OpenChats()
     aiohttp_jinja2.setup(app, loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True)
     app.router.add_routes(routes)
     app.router.add_routes(widget_routes)  # the embeddable chat widget under /widget

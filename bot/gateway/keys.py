@@ -4,6 +4,7 @@ from aiohttp import web
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import sessionmaker
 
+from bot.gateway.devices import OpenChats
 from bot.gateway.rasa_client import RasaClient
 from bot.gateway.rate_limit import SlidingWindowLimit
 from bot.gateway.relay import TurnRelay
@@ -17,3 +18,4 @@ RELAY = web.AppKey("relay", TurnRelay)
 # Per address (bot/gateway/addresses.py): new chat sessions, and attempts to use a link code.
 SESSION_LIMIT = web.AppKey("session_limit", SlidingWindowLimit)
 LINK_ATTEMPT_LIMIT = web.AppKey("link_attempt_limit", SlidingWindowLimit)
+OPEN_CHATS = web.AppKey("open_chats", OpenChats)

@@ -98,6 +98,14 @@ SCHEMAS: dict[str, Any] = {
         "required": ["client_token"],
         "properties": {"client_token": {"type": "string", "description": "Secret; send as a bearer token."}},
     },
+    "Ended": {
+        "type": "object",
+        "required": ["outcome", "message"],
+        "properties": {
+            "outcome": {"type": "string", "enum": ["ended"]},
+            "message": {"type": "string", "description": "What to tell the client."},
+        },
+    },
     "Answered": {
         "type": "object",
         "required": ["status", "message", "replies"],
@@ -256,6 +264,17 @@ def openapi_document(max_message_chars: int = 2000) -> dict[str, Any]:
                     },
                 }
             },
+            "/api/sessions/end": {
+                "post": {
+                    "summary": "End the chat on this device: its token stops working, its open WebSockets close",
+                    "description": (
+                        "The conversation stays (on the client's other linked devices, e.g. Telegram); "
+                        "WebSockets opened with this token get {\"type\": \"ended\", \"message\"} and close."
+                    ),
+                    "security": BEARER,
+                    "responses": {"200": _json("Ended", "This device's token no longer works."), **_errors(401)},
+                }
+            },
             "/api/invites/redeem": {
                 "post": {
                     "summary": "Use a practitioner's invitation: the client is bound to that practitioner",
@@ -352,8 +371,8 @@ def openapi_document(max_message_chars: int = 2000) -> dict[str, Any]:
                         "{\"type\": \"message\", \"text\": ..., \"payload\": ...}. The server sends "
                         "{\"type\": \"ready\"}, {\"type\": \"accepted\", \"message\"}, "
                         "{\"type\": \"message\", \"message\"} for each reply, {\"type\": \"status\", "
-                        "\"status\": \"queued\"} while the bot is not ready, and {\"type\": \"error\", "
-                        "\"error\", \"message\"}."
+                        "\"status\": \"queued\"} while the bot is not ready, {\"type\": \"ended\", \"message\"} when "
+                        "the chat was ended on this device, and {\"type\": \"error\", \"error\", \"message\"}."
                     ),
                     "responses": {
                         "101": {"description": "Switching to the WebSocket protocol"},

@@ -20,7 +20,13 @@ from bot.settings import Settings
 from bot.gateway.inbound import Rejection, read_chat_message
 from bot.gateway.openapi import openapi_document
 from bot.gateway.relay import message_view
-from bot.gateway.wording import DATABASE_AWAY_NOTICE, DATABASE_RETRY_SECONDS, QUEUED_NOTICE, TOO_MANY_SESSIONS
+from bot.gateway.wording import (
+    CHAT_ENDED_ON_THIS_DEVICE,
+    DATABASE_AWAY_NOTICE,
+    DATABASE_RETRY_SECONDS,
+    QUEUED_NOTICE,
+    TOO_MANY_SESSIONS,
+)
 from bot.handoff.invitations import INVITE_STATUSES, invite_answer, invite_choices
 from bot.storage import identity, invites, message_log
 from bot.storage.engine import DATABASE_AWAY, transaction
@@ -104,6 +110,22 @@ async def create_session(request: web.Request) -> web.Response:
         request.app[keys.SESSION_LIMIT].give_back(client_address(request))  # nothing was made
         raise
     return web.json_response({"client_token": token}, status=201)
+
+
+@routes.post("/api/sessions/end", name="end_session")
+async def end_session(request: web.Request) -> web.Response:
+    """End the chat on this device: its token stops working and its open windows close; the conversation stays."""
+    token = bearer_token(request)
+    await client_for_token(request, token)
+
+    def forget() -> None:
+        with transaction(request.app[keys.SESSIONS]) as session:
+            identity.forget_web_token(session, token)
+
+    await asyncio.to_thread(forget)
+    farewell = {"type": "ended", "message": CHAT_ENDED_ON_THIS_DEVICE}
+    await request.app[keys.OPEN_CHATS].close(identity.hash_token(token), farewell)
+    return web.json_response({"outcome": "ended", "message": CHAT_ENDED_ON_THIS_DEVICE})
 
 
 @routes.post("/api/invites/redeem", name="redeem_invite")
@@ -228,6 +250,8 @@ async def websocket(request: web.Request) -> web.WebSocketResponse:
     socket = web.WebSocketResponse(heartbeat=30, max_msg_size=64 * 1024)
     await socket.prepare(request)
     client_id: str | None = None
+    device: str | None = None  # the hash of the token this window said hello with
+    open_chats = request.app[keys.OPEN_CHATS]
 
     async def push(event: dict[str, Any]) -> None:
         await socket.send_json(event)
@@ -248,8 +272,10 @@ async def websocket(request: web.Request) -> web.WebSocketResponse:
                     new_client_id = await client_for_token(request, token if isinstance(token, str) else None)
                     if client_id is not None:
                         relay.stop_listening(client_id, push)
-                    client_id = new_client_id
+                        open_chats.discard(device, socket)
+                    client_id, device = new_client_id, identity.hash_token(token)
                     relay.listen(client_id, push)
+                    open_chats.add(device, socket)
                     await push({"type": "ready"})
                     await open_conversation(request.app, client_id, WEB_CHANNEL)
                     await relay.offer_check_in_on_arrival(client_id)
@@ -282,4 +308,5 @@ async def websocket(request: web.Request) -> web.WebSocketResponse:
     finally:
         if client_id is not None:
             relay.stop_listening(client_id, push)
+            open_chats.discard(device, socket)
     return socket

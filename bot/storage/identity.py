@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from bot.storage.models import ChannelAccount, Client, utcnow
@@ -43,6 +43,13 @@ def find_client_by_channel(session: Session, channel: str, external_id: str) -> 
 
 def find_web_client(session: Session, token: str) -> Client | None:
     return find_client_by_channel(session, WEB_CHANNEL, hash_token(token))
+
+
+def forget_web_token(session: Session, token: str) -> None:
+    """The web account of this token goes, so the token stops working; the client and their other accounts stay."""
+    session.execute(
+        delete(ChannelAccount).where(ChannelAccount.channel == WEB_CHANNEL, ChannelAccount.external_id == hash_token(token))
+    )
 
 
 def telegram_external_id(telegram_user_id: int) -> str:

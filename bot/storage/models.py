@@ -92,6 +92,17 @@ class Practitioner(Base):
     last_login_at = Column(DateTime, nullable=True)
 
 
+class PortalSession(Base):
+    """A practitioner's login on one browser; the encrypted cookie only names it, so logging out ends it here too."""
+
+    __tablename__ = "portal_sessions"
+
+    id = Column(Integer, primary_key=True)
+    token_hash = Column(String(64), nullable=False, unique=True)  # the cookie holds the token itself
+    practitioner_id = Column(Integer, ForeignKey("practitioners.id", ondelete="CASCADE"), nullable=False, index=True)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+
+
 class Invite(Base):
     """A single-use code that binds the client who uses it to a practitioner; only its hash is stored."""
 

@@ -31,6 +31,8 @@
   let typingTimer = null;
   // The history shown at start is read on request; only what arrives after it is announced.
   let historyShown = false;
+  // The chat was ended on this device: nothing reconnects or starts a new conversation by itself.
+  let ended = false;
 
   function setStatus(text) { statusLine.textContent = text || ""; }
 
@@ -325,6 +327,7 @@
   }
 
   function send(text, payload) {
+    if (ended) { setStatus("The chat has ended on this device. Press \u201cStart a new chat\u201d to begin again."); return false; }
     const entry = {
       ref: Date.now().toString(36) + "-" + Math.random().toString(36).slice(2, 10),
       text: text,
@@ -365,6 +368,7 @@
       setTyping(false);
       setStatus("One moment: Waypoint is getting ready and will answer shortly.");
     }
+    else if (data.type === "ended") endHere(data.message);
     else if (data.type === "error" && data.error === "unknown_client") {
       // The client's data was deleted at their request: start afresh as a new client.
       localStorage.removeItem(TOKEN_KEY);
@@ -390,6 +394,7 @@
   }
 
   async function connect() {
+    if (ended) return;  // a reconnection planned before the chat was ended here
     let clientToken;
     try {
       const linkNotice = await redeemLink();
@@ -412,7 +417,7 @@
       socket.send(JSON.stringify({ type: "hello", client_token: clientToken }));
     });
     socket.addEventListener("message", function (event) { onFrame(clientToken, JSON.parse(event.data)); });
-    socket.addEventListener("close", function () { inFlight = null; setTyping(false); reconnectLater(); });
+    socket.addEventListener("close", function () { inFlight = null; setTyping(false); if (!ended) reconnectLater(); });
   }
 
   function reconnectLater() {
@@ -448,6 +453,53 @@
     announce({ text: item.textContent });
     scrollToLatest(item);
   });
+
+  // "End the chat on this device", for a shared or borrowed computer: the gateway stops taking this
+  // browser's token and closes its windows, and the page forgets it. The conversation stays for the
+  // client's other devices.
+  const endButton = document.getElementById("end-chat");
+  endButton.addEventListener("click", async function () {
+    const clientToken = localStorage.getItem(TOKEN_KEY);
+    if (!clientToken) { endHere("There is no chat on this device."); return; }
+    const sure = await choose(
+      "End the chat on this device? This browser will then no longer open our conversation, and what is " +
+      "shown here goes. The conversation itself is kept: you can go on with it on another device you linked " +
+      "(such as Telegram). To delete it instead, say \"delete my data\".",
+      [{ title: "End the chat here", value: true }, { title: "Keep chatting", value: false }]);
+    if (!sure) return;
+    const response = await fetch("/api/sessions/end", { method: "POST", headers: { Authorization: "Bearer " + clientToken } });
+    if (response.status === 401) { endHere("The chat has ended on this device."); return; }
+    if (!response.ok) { setStatus("I couldn't end the chat just now. Please try again in a moment."); return; }
+    endHere((await response.json()).message);
+  });
+
+  function endHere(message) {
+    ended = true;
+    localStorage.removeItem(TOKEN_KEY);
+    outbox.length = 0;  // nothing written here is sent anywhere later
+    saveOutbox();
+    inFlight = null;
+    currentToken = null;
+    if (socket) socket.close();
+    log.replaceChildren();
+    shown.clear();
+    historyShown = false;
+    setTyping(false);
+    setStatus("");
+    const item = document.createElement("li");
+    item.className = "notice";
+    item.appendChild(document.createTextNode(message));
+    const row = document.createElement("div");
+    row.className = "buttons";
+    const again = document.createElement("button");
+    again.type = "button";
+    again.textContent = "Start a new chat";
+    again.addEventListener("click", function () { ended = false; item.remove(); connect(); });
+    row.appendChild(again);
+    item.appendChild(row);
+    log.appendChild(item);
+    announce({ text: message, buttons: [{ title: "Start a new chat" }] });
+  }
 
   form.addEventListener("submit", function (event) {
     event.preventDefault();
