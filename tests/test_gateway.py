@@ -402,3 +402,38 @@ async def test_the_chat_apis_answers_are_never_cached(gateway):
         await gateway.post("/api/messages", data=b"not json", headers=headers),
     ]
     assert [answer.headers.get("Cache-Control") for answer in answers] == ["no-store"] * len(answers)
+
+
+def a_long_conversation(db, token: str, count: int) -> list[str]:
+    """`count` messages already answered and sent, as after a long journey; returns their texts, oldest first."""
+    from bot.storage import identity, message_log
+    from bot.storage.models import utcnow
+
+    texts = [f"message {n:03d}" for n in range(count)]
+    with db() as session:
+        client = identity.find_web_client(session, token)
+        client.opened_at = utcnow()  # greeted long ago
+        for number, words in enumerate(texts):
+            if number % 2:
+                message_log.record_outbound(session, client.id, "web", {"text": words})
+            else:
+                message_log.record_inbound(session, client.id, "web", words, None).status = message_log.ANSWERED
+    return texts
+
+
+async def test_the_history_shows_the_newest_messages_and_pages_back_to_the_oldest(gateway, db):
+    headers = await start_session(gateway)
+    texts = a_long_conversation(db, token_of(headers), 250)
+
+    newest = await gateway.get("/api/messages", headers=headers)
+    page = await newest.json()
+    assert [m["text"] for m in page["messages"]] == texts[50:], "the latest 200, oldest first"
+    older = await (await gateway.get(f"/api/messages?before={page['next_before']}", headers=headers)).json()
+    assert [m["text"] for m in older["messages"]] == texts[:50]
+    assert older["next_before"] is None, "nothing older"
+
+    for bad in ("abc", "0", "-3", str(2**63), "1.5"):
+        refused = await gateway.get(f"/api/messages?before={bad}", headers=headers)
+        assert refused.status == 400 and (await refused.json())["error"] == "invalid_before"
+    both = await gateway.get("/api/messages?before=5&after=1", headers=headers)
+    assert both.status == 400 and (await both.json())["message"]

@@ -195,7 +195,14 @@ SCHEMAS: dict[str, Any] = {
     "History": {
         "type": "object",
         "required": ["messages"],
-        "properties": {"messages": {"type": "array", "items": {"$ref": "#/components/schemas/Message"}}},
+        "properties": {
+            "messages": {"type": "array", "items": {"$ref": "#/components/schemas/Message"}},
+            "next_before": {
+                "type": "integer",
+                "nullable": True,
+                "description": "Without `after`: pass it as `before` for the older page; null when there is none.",
+            },
+        },
     },
     "Health": {
         "type": "object",
@@ -336,16 +343,23 @@ def openapi_document(max_message_chars: int = 2000) -> dict[str, Any]:
                     },
                 },
                 "get": {
-                    "summary": "The conversation so far, oldest first",
+                    "summary": "The conversation: its newest 200 messages, or the 200 before a message, oldest first",
                     "security": BEARER,
                     "parameters": [
+                        {
+                            "name": "before",
+                            "in": "query",
+                            "required": False,
+                            "schema": {"type": "integer", "minimum": 1, "maximum": 2**63 - 1},
+                            "description": "The 200 messages before this id (the `next_before` of the page after them).",
+                        },
                         {
                             "name": "after",
                             "in": "query",
                             "required": False,
                             "schema": {"type": "integer", "minimum": 0, "maximum": 2**63 - 1},
-                            "description": "Only messages with a larger id.",
-                        }
+                            "description": "Instead: up to 200 messages with a larger id, oldest first (what came since).",
+                        },
                     ],
                     "responses": {"200": _json("History", "Messages in order."), **_errors(400, 401)},
                 },

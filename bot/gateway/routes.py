@@ -36,6 +36,7 @@ logger = logging.getLogger(__name__)
 routes = web.RouteTableDef()
 
 MAX_MESSAGE_ID = 2**63 - 1
+MESSAGE_ID_DIGITS = re.compile(r"[0-9]{1,19}")
 
 
 def error_response(status: int, code: str, message: str) -> web.Response:
@@ -170,21 +171,34 @@ async def send_message(request: web.Request) -> web.Response:
 
 @routes.get("/api/messages", name="list_messages")
 async def list_messages(request: web.Request) -> web.Response:
+    """The newest page of the conversation (or the page before `before`), or what came `after` a message."""
     client_id = await client_for_token(request, bearer_token(request))
-    try:
-        after = int(request.query.get("after", "0"))
-    except ValueError:
-        after = -1
-    if not 0 <= after <= MAX_MESSAGE_ID:
-        raise Rejection(400, "invalid_after", "\"after\" must be a message id (a whole number from 0).")
+    if "after" in request.query and "before" in request.query:
+        raise Rejection(400, "invalid_query", "Ask for messages \"before\" one or \"after\" one, not both.")
+    after = message_id_in_query(request, "after", lowest=0)
+    before = message_id_in_query(request, "before", lowest=1)
 
-    def read() -> list[dict[str, Any]]:
+    def read() -> dict[str, Any]:
         with transaction(request.app[keys.SESSIONS]) as session:
+            if after is not None:
+                messages, older = message_log.history(session, client_id, after), None
+            else:
+                messages, older = message_log.latest_history(session, client_id, before)
             # The opening greeting sent on the client's behalf has no text and is not shown.
-            messages = message_log.history(session, client_id, after)
-            return [message_view(m) for m in messages if not (m.direction == "in" and m.text is None)]
+            shown = [message_view(m) for m in messages if not (m.direction == "in" and m.text is None)]
+            return {"messages": shown} if after is not None else {"messages": shown, "next_before": older}
 
-    return web.json_response({"messages": await asyncio.to_thread(read)})
+    return web.json_response(await asyncio.to_thread(read))
+
+
+def message_id_in_query(request: web.Request, name: str, lowest: int) -> int | None:
+    """A message id from the query string, None when absent; Rejection 400 for anything else."""
+    value = request.query.get(name)
+    if value is None:
+        return None
+    if not MESSAGE_ID_DIGITS.fullmatch(value) or not lowest <= int(value) <= MAX_MESSAGE_ID:
+        raise Rejection(400, f"invalid_{name}", f"\"{name}\" must be a message id (a whole number from {lowest}).")
+    return int(value)
 
 
 MEDIA_NAME = re.compile(r"^[A-Za-z0-9_-]{16,100}\.(png|json)$")

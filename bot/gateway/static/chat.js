@@ -33,6 +33,24 @@
   let historyShown = false;
   // The chat was ended on this device: nothing reconnects or starts a new conversation by itself.
   let ended = false;
+  // The history is read from the newest message back, a page at a time: the cursor of the page older
+  // than what is shown (undefined before the first page, null when there is nothing older).
+  let olderBefore;
+  let loadingOlder = false;
+  const olderItem = document.createElement("li");
+  olderItem.className = "older";
+  const olderButton = document.createElement("button");
+  olderButton.type = "button";
+  olderButton.className = "link-button";
+  olderButton.textContent = "Show earlier messages";
+  olderButton.addEventListener("click", function () { loadOlder(); });
+  olderItem.appendChild(olderButton);
+  // Scrolling up to the top of the conversation loads the page before it, as pressing the button does.
+  const olderWatcher = "IntersectionObserver" in window
+    ? new IntersectionObserver(function (entries) {
+      if (entries.some(function (entry) { return entry.isIntersecting; })) loadOlder();
+    })
+    : null;
 
   function setStatus(text) { statusLine.textContent = text || ""; }
 
@@ -138,7 +156,8 @@
     else item.scrollIntoView({ block: "end" });
   }
 
-  function render(message) {
+  // `older`: a message from an earlier page of the history, put above what is shown, quietly.
+  function render(message, older) {
     if (message.id !== undefined) {
       if (shown.has(message.id)) return;
       shown.add(message.id);
@@ -147,6 +166,7 @@
     const item = messageItem(message);
     insert(item, message.id);
     if (message.direction === "in") retireQuickRepliesBefore(item);
+    if (older) return;
     if (message.direction === "out" && historyShown) {
       setTyping(false);
       announce(message);
@@ -257,8 +277,13 @@
     const response = await fetch("/api/messages", { headers: { Authorization: "Bearer " + clientToken } });
     if (response.status === 401) { localStorage.removeItem(TOKEN_KEY); return false; }
     if (!response.ok) throw new Error("could not read the history");
-    const messages = (await response.json()).messages;
-    messages.forEach(render);
+    const page = await response.json();
+    const messages = page.messages;
+    messages.forEach(function (message) { render(message); });
+    if (olderBefore === undefined) {
+      olderBefore = page.next_before;
+      showOlderControl();
+    }
     if (!historyShown) {
       historyShown = true;
       // A new conversation (the bot's greeting is on its way) or a message still waiting for its answer.
@@ -266,6 +291,38 @@
       if (!last || (last.direction === "in" && last.status === "pending")) setTyping(true);
     }
     return true;
+  }
+
+  function showOlderControl() {
+    if (!olderBefore) { olderItem.remove(); return; }
+    if (log.firstElementChild !== olderItem) log.prepend(olderItem);
+    if (olderWatcher) {
+      // Watched afresh, so that it is loaded again if it is still in view after a short page.
+      olderWatcher.unobserve(olderItem);
+      olderWatcher.observe(olderItem);
+    }
+  }
+
+  // The page of messages before the oldest one shown, put above it without moving what the client is reading.
+  async function loadOlder() {
+    const clientToken = localStorage.getItem(TOKEN_KEY);
+    if (loadingOlder || !olderBefore || !clientToken) return;
+    loadingOlder = true;
+    try {
+      const response = await fetch("/api/messages?before=" + olderBefore, { headers: { Authorization: "Bearer " + clientToken } });
+      if (!response.ok) return;
+      const page = await response.json();
+      const scroller = getComputedStyle(log).overflowY === "auto" ? log : document.scrollingElement;
+      const heightBefore = scroller.scrollHeight;
+      page.messages.forEach(function (message) { render(message, true); });
+      scroller.scrollTop += scroller.scrollHeight - heightBefore;
+      olderBefore = page.next_before;
+    } catch (error) {
+      setStatus("I couldn't load the earlier messages just now. Scroll up again in a moment.");
+    } finally {
+      loadingOlder = false;
+    }
+    showOlderControl();
   }
 
   function readOutbox() {
@@ -378,6 +435,7 @@
       log.replaceChildren();
       shown.clear();
       historyShown = false;
+      olderBefore = undefined;
       socket.close();
     }
     else if (data.type === "error" && data.ref && data.error in TRY_AGAIN_AFTER) {
@@ -484,6 +542,7 @@
     log.replaceChildren();
     shown.clear();
     historyShown = false;
+    olderBefore = undefined;
     setTyping(false);
     setStatus("");
     const item = document.createElement("li");
