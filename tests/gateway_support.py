@@ -8,6 +8,7 @@ and failing like a Rasa that is still loading or an action server that is restar
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -73,3 +74,12 @@ async def open_chat(client, token: str, expect_greeting: bool = True) -> dict[st
             event = await socket.receive_json(timeout=10)
             if event["type"] == "message":
                 return event["message"]
+
+
+async def until(condition: Callable[[], Any], what: str, timeout: float = 10.0) -> None:
+    """Wait for the gateway's work in the background; fail loudly if it has not happened in time."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not condition():
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"not within {timeout} s: {what}")
+        await asyncio.sleep(0.02)

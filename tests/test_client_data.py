@@ -3,7 +3,6 @@ retention does the same for clients long inactive, and "show my data" gives them
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import json
 
@@ -34,7 +33,7 @@ from bot.storage.models import (
 )
 from bot.storage.progress import CONSENT_GIVEN, record_consent, save_intake
 from tests.test_actions import CLIENT, responses, run, tracker
-from tests.gateway_support import open_chat
+from tests.gateway_support import open_chat, until
 from tests.portal_support import add_account, add_client, add_handoff, logged_in, make_portal, post_form  # noqa: F401
 from tests.test_gateway import create_events_table, history, start_session, token_of
 
@@ -223,15 +222,6 @@ def allow_deleting_events(engine) -> None:
         connection.execute(text(
             "DROP TRIGGER refuse_deleting_events" + ("" if engine.dialect.name == "sqlite" else " ON events")
         ))
-
-
-async def until(condition, what: str, timeout: float = 10.0) -> None:
-    """Wait for the gateway's background work; fail loudly if it does not happen in time."""
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not condition():
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"not within {timeout} s: {what}")
-        await asyncio.sleep(0.05)
 
 
 @pytest.fixture

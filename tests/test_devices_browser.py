@@ -13,18 +13,10 @@ from playwright.sync_api import expect, sync_playwright
 
 from bot.portal.practitioners import create_account
 from bot.storage.engine import make_engine, make_session_factory, transaction
-from tests.gateway_thread import GatewayInThread
+from tests.gateway_thread import threaded_gateway as gateway  # noqa: F401  (fixture)
 from tests.portal_support import PASSWORD
 from tests.stack_support import http
 from tests.test_browser import CHROMIUM_ARGS
-
-
-@pytest.fixture
-def gateway(tmp_path):
-    gateway = GatewayInThread(tmp_path, {"REPLY_WAIT_SECONDS": "3"})
-    gateway.start()
-    yield gateway
-    gateway.stop()
 
 
 @pytest.fixture

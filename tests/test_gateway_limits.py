@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from bot.gateway import keys
 from bot.gateway import rate_limit
 from bot.storage.models import Message
-from tests.gateway_support import open_chat
+from tests.gateway_support import open_chat, until
 from tests.portal_support import make_portal  # noqa: F401  (fixture)
 
 
@@ -90,15 +90,6 @@ async def test_a_client_who_writes_before_connecting_is_greeted_first(make_porta
     assert response.status == 200
     assert [reply["text"] for reply in (await response.json())["replies"]][0] == "You said: hi there"
     assert [body["message"] for body in fake_rasa.received] == ["/greet", "hi there"]
-
-
-async def until(condition, what: str, timeout: float = 10.0) -> None:
-    """Wait for `condition` (a delivery finishes just after its answer is sent); fail loudly if it never holds."""
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not condition():
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"not within {timeout} s: {what}")
-        await asyncio.sleep(0.02)
 
 
 class FakeTime:

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect, sync_playwright
 
 from bot.storage.engine import make_engine, make_session_factory, transaction
-from tests.gateway_thread import GatewayInThread
+from tests.gateway_thread import threaded_gateway as gateway  # noqa: F401  (fixture)
 from tests.stack_support import http
 from tests.test_browser import CHROMIUM_ARGS
 from tests.test_gateway import a_long_conversation
@@ -17,14 +17,6 @@ from tests.test_gateway import a_long_conversation
 MESSAGES = 450  # three pages of the history: 250-449, 50-249, 0-49
 
 SCROLL_TO_THE_TOP = "() => { document.getElementById('log').scrollTop = 0; window.scrollTo(0, 0); }"
-
-
-@pytest.fixture
-def gateway(tmp_path):
-    gateway = GatewayInThread(tmp_path, {"REPLY_WAIT_SECONDS": "3"})
-    gateway.start()
-    yield gateway
-    gateway.stop()
 
 
 @pytest.mark.parametrize("path", ["/", "/widget"])

@@ -162,16 +162,11 @@ async def link(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def link_confirmed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """The answer to "Connect?": Yes links (if the code is still good), No leaves everything as it was."""
-    query = update.callback_query
-    try:
-        await query.answer()
-    except TelegramError as error:
-        logger.debug("could not answer a button press (%s)", type(error).__name__)
-    if update.effective_chat is None or update.effective_chat.type != "private":
+    answer = await _yes_or_no(update)
+    if answer is None:
         return
-    _, answer, code = (query.data or "").split(":", 2)
-    await _remove_keyboard(query)
-    if answer == "yes":
+    said_yes, code = answer
+    if said_yes:
         await _link(update, context, code)
     else:
         await _tell(update, context, LINK_DECLINED)
@@ -179,17 +174,27 @@ async def link_confirmed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 
 async def invite_answered(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """The answer to "Switch to ...?": yes moves the client (if the invitation is still good), no keeps everything."""
+    answer = await _yes_or_no(update)
+    if answer is None:
+        return
+    said_yes, code = answer
+    found = await _client_of(update, context)
+    await _redeem_invite(update, context, found.client_id, code, move=said_yes)
+
+
+async def _yes_or_no(update: Update) -> tuple[bool, str] | None:
+    """A press of one of the gateway's own Yes/No buttons ("<prefix>:yes:<code>"): acknowledged, its keyboard
+    taken away; (yes?, code), or None outside a private chat."""
     query = update.callback_query
     try:
         await query.answer()
     except TelegramError as error:
         logger.debug("could not answer a button press (%s)", type(error).__name__)
     if update.effective_chat is None or update.effective_chat.type != "private":
-        return
+        return None
     _, answer, code = (query.data or "").split(":", 2)
     await _remove_keyboard(query)
-    found = await _client_of(update, context)
-    await _redeem_invite(update, context, found.client_id, code, move=answer == "yes")
+    return answer == "yes", code
 
 
 async def command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
