@@ -9,7 +9,7 @@
    REST channel (POST /webhooks/rest/webhook), with the stack's environment: the same action
    server, the same database and tracker store. Same messages (a button's payload where the client
    pressed one, as the gateway forwards it), each round a new client created in the database; the
-   greeting the gateway sends on a new session is sent first and not timed, as in (1).
+   greeting the gateway sends once a new client connects is sent first and not timed, as in (1).
 3. **plain Rasa**: the bot `rasa init --no-prompt` makes (its own model, trained here and timed;
    no custom actions, trackers in memory) on the REST channel, with its own kind of messages
    ("hello", "I am sad", "yes", "bye", ...).
@@ -62,7 +62,7 @@ from tests.load_support import CONVERSATION, run_clients  # noqa: E402
 from tests.servers import PostgresServer  # noqa: E402
 from tests.stack_support import Stack, free_port  # noqa: E402
 
-OPENING = "/greet"  # what the gateway sends for a new session (bot.gateway.wording.OPENING_PAYLOAD)
+OPENING = "/greet"  # what the gateway sends once a new client connects (bot.gateway.wording.OPENING_PAYLOAD)
 # The plain `rasa init` bot's own kind of conversation: greet, mood, affirm/deny, bot challenge, goodbye.
 PLAIN_CONVERSATION = [
     "hello",

@@ -12,7 +12,8 @@
    ready); and when the first answer arrives to a message POSTed as soon as the gateway answered.
    That message reaches the gateway while Rasa is still loading: the gateway stores it, says 202
    "queued", and answers it once Rasa is ready; the report records the 202 and the answer.
-   A new chat session's greeting comes first, so the time of that first reply is recorded too.
+   A new client's greeting comes before the answer to their first message, so the time of that
+   first reply is recorded too.
    The operating system's file cache is warm (the model and libraries were read before), as on
    any restart but the first after boot.
 3. **Memory** after warm-up (a few simulated clients taking ten turns each): resident memory

@@ -156,6 +156,28 @@ RAW_BODIES: list[bytes] = [
 ]
 
 
+# Ids in a path or a query: beyond 64 bits (no database integer holds them), negative, and
+# spellings Python's int() accepts but no id is written in.
+IDS = [
+    "9223372036854775808",
+    "18446744073709551616",
+    "1" + "0" * 40,
+    "2147483648",
+    "-1",
+    "0",
+    "-9223372036854775809",
+    "1e3",
+    "0x10",
+    "1_000",
+    "+5",
+    " 5",
+    "\u0665",  # an Arabic-Indic digit five
+    "\uff15",  # a full-width five
+    "5\n",
+    "9" * 400,
+]
+
+
 def as_json_bodies(texts: list[str]) -> list[bytes]:
     """Each text in a well-formed message body, alone and with an unknown field."""
     bodies = []
@@ -166,4 +188,4 @@ def as_json_bodies(texts: list[str]) -> list[bytes]:
 
 
 def count() -> int:
-    return len(TEXTS) + len(RAW_BODIES)
+    return len(TEXTS) + len(RAW_BODIES) + len(IDS)

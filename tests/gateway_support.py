@@ -8,6 +8,7 @@ and failing like a Rasa that is still loading or an action server that is restar
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -58,3 +59,32 @@ class FakeRasa:
         app.router.add_get("/webhooks/gateway/", health)
         app.router.add_get("/health", action_server_health)
         return app
+
+
+async def open_chat(client, token: str, expect_greeting: bool = True) -> dict[str, Any] | None:
+    """Connect as the web chat does (hello over the WebSocket); returns the bot's greeting when one is due.
+
+    Without a greeting due, a message sent over the socket must come back answered with no greeting before it.
+    """
+    async with client.ws_connect("/api/ws") as socket:
+        await socket.send_json({"type": "hello", "client_token": token})
+        assert (await socket.receive_json(timeout=10))["type"] == "ready"
+        if not expect_greeting:
+            await socket.send_json({"type": "message", "text": "are you there?"})
+            assert (await socket.receive_json(timeout=10))["type"] == "accepted"
+            event = await socket.receive_json(timeout=10)
+            assert event["message"]["text"] == "You said: are you there?", "no second greeting"
+            return None
+        while True:
+            event = await socket.receive_json(timeout=10)
+            if event["type"] == "message":
+                return event["message"]
+
+
+async def until(condition: Callable[[], Any], what: str, timeout: float = 10.0) -> None:
+    """Wait for the gateway's work in the background; fail loudly if it has not happened in time."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not condition():
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"not within {timeout} s: {what}")
+        await asyncio.sleep(0.02)

@@ -7,8 +7,9 @@ import asyncio
 import dataclasses
 import threading
 from pathlib import Path
-from typing import Any, Awaitable, TypeVar
+from typing import Any, Awaitable, Iterator, TypeVar
 
+import pytest
 from aiohttp import web
 
 from bot.gateway.app import create_app
@@ -80,3 +81,12 @@ class GatewayInThread:
         self.run(self._stop())
         self.loop.call_soon_threadsafe(self.loop.stop)
         self.thread.join(timeout=10)
+
+
+@pytest.fixture
+def threaded_gateway(tmp_path) -> Iterator[GatewayInThread]:
+    """The gateway with the stand-in Rasa, started on a free port, for a real browser to use."""
+    gateway = GatewayInThread(tmp_path, {"REPLY_WAIT_SECONDS": "3"})
+    gateway.start()
+    yield gateway
+    gateway.stop()

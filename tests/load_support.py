@@ -1,6 +1,6 @@
 """Simulated clients for the soak test and the benchmarks: many at once over the chat API.
 
-Each client opens a conversation, waits for the greeting, agrees, and then answers the start's
+Each client opens a conversation (and connects, as the web chat does), waits for the greeting, agrees, and then answers the start's
 questions (and a few more turns) the way a person would, one message after the other. A turn is
 the time from sending a message to having the whole answer (the gateway waits for it, see
 REPLY_WAIT_SECONDS; a 202 is followed by reading the history until the reply is there).
@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import aiohttp
+
+from tests.stack_support import say_hello
 
 # Ten turns through the real dialogue: consent, the start's questions, then a few requests.
 CONVERSATION: list[tuple[str, str | None]] = [
@@ -70,7 +72,9 @@ async def simulated_client(http: aiohttp.ClientSession, base_url: str, turns: in
             if response.status != 201:
                 result.errors.append(f"session: HTTP {response.status}")
                 return
-            headers = {"Authorization": f"Bearer {(await _json(response))['client_token']}"}
+            token = (await _json(response))["client_token"]
+            headers = {"Authorization": f"Bearer {token}"}
+        await say_hello(base_url, token, http)
         if not await _wait_for_reply(http, base_url, headers, 0, GREETING_TIMEOUT):
             result.errors.append("no greeting")
             return

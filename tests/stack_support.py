@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import os
@@ -14,6 +15,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 from typing import Any
+
+import aiohttp
 
 from bot.settings import PROJECT_ROOT, load_settings
 
@@ -70,8 +73,10 @@ class Stack:
             "DATABASE_URL": f"sqlite:///{self.database_path}",
             "REPLY_WAIT_SECONDS": "3",
             "MEDIA_DIR": str(work_dir / "media"),
-            # Scripted clients write far faster than people; the limit itself is tested on the gateway.
+            # Scripted clients write far faster than people, all from loopback; the limits themselves
+            # are tested on the gateway.
             "MAX_MESSAGES_PER_MINUTE": "10000",
+            "NEW_SESSIONS_PER_HOUR": "100000",
             **(environment or {}),
         }
         self.settings = load_settings(self.environment)
@@ -204,6 +209,17 @@ class Stack:
             self.process.wait()
 
 
+async def say_hello(base_url: str, token: str, http: aiohttp.ClientSession | None = None) -> None:
+    """Connect as the web chat does and leave: the gateway then produces the bot's greeting."""
+    async with contextlib.AsyncExitStack() as stack:
+        if http is None:
+            http = await stack.enter_async_context(aiohttp.ClientSession())
+        async with http.ws_connect(base_url.replace("http://", "ws://", 1) + "/api/ws") as socket:
+            await socket.send_json({"type": "hello", "client_token": token})
+            ready = await socket.receive_json(timeout=60)
+            assert ready["type"] == "ready", ready
+
+
 class ChatClient:
     """A client of the gateway's HTTP API."""
 
@@ -212,6 +228,7 @@ class ChatClient:
         status, body = http("POST", f"{stack.url}/api/sessions")
         assert status == 201, body
         self.headers = {"Authorization": f"Bearer {body['client_token']}"}
+        asyncio.run(say_hello(stack.url, body["client_token"]))  # as the web chat does: the bot greets
 
     def say(self, text: str, payload: str | None = None) -> tuple[int, Any]:
         return http("POST", f"{self.stack.url}/api/messages", {"text": text, "payload": payload}, self.headers)

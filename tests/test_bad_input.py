@@ -7,15 +7,16 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from urllib.parse import quote
 
 import aiohttp
 import pytest
 
 from bot.storage import message_log
 from bot.storage.models import ADMINISTRATOR, Client, Handoff, utcnow
-from tests.bad_inputs import MARKUP, RAW_BODIES, TEXTS, as_json_bodies, count
+from tests.bad_inputs import IDS, MARKUP, RAW_BODIES, TEXTS, as_json_bodies, count
 from tests.fake_telegram import FakeTelegram, telegram_gateway
-from tests.portal_support import add_account, logged_in, make_portal  # noqa: F401  (fixture)
+from tests.portal_support import add_account, logged_in, make_portal, page_token  # noqa: F401  (fixture)
 
 MAX_WAIT = 10
 
@@ -95,6 +96,41 @@ async def test_every_bad_frame_over_the_websocket_gets_a_kind_answer_and_the_nex
         if event["type"] == "message" and event["message"]["text"] == "You said: I'd like to become a nurse":
             break
     await socket.close()
+
+
+PORTAL_PATHS_WITH_IDS = [
+    ("GET", "/portal/handoffs/{}"),
+    ("GET", "/portal/handoffs/{}/print"),
+    ("POST", "/portal/handoffs/{}/notes"),
+    ("POST", "/portal/handoffs/{}/reviewed"),
+    ("POST", "/portal/flags/{}/handled"),
+    ("POST", "/portal/accounts/{}/active"),
+    ("POST", "/portal/accounts/{}/password"),
+    ("GET", "/portal/clients/{}"),
+]
+
+
+async def test_an_id_that_cannot_exist_is_a_portal_page_that_does_not_exist(make_portal, db):
+    portal = await make_portal()
+    add_account(db, "admin@example.org", "Admin", role=ADMINISTRATOR)
+    await logged_in(portal, "admin@example.org")
+    form = {"csrf_token": await page_token(portal), "text": "a note", "active": "no", "password": "another long password"}
+    for method, template in PORTAL_PATHS_WITH_IDS:
+        for odd in IDS:
+            path = template.format(quote(odd, safe=""))
+            response = await portal.request(method, path, data=form if method == "POST" else None, allow_redirects=False)
+            assert response.status == 404, f"{method} {path}: {response.status}"
+            assert "Nothing here" in await response.text() or "not here" in await response.text()
+
+
+async def test_an_odd_message_id_in_the_history_query_gets_a_kind_answer(gateway):
+    headers = await new_client(gateway)
+    for odd in IDS:
+        response = await gateway.get(f"/api/messages?after={quote(odd, safe='')}", headers=headers)
+        answer = await response.json()
+        assert response.status in (200, 400), f"after={odd!r}: {response.status}"
+        if response.status == 400:
+            assert answer["message"]
 
 
 async def test_stored_markup_is_shown_escaped_on_the_portal(make_portal, db):

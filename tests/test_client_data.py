@@ -3,9 +3,10 @@ retention does the same for clients long inactive, and "show my data" gives them
 
 from __future__ import annotations
 
-import pytest
 import dataclasses
 import json
+
+import pytest
 from datetime import timedelta
 
 from sqlalchemy import inspect, text
@@ -15,6 +16,7 @@ from actions.my_data import ActionShowMyData
 from bot.gateway import keys
 from bot.guidance.consent import CONSENT_TEXT_VERSION
 from bot.storage.deletion import delete_client, request_deletion
+from bot import retention
 from bot.retention import erase_inactive_clients
 from bot.storage.invites import create_invite, redeem_invite
 from bot.storage.models import (
@@ -31,7 +33,9 @@ from bot.storage.models import (
 )
 from bot.storage.progress import CONSENT_GIVEN, record_consent, save_intake
 from tests.test_actions import CLIENT, responses, run, tracker
-from tests.test_gateway import create_events_table, eventually, history, start_session
+from tests.gateway_support import open_chat, until
+from tests.portal_support import add_account, add_client, add_handoff, logged_in, make_portal, post_form  # noqa: F401
+from tests.test_gateway import create_events_table, history, start_session, token_of
 
 # Storage behaviour: on SQLite and on PostgreSQL.
 pytestmark = pytest.mark.both_databases
@@ -59,7 +63,7 @@ async def test_the_action_asks_the_gateway_to_delete_and_says_it_is_done(actions
 
 async def test_a_confirmed_deletion_leaves_nothing_of_the_client(gateway, fake_rasa, db, engine):
     headers = await start_session(gateway)
-    await eventually(lambda: history(gateway, headers))
+    await open_chat(gateway, token_of(headers))
     client_id = fake_rasa.received[0]["sender"]
     phrase = "my unique phrase about beekeeping in Lyon"
     await gateway.post("/api/messages", json={"text": phrase}, headers=headers)
@@ -113,7 +117,7 @@ async def test_a_confirmed_deletion_leaves_nothing_of_the_client(gateway, fake_r
 
 async def test_an_open_chat_of_a_deleted_client_is_told_to_start_afresh(gateway, fake_rasa, db):
     headers = await start_session(gateway)
-    await eventually(lambda: history(gateway, headers))
+    await open_chat(gateway, token_of(headers))
     async with gateway.ws_connect("/api/ws") as socket:
         await socket.send_json({"type": "hello", "client_token": headers["Authorization"].split()[1]})
         assert (await socket.receive_json())["type"] == "ready"
@@ -167,7 +171,7 @@ async def test_show_my_data_gives_a_summary_and_a_file_with_every_row(actions_db
 
 async def test_the_export_is_served_as_a_download_and_goes_with_the_client(gateway, fake_rasa, db):
     headers = await start_session(gateway)
-    await eventually(lambda: history(gateway, headers))
+    await open_chat(gateway, token_of(headers))
     client_id = fake_rasa.received[0]["sender"]
     media_dir = gateway.app[keys.SETTINGS].media_dir
     media_dir.mkdir(parents=True)
@@ -183,7 +187,7 @@ async def test_the_export_is_served_as_a_download_and_goes_with_the_client(gatew
 
 async def test_writing_keeps_a_client_from_retention_however_old_their_account(gateway, fake_rasa, db, settings):
     headers = await start_session(gateway)
-    await eventually(lambda: history(gateway, headers))
+    await open_chat(gateway, token_of(headers))
     client_id = fake_rasa.received[0]["sender"]
     with db() as session:
         client = session.get(Client, client_id)
@@ -192,3 +196,100 @@ async def test_writing_keeps_a_client_from_retention_however_old_their_account(g
     assert erase_inactive_clients(settings) == 0
     with db() as session:
         assert session.get(Client, client_id) is not None
+
+
+def refuse_deleting_events(engine) -> None:
+    """Rasa's tracker store refuses to delete for a while (as if it were away or locked)."""
+    with engine.begin() as connection:
+        if engine.dialect.name == "sqlite":
+            connection.execute(text(
+                "CREATE TRIGGER refuse_deleting_events BEFORE DELETE ON events "
+                "BEGIN SELECT RAISE(ABORT, 'the tracker store is away'); END"
+            ))
+        else:
+            connection.execute(text(
+                "CREATE FUNCTION refuse_deleting_events() RETURNS trigger AS "
+                "$$ BEGIN RAISE EXCEPTION 'the tracker store is away'; END $$ LANGUAGE plpgsql"
+            ))
+            connection.execute(text(
+                "CREATE TRIGGER refuse_deleting_events BEFORE DELETE ON events "
+                "FOR EACH ROW EXECUTE FUNCTION refuse_deleting_events()"
+            ))
+
+
+def allow_deleting_events(engine) -> None:
+    with engine.begin() as connection:
+        connection.execute(text(
+            "DROP TRIGGER refuse_deleting_events" + ("" if engine.dialect.name == "sqlite" else " ON events")
+        ))
+
+
+@pytest.fixture
+def quick_erasure_retries(monkeypatch):
+    """The gateway tries unfinished erasures again every 0.2 s; asked for before the gateway starts its loop."""
+    monkeypatch.setattr(retention, "ERASURE_RETRY_SECONDS", 0.2, raising=False)
+
+
+async def test_an_erasure_that_stops_half_way_is_finished_later(quick_erasure_retries, gateway, fake_rasa, db, engine):
+    headers = await start_session(gateway)
+    await open_chat(gateway, token_of(headers))
+    client_id = fake_rasa.received[-1]["sender"]
+    other = await start_session(gateway)
+    await open_chat(gateway, token_of(other))
+    other_id = fake_rasa.received[-1]["sender"]
+    phrase = "my words about glass-blowing in Murano"
+    await gateway.post("/api/messages", json={"text": phrase}, headers=headers)
+    media_dir = gateway.app[keys.SETTINGS].media_dir
+    media_dir.mkdir(parents=True)
+    export = media_dir / f"{client_id}-their-export.json"
+    export.write_text(f'{{"said": "{phrase}"}}')
+    create_events_table(engine, (client_id, phrase), (other_id, "kept"))
+
+    refuse_deleting_events(engine)
+    with db() as session:  # "delete my data", confirmed: what action_delete_my_data does inside the turn
+        request_deletion(session, client_id)
+    response = await gateway.post("/api/messages", json={"text": "Yes, delete everything", "payload": "/affirm"}, headers=headers)
+    assert response.status == 200 and (await response.json())["replies"]
+    assert rows_mentioning(engine, phrase) == [("events", phrase)], "our rows are gone; Rasa's events could not go yet"
+
+    allow_deleting_events(engine)  # the tracker store is back: the gateway finishes the erasure by itself
+    await until(lambda: not rows_mentioning(engine, client_id, phrase), "the erasure is finished")
+    assert not export.exists()
+    assert rows_mentioning(engine, other_id, "kept"), "another client's conversation stays"
+
+
+def test_retention_removes_rasas_events_of_conversations_without_a_client(settings, db, engine):
+    with db() as session:
+        save_intake(session, "still-here", "a situation", {}, ["a goal"])
+    create_events_table(engine, ("still-here", "kept words"), ("erased-long-ago", "left-over words"))
+    erase_inactive_clients(settings)
+    assert rows_mentioning(engine, "erased-long-ago", "left-over words") == []
+    assert rows_mentioning(engine, "still-here", "kept words")
+
+
+async def test_what_practitioners_write_about_a_client_is_in_their_data_and_the_portal_says_so(
+    make_portal, actions_db, db, monkeypatch
+):
+    portal = await make_portal()
+    monkeypatch.setenv("MEDIA_DIR", str(portal.app[keys.SETTINGS].media_dir))  # where the action writes the export
+    ada = add_account(db, "ada@example.org", "Ada")
+    add_client(db, ada, "J.S. from the Tuesday group", id=CLIENT)
+    handoff_id = add_handoff(db, CLIENT, ada)
+    await logged_in(portal, "ada@example.org")
+    handoff_page = f"/portal/handoffs/{handoff_id}"
+    noted = await post_form(portal, f"{handoff_page}/notes", {"text": "Seemed tired; ask about sleep"}, token_from=handoff_page)
+    assert noted.status == 303
+
+    page = await (await portal.get(handoff_page)).text()
+    assert "The client sees notes when they ask for their data" in page and "never sees" not in page
+    invites = await (await portal.get("/portal/invites")).text()
+    assert "the client sees it when they ask for their data" in invites
+
+    _, dispatcher = await run(ActionShowMyData(), tracker("show me my data", "show_my_data"))
+    [message] = dispatcher.messages
+    assert "note(s) your practitioner wrote" in message["text"]
+    download = await portal.get(message["attachment"])
+    assert download.status == 200
+    exported = json.loads(await download.text())
+    assert [note["text"] for note in exported["practitioner_notes"]] == ["Seemed tired; ask about sleep"]
+    assert [invite["label"] for invite in exported["invites"]] == ["J.S. from the Tuesday group"]

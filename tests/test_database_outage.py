@@ -8,7 +8,8 @@ import asyncio
 import pytest
 
 from bot.gateway.wording import DATABASE_AWAY_NOTICE
-from tests.test_gateway import eventually, history, start_session
+from tests.gateway_support import open_chat
+from tests.test_gateway import eventually, history, start_session, token_of
 
 
 @pytest.fixture
@@ -38,7 +39,7 @@ def postgres_server_answers(server) -> bool:
 
 async def test_while_the_database_is_away_clients_are_told_and_nothing_is_lost(gateway, fake_rasa, postgres_server, postgres_away):
     headers = await start_session(gateway)
-    await eventually(lambda: history(gateway, headers))
+    await open_chat(gateway, token_of(headers))
     token = headers["Authorization"].split()[1]
     answered = await gateway.post("/api/messages", json={"text": "before"}, headers=headers)
     assert answered.status == 200
@@ -81,7 +82,7 @@ async def test_while_the_database_is_away_clients_are_told_and_nothing_is_lost(g
 
 async def test_what_was_pending_when_the_database_went_away_is_answered_after(gateway, fake_rasa, postgres_server, postgres_away):
     headers = await start_session(gateway)
-    await eventually(lambda: history(gateway, headers))
+    await open_chat(gateway, token_of(headers))
     fake_rasa.available = False  # Rasa away too: the message waits as pending
     queued = await gateway.post("/api/messages", json={"text": "kept through it all"}, headers=headers)
     assert queued.status == 202

@@ -6,6 +6,7 @@ import asyncio
 import dataclasses
 from datetime import timedelta
 
+import aiohttp
 import pytest
 from sqlalchemy import Column, Integer, MetaData, String, Table, Text, text
 
@@ -15,7 +16,8 @@ from bot.gateway.rasa_client import RasaClient
 from bot.gateway.rate_limit import MessageRateLimit
 from bot.storage.models import Client
 from bot.storage.progress import CONSENT_DECLINED, record_consent
-from tests.gateway_support import TOKEN
+from tests.gateway_support import TOKEN, open_chat
+from tests.portal_support import make_portal  # noqa: F401  (fixture)
 
 # Storage behaviour: on SQLite and on PostgreSQL.
 pytestmark = pytest.mark.both_databases
@@ -25,6 +27,10 @@ async def start_session(gateway) -> dict[str, str]:
     response = await gateway.post("/api/sessions")
     assert response.status == 201
     return {"Authorization": f"Bearer {(await response.json())['client_token']}"}
+
+
+def token_of(headers: dict[str, str]) -> str:
+    return headers["Authorization"].split()[1]
 
 
 async def history(gateway, headers) -> list[dict]:
@@ -42,9 +48,10 @@ async def eventually(check, timeout: float = 5.0):
         await asyncio.sleep(0.05)
 
 
-async def test_a_new_session_opens_with_the_bots_greeting(gateway, fake_rasa):
+async def test_a_new_session_opens_with_the_bots_greeting_once_the_chat_connects(gateway, fake_rasa):
     headers = await start_session(gateway)
-    messages = await eventually(lambda: history(gateway, headers))
+    await open_chat(gateway, token_of(headers))
+    messages = await history(gateway, headers)
     assert [m["text"] for m in messages] == ["Hello, I'm Waypoint."]
     assert messages[0]["buttons"][0] == {"title": "Yes, I agree", "payload": "/affirm"}
     assert fake_rasa.received[0]["message"] == "/greet"
@@ -52,7 +59,7 @@ async def test_a_new_session_opens_with_the_bots_greeting(gateway, fake_rasa):
 
 async def test_a_message_is_stored_forwarded_and_answered(gateway, fake_rasa, engine):
     headers = await start_session(gateway)
-    await eventually(lambda: history(gateway, headers))  # the opening greeting has been answered
+    await open_chat(gateway, token_of(headers))
     response = await gateway.post("/api/messages", json={"text": "I study biology"}, headers=headers)
     assert response.status == 200
     body = await response.json()
@@ -73,7 +80,7 @@ async def test_a_message_is_stored_forwarded_and_answered(gateway, fake_rasa, en
 
 async def test_a_button_sends_its_payload_and_logs_its_title(gateway, fake_rasa):
     headers = await start_session(gateway)
-    assert await eventually(lambda: history(gateway, headers))  # the button comes with the greeting
+    await open_chat(gateway, token_of(headers))  # the button comes with the greeting
     response = await gateway.post("/api/messages", json={"text": "Yes, I agree", "payload": "/affirm"}, headers=headers)
     assert (await response.json())["message"]["text"] == "Yes, I agree"
     assert fake_rasa.received[-1]["message"] == "/affirm"
@@ -81,7 +88,7 @@ async def test_a_button_sends_its_payload_and_logs_its_title(gateway, fake_rasa)
 
 async def test_while_rasa_is_loading_messages_are_queued_then_answered(gateway, fake_rasa):
     headers = await start_session(gateway)
-    await eventually(lambda: history(gateway, headers))
+    await open_chat(gateway, token_of(headers))
     fake_rasa.available = False
     response = await gateway.post("/api/messages", json={"text": "are you there?"}, headers=headers)
     assert response.status == 202
@@ -165,7 +172,7 @@ def create_events_table(engine, *rows: tuple[str, str]) -> None:
 
 async def test_after_a_refusal_the_conversation_is_not_kept(gateway, fake_rasa, db, engine):
     headers = await start_session(gateway)
-    await eventually(lambda: history(gateway, headers))
+    await open_chat(gateway, token_of(headers))
     client_id = fake_rasa.received[0]["sender"]
     create_events_table(engine, (client_id, "a unique phrase"), ("someone-else", "kept"))
 
@@ -186,7 +193,7 @@ async def test_after_a_refusal_the_conversation_is_not_kept(gateway, fake_rasa, 
 
 async def test_later_turns_after_a_refusal_keep_rasas_state_until_the_client_goes_quiet(gateway, fake_rasa, db, engine):
     headers = await start_session(gateway)
-    await eventually(lambda: history(gateway, headers))
+    await open_chat(gateway, token_of(headers))
     client_id = fake_rasa.received[0]["sender"]
     with db() as session:
         record_consent(session, client_id, CONSENT_DECLINED, "v1")
@@ -208,7 +215,7 @@ async def test_later_turns_after_a_refusal_keep_rasas_state_until_the_client_goe
 
 async def test_while_the_action_server_restarts_messages_wait_and_are_answered_after(gateway, fake_rasa):
     headers = await start_session(gateway)
-    await eventually(lambda: history(gateway, headers))
+    await open_chat(gateway, token_of(headers))
     fake_rasa.actions_available = False
     response = await gateway.post("/api/messages", json={"text": "hello?"}, headers=headers)
     assert response.status == 202
@@ -223,7 +230,7 @@ async def test_while_the_action_server_restarts_messages_wait_and_are_answered_a
 
 async def test_websocket_chat(gateway):
     headers = await start_session(gateway)
-    await eventually(lambda: history(gateway, headers))  # the opening greeting has been delivered
+    await open_chat(gateway, token_of(headers))
     token = headers["Authorization"].split()[1]
     async with gateway.ws_connect("/api/ws") as socket:
         await socket.send_json({"type": "message", "text": "too early"})
@@ -282,10 +289,31 @@ async def test_pages_carry_security_headers_and_the_chat_page_loads(gateway):
     assert response.headers["X-Content-Type-Options"] == "nosniff"
 
 
+def policy_of(response) -> dict[str, list[str]]:
+    directives = [part.split() for part in response.headers["Content-Security-Policy"].split(";") if part.strip()]
+    return {name: sources for name, *sources in directives}
+
+
+@pytest.mark.parametrize("path", ["/", "/widget", "/widget/demo", "/api/openapi.json", "/portal/login", "/no-such-page"])
+async def test_no_page_takes_a_base_address_or_sends_a_form_elsewhere(gateway, path):
+    response = await gateway.get(path)
+    policy = policy_of(response)
+    assert policy["base-uri"] == ["'none'"] and policy["form-action"] == ["'self'"], path
+    # Over plain http a browser ignores it anyway, and a local set-up must not be pinned to https.
+    assert "Strict-Transport-Security" not in response.headers
+
+
+async def test_behind_https_browsers_are_told_to_keep_to_https(make_portal):
+    client = await make_portal(public_url_setting="https://guidance.example.org")
+    for path in ("/", "/portal/login", "/api/openapi.json", "/no-such-page"):
+        response = await client.get(path)
+        assert response.headers["Strict-Transport-Security"] == "max-age=31536000", path
+
+
 async def test_a_client_writing_too_fast_is_asked_kindly_to_wait_and_loses_nothing(gateway, settings):
     gateway.app[keys.RELAY]._rate_limit = MessageRateLimit(per_minute=3)
     headers = await start_session(gateway)
-    await eventually(lambda: history(gateway, headers))
+    await open_chat(gateway, token_of(headers))
     statuses = [(await gateway.post("/api/messages", json={"text": f"message {n}"}, headers=headers)).status for n in range(4)]
     assert statuses == [200, 200, 200, 429]
     refused = await gateway.post("/api/messages", json={"text": "one more"}, headers=headers)
@@ -322,3 +350,74 @@ def test_a_message_the_database_could_not_take_does_not_count_towards_the_rate_l
     limit.check("client-1")
     with pytest.raises(Rejection):
         limit.check("client-1")
+
+
+async def test_ending_the_chat_on_one_device_stops_its_token_and_keeps_the_conversation(gateway, fake_rasa, engine):
+    headers = await start_session(gateway)
+    await open_chat(gateway, token_of(headers))
+    await gateway.post("/api/messages", json={"text": "my first answer"}, headers=headers)
+    # The same conversation in a second browser (with a one-time link code, as from Telegram's /link).
+    code = (await (await gateway.post("/api/link-codes", headers=headers)).json())["code"]
+    other_token = (await (await gateway.post("/api/link-codes/redeem", json={"code": code})).json())["client_token"]
+
+    async with gateway.ws_connect("/api/ws") as window:  # a window left open on the shared computer
+        await window.send_json({"type": "hello", "client_token": token_of(headers)})
+        assert (await window.receive_json(timeout=5))["type"] == "ready"
+        ended = await gateway.post("/api/sessions/end", headers=headers)
+        assert ended.status == 200 and (await ended.json())["outcome"] == "ended"
+        farewell = await window.receive_json(timeout=5)
+        assert farewell["type"] == "ended" and "this device" in farewell["message"]
+        assert (await window.receive(timeout=5)).type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED)
+
+    assert (await gateway.get("/api/messages", headers=headers)).status == 401
+    assert (await gateway.post("/api/messages", json={"text": "hello?"}, headers=headers)).status == 401
+    kept = await history(gateway, {"Authorization": f"Bearer {other_token}"})
+    assert "my first answer" in [m["text"] for m in kept], "the conversation stays for the other device"
+
+
+async def test_the_chat_apis_answers_are_never_cached(gateway):
+    created = await gateway.post("/api/sessions")
+    headers = {"Authorization": f"Bearer {(await created.json())['client_token']}"}
+    answers = [
+        created,
+        await gateway.get("/api/messages", headers=headers),
+        await gateway.post("/api/messages", json={"text": "hi"}, headers=headers),
+        await gateway.get("/api/messages", headers={"Authorization": "Bearer nobody"}),
+        await gateway.post("/api/messages", data=b"not json", headers=headers),
+    ]
+    assert [answer.headers.get("Cache-Control") for answer in answers] == ["no-store"] * len(answers)
+
+
+def a_long_conversation(db, token: str, count: int) -> list[str]:
+    """`count` messages already answered and sent, as after a long journey; returns their texts, oldest first."""
+    from bot.storage import identity, message_log
+    from bot.storage.models import utcnow
+
+    texts = [f"message {n:03d}" for n in range(count)]
+    with db() as session:
+        client = identity.find_web_client(session, token)
+        client.opened_at = utcnow()  # greeted long ago
+        for number, words in enumerate(texts):
+            if number % 2:
+                message_log.record_outbound(session, client.id, "web", {"text": words})
+            else:
+                message_log.record_inbound(session, client.id, "web", words, None).status = message_log.ANSWERED
+    return texts
+
+
+async def test_the_history_shows_the_newest_messages_and_pages_back_to_the_oldest(gateway, db):
+    headers = await start_session(gateway)
+    texts = a_long_conversation(db, token_of(headers), 250)
+
+    newest = await gateway.get("/api/messages", headers=headers)
+    page = await newest.json()
+    assert [m["text"] for m in page["messages"]] == texts[50:], "the latest 200, oldest first"
+    older = await (await gateway.get(f"/api/messages?before={page['next_before']}", headers=headers)).json()
+    assert [m["text"] for m in older["messages"]] == texts[:50]
+    assert older["next_before"] is None, "nothing older"
+
+    for bad in ("abc", "0", "-3", str(2**63), "1.5"):
+        refused = await gateway.get(f"/api/messages?before={bad}", headers=headers)
+        assert refused.status == 400 and (await refused.json())["error"] == "invalid_before"
+    both = await gateway.get("/api/messages?before=5&after=1", headers=headers)
+    assert both.status == 400 and (await both.json())["message"]

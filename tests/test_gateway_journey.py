@@ -10,7 +10,8 @@ import pytest
 from bot.gateway import keys
 from bot.storage.models import ActionPlan, ActionStep, SafetyFlag, utcnow
 from bot.storage.progress import CONSENT_GIVEN, record_consent
-from tests.test_gateway import eventually, history, start_session
+from tests.gateway_support import open_chat
+from tests.test_gateway import history, start_session, token_of
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
@@ -41,7 +42,7 @@ async def test_a_picture_the_bot_sent_is_served_and_nothing_else(gateway):
 
 async def test_a_due_step_is_offered_at_the_clients_next_message_once(gateway, fake_rasa, db):
     headers = await start_session(gateway)
-    await eventually(lambda: history(gateway, headers))
+    await open_chat(gateway, token_of(headers))
     add_due_step(db, fake_rasa.received[0]["sender"])
     response = await gateway.post("/api/messages", json={"text": "hello again"}, headers=headers)
     replies = (await response.json())["replies"]
@@ -54,7 +55,7 @@ async def test_a_due_step_is_offered_at_the_clients_next_message_once(gateway, f
 
 async def test_a_connected_client_gets_the_check_in_without_writing(gateway, fake_rasa, db):
     headers = await start_session(gateway)
-    await eventually(lambda: history(gateway, headers))
+    await open_chat(gateway, token_of(headers))
     async with gateway.ws_connect("/api/ws") as socket:
         await socket.send_json({"type": "hello", "client_token": headers["Authorization"].split()[1]})
         assert (await socket.receive_json())["type"] == "ready"
@@ -66,7 +67,7 @@ async def test_a_connected_client_gets_the_check_in_without_writing(gateway, fak
 
 async def test_a_check_in_due_while_the_client_was_away_greets_them_when_they_open_the_chat(gateway, fake_rasa, db):
     headers = await start_session(gateway)
-    await eventually(lambda: history(gateway, headers))
+    await open_chat(gateway, token_of(headers))
     add_due_step(db, fake_rasa.received[0]["sender"], "Visit the open day")
     async with gateway.ws_connect("/api/ws") as socket:
         await socket.send_json({"type": "hello", "client_token": headers["Authorization"].split()[1]})
@@ -83,7 +84,7 @@ async def test_a_check_in_due_while_the_client_was_away_greets_them_when_they_op
 
 async def test_no_check_in_offer_right_after_a_crisis_answer(gateway, fake_rasa, db):
     headers = await start_session(gateway)
-    await eventually(lambda: history(gateway, headers))
+    await open_chat(gateway, token_of(headers))
     client_id = fake_rasa.received[0]["sender"]
     add_due_step(db, client_id)
 
@@ -106,7 +107,7 @@ async def ws_ready(gateway, headers):
 @pytest.mark.parametrize("quiet_because", ["no consent", "distress an hour ago"])
 async def test_no_check_in_is_pushed_to_an_open_chat_while_quiet_rules_apply(gateway, fake_rasa, db, quiet_because):
     headers = await start_session(gateway)
-    await eventually(lambda: history(gateway, headers))
+    await open_chat(gateway, token_of(headers))
     client_id = fake_rasa.received[0]["sender"]
     add_due_step(db, client_id, "Look up two courses", consent=quiet_because != "no consent")
     if quiet_because == "distress an hour ago":

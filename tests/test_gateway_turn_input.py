@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.test_gateway import eventually, history, start_session
+from tests.gateway_support import open_chat
+from tests.test_gateway import history, start_session, token_of
 
 pytestmark = pytest.mark.both_databases
 
@@ -18,7 +19,7 @@ CHECK_QUESTION = [
 
 async def greeted(gateway) -> dict[str, str]:
     headers = await start_session(gateway)
-    assert await eventually(lambda: history(gateway, headers)), "the greeting never came"
+    await open_chat(gateway, token_of(headers))  # the greeting, with the buttons it offers
     return headers
 
 

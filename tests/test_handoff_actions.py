@@ -21,7 +21,7 @@ from actions.handoff import (
 from bot.guidance.consent import CONSENT_TEXT_VERSION
 from bot.handoff.summary import build_summary, summary_text
 from bot.settings import DEFAULT_HANDOFF_NEXT_STEPS
-from bot.storage.invites import create_invite, redeem_invite
+from bot.storage.invites import BOUND, create_invite, redeem_invite
 from bot.storage.models import Client, Handoff, Practitioner
 from bot.storage.options import option_set_in_progress, set_own_options
 from bot.storage.progress import CONSENT_GIVEN, record_consent, save_intake
@@ -49,7 +49,7 @@ def client_with_progress(actions_db, db):
         session.add(ada)
         session.flush()
         code = create_invite(session, ada.id, "J.S.", valid_days=14).code
-        assert redeem_invite(session, code, CLIENT) == "bound"
+        assert redeem_invite(session, code, CLIENT).outcome == BOUND
     return db
 
 

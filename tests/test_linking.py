@@ -14,7 +14,8 @@ from bot.storage.progress import CONSENT_GIVEN, record_consent
 from bot.telegram.handlers import LINK_ANSWERS, LINK_DECLINED, LINK_NO, LINK_YES, link_question
 from bot.telegram.rendering import MAX_CALLBACK_BYTES
 from tests.fake_telegram import FakeTelegram, fake_telegram, gateway, telegram_mode  # noqa: F401
-from tests.test_gateway import eventually, history, start_session
+from tests.gateway_support import open_chat
+from tests.test_gateway import history, start_session, token_of
 from tests.test_openapi import assert_matches_document
 
 # Storage behaviour: on SQLite and on PostgreSQL.
@@ -41,7 +42,7 @@ async def link_and_confirm(fake_telegram: FakeTelegram, command: str, user_id: i
 
 async def web_client_with_consent(gateway, fake_rasa, db) -> tuple[dict[str, str], str]:
     headers = await start_session(gateway)
-    await eventually(lambda: history(gateway, headers))
+    await open_chat(gateway, token_of(headers))
     client_id = [body["sender"] for body in fake_rasa.received if body["metadata"]["channel"] == "web"][-1]
     with db() as session:  # what action_record_consent does when they agree
         record_consent(session, client_id, CONSENT_GIVEN, "v1")
@@ -198,7 +199,7 @@ async def test_an_empty_web_chat_gives_way_but_one_with_a_process_of_its_own_is_
 ):
     telegram_client = await telegram_client_with_consent(fake_telegram, fake_rasa, db)
     empty_web = await start_session(gateway)
-    await eventually(lambda: history(gateway, empty_web))
+    await open_chat(gateway, token_of(empty_web))
     response = await redeem(gateway, await web_link_from_telegram(fake_telegram), empty_web)
     assert response.status == 200 and (await response.json())["client_token"] in empty_web["Authorization"]
     assert client_ids(engine) == [telegram_client], "the empty web conversation is gone"

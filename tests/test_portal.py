@@ -151,6 +151,18 @@ async def test_logging_out_ends_the_session(portal, db):
     assert (await portal.get("/portal/", allow_redirects=False)).status == 302
 
 
+async def test_after_logging_out_a_copy_of_the_session_cookie_opens_nothing(portal, db):
+    add_account(db, "pat@example.org", "Pat")
+    await logged_in(portal, "pat@example.org")
+    copied = portal.session.cookie_jar.filter_cookies(portal.make_url("/portal/"))["waypoint_portal"].value
+    assert (await post_form(portal, "/portal/logout")).status == 303
+    portal.session.cookie_jar.clear()
+    stolen = await portal.get("/portal/", headers={"Cookie": f"waypoint_portal={copied}"}, allow_redirects=False)
+    assert stolen.status == 302 and stolen.headers["Location"].startswith("/portal/login")
+    feed = await portal.get("/portal/api/updates", headers={"Cookie": f"waypoint_portal={copied}"})
+    assert feed.status == 401
+
+
 async def test_logging_in_starts_a_new_session(portal, db):
     add_account(db, "pat@example.org", "Pat")
     page = await portal.get("/portal/login")
@@ -159,24 +171,60 @@ async def test_logging_in_starts_a_new_session(portal, db):
     assert await page_token(portal) != before  # a token seen before login is worth nothing after it
 
 
-async def test_repeated_failures_for_one_address_are_refused_for_a_while(portal, db):
+@pytest.fixture
+def short_login_delays(monkeypatch):
+    """The delays after failed logins, a hundred times shorter, so that a test waits them out quickly."""
+    from bot.portal import login_limit
+
+    monkeypatch.setattr(login_limit, "FIRST_DELAY_SECONDS", 0.01, raising=False)
+    monkeypatch.setattr(login_limit, "LONGEST_DELAY_SECONDS", 0.3, raising=False)
+    monkeypatch.setattr(login_limit, "LONGEST_WAIT_SECONDS", 0.6, raising=False)
+    return login_limit
+
+
+async def test_after_many_failures_for_an_account_the_right_password_still_gets_in(portal, db, short_login_delays):
     add_account(db, "pat@example.org", "Pat")
-    for _ in range(5):
+    for _ in range(12):  # someone guessing, or trying to keep Pat out
         assert (await login(portal, "pat@example.org", "not the password")).status == 401
-    blocked = await login(portal, "pat@example.org")  # even the right password now waits
-    assert blocked.status == 429
-    assert "too many unsuccessful attempts" in await blocked.text()
+    assert (await login(portal, "pat@example.org")).status == 303, "the right password waits its turn, then gets in"
 
 
-async def test_parallel_guesses_cannot_get_past_the_failed_login_limit(portal, db):
+async def test_after_many_failures_from_one_computer_the_right_password_still_gets_in(portal, db, short_login_delays):
+    add_account(db, "pat@example.org", "Pat")
+    for attempt in range(25):
+        assert (await login(portal, f"guess{attempt}@example.org", "not the password")).status == 401
+    assert (await login(portal, "pat@example.org")).status == 303
+
+
+async def test_parallel_guesses_wait_their_turn_and_never_slip_in(portal, db, short_login_delays):
     add_account(db, "pat@example.org", "Pat")
     page = await portal.get("/portal/login")
     data = {"email": "pat@example.org", "password": "not the password", "csrf_token": csrf_from(await page.text()), "next": "/portal/"}
-    answers = await asyncio.gather(*(portal.post("/portal/login", data=data, allow_redirects=False) for _ in range(10)))
+    answers = await asyncio.gather(*(portal.post("/portal/login", data=data, allow_redirects=False) for _ in range(20)))
     statuses = [answer.status for answer in answers]
-    assert statuses.count(429) >= 5 and set(statuses) <= {401, 429}, statuses
-    blocked = await login(portal, "pat@example.org")  # the right password, while blocked
-    assert blocked.status == 429 and "too many unsuccessful attempts" in await blocked.text()
+    assert set(statuses) <= {401, 429} and 429 in statuses, statuses  # a line too long is told to come back
+    refused = next(answer for answer in answers if answer.status == 429)
+    assert "please try again in" in await refused.text() and int(refused.headers["Retry-After"]) >= 1
+    assert (await login(portal, "pat@example.org")).status == 303  # the guesses' line has gone: Pat waits a delay at most
+
+
+def test_the_wait_between_checks_grows_with_each_failure_and_has_a_ceiling():
+    from bot.portal.login_limit import FIRST_DELAY_SECONDS, LONGEST_DELAY_SECONDS, LoginDelays
+
+    now = [0.0]
+    delays = LoginDelays(clock=lambda: now[0])
+    waits = []
+    for _ in range(14):  # one guess after the other, each sent the moment the previous was answered
+        booked, wait = delays.reserve("pat@example.org", "192.0.2.1")
+        assert booked
+        now[0] += wait
+        waits.append(wait)
+    assert waits[:5] == [0.0] * 5  # a few mistyped passwords cost nothing
+    assert waits[5:9] == [FIRST_DELAY_SECONDS, 2 * FIRST_DELAY_SECONDS, 4 * FIRST_DELAY_SECONDS, 8 * FIRST_DELAY_SECONDS]
+    assert max(waits) == LONGEST_DELAY_SECONDS and waits[-1] == LONGEST_DELAY_SECONDS
+
+    delays.succeeded("pat@example.org", "192.0.2.1")
+    assert delays.reserve("pat@example.org", "198.51.100.9") == (True, 0.0)  # the right password cleared the account
 
 
 async def test_a_successful_login_takes_back_its_own_attempt(portal, db):
@@ -189,11 +237,23 @@ async def test_a_successful_login_takes_back_its_own_attempt(portal, db):
     assert (await login(portal, "pat@example.org")).status == 303
 
 
-async def test_repeated_failures_from_one_computer_are_refused_for_a_while(portal, db):
+async def test_behind_a_trusted_proxy_failures_count_against_the_client_not_everyone(make_portal, db, short_login_delays):
+    # Long delays, and any wait answered at once: whose turn it is shows without timing anything.
+    short_login_delays.FIRST_DELAY_SECONDS = short_login_delays.LONGEST_DELAY_SECONDS = 60
+    short_login_delays.LONGEST_WAIT_SECONDS = 0
+    portal = await make_portal(trusted_proxies=("127.0.0.1",))
     add_account(db, "pat@example.org", "Pat")
+
+    async def log_in_from(address: str, email: str, password: str):
+        page = await portal.get("/portal/login")
+        data = {"email": email, "password": password, "csrf_token": csrf_from(await page.text()), "next": "/portal/"}
+        return await portal.post("/portal/login", data=data, headers={"X-Forwarded-For": address}, allow_redirects=False)
+
     for attempt in range(20):
-        assert (await login(portal, f"guess{attempt}@example.org", "not the password")).status == 401
-    assert (await login(portal, "pat@example.org")).status == 429
+        assert (await log_in_from("203.0.113.66", f"guess{attempt}@example.org", "not the password")).status == 401
+    assert (await log_in_from("203.0.113.66", "guess99@example.org", "not the password")).status == 429
+    portal.session.cookie_jar.clear()
+    assert (await log_in_from("198.51.100.20", "pat@example.org", PASSWORD)).status == 303
 
 
 async def test_a_deactivated_practitioner_is_logged_out_at_once(portal, db):

@@ -433,7 +433,7 @@ async def test_creating_an_invite_shows_both_links_once_and_stores_only_a_hash(m
     again = await text_of(portal, "/portal/invites")
     assert code not in again  # shown only once
     assert "K.L." in again and "open" in again
-    assert "Only you and the service's administrators see it" in again
+    assert "You and the service's administrators see it, and the client sees it when they ask for their data" in again
 
 
 async def test_without_a_telegram_username_the_invite_page_says_what_is_needed(portal, db):
@@ -515,7 +515,7 @@ def test_a_deleted_client_is_remembered_under_their_current_practitioners_newest
         assert (tombstone.practitioner_id, tombstone.label, tombstone.reason) == (pat, "Pats new label", CLIENT_REQUEST)
 
 
-async def test_private_notes_name_their_authors_and_stay_out_of_the_print_view(portal, db):
+async def test_notes_name_their_authors_and_stay_out_of_the_print_view(portal, db):
     admin = add_account(db, "admin@example.org", "Ada Admin", role="admin")
     pat = add_account(db, "pat@example.org", "Pat Practitioner")
     client_id = add_client(db, pat, "J.D.")
@@ -526,7 +526,7 @@ async def test_private_notes_name_their_authors_and_stay_out_of_the_print_view(p
     await post_form(portal, f"/portal/handoffs/{handoff_id}/notes", {"text": "Discuss funding"})
     page = await text_of(portal, f"/portal/handoffs/{handoff_id}")
     notes = page[page.index('id="notes-heading"'):]
-    assert "Private notes (practitioners only)" in notes and "Your private notes" not in page
+    assert "The client sees notes when they ask for their data" in notes and "private notes" not in page.lower()
     assert notes.index("Checked by the office") < notes.index("Written by Ada Admin") < notes.index("Discuss funding")
     assert notes.index("Discuss funding") < notes.index("Written by Pat Practitioner")
     printable = await text_of(portal, f"/portal/handoffs/{handoff_id}/print")

@@ -1,4 +1,6 @@
+import os
 import stat
+from pathlib import Path
 
 import pytest
 
@@ -14,6 +16,26 @@ def test_first_run_generates_secrets_in_a_private_env_file(tmp_path):
     assert settings.rasa_token == stored["RASA_TOKEN"]
     assert len(settings.rasa_token) >= 40
     assert len({stored[name] for name in GENERATED_SECRETS}) == len(GENERATED_SECRETS)
+    assert stat.S_IMODE(env_file.stat().st_mode) == 0o600
+
+
+def test_the_env_file_is_private_from_the_moment_it_exists(tmp_path, monkeypatch):
+    """Not made private afterwards: between creating and tightening it, anyone could read the secrets."""
+    env_file = tmp_path / ".env"
+    monkeypatch.setattr(Path, "chmod", lambda self, mode: None)
+    previous = os.umask(0)
+    try:
+        load_settings({}, env_file=env_file)
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE(env_file.stat().st_mode) == 0o600
+
+
+def test_an_env_file_others_can_read_is_made_private(tmp_path):
+    env_file = tmp_path / ".env"
+    load_settings({}, env_file=env_file)
+    env_file.chmod(0o644)  # copied from elsewhere, or edited by a tool that reset its mode
+    load_settings({}, env_file=env_file)
     assert stat.S_IMODE(env_file.stat().st_mode) == 0o600
 
 

@@ -171,6 +171,20 @@ def test_migrating_an_existing_database_keeps_every_clients_data(empty_database_
     engine.dispose()
 
 
+def test_clients_from_before_greetings_waited_for_a_connection_are_not_greeted_again(empty_database_url):
+    engine = make_engine(empty_database_url)
+    upgrade(engine, "0009")
+    with engine.begin() as connection:
+        connection.execute(text("INSERT INTO clients (id, created_at, last_active_at) VALUES ('c1', '2026-01-01', '2026-02-01')"))
+    upgrade(engine)
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT opened_at FROM clients")).scalar() is not None
+    downgrade(engine, "0009")
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT id FROM clients")).scalars().all() == ["c1"]
+    engine.dispose()
+
+
 def test_every_migration_goes_down_to_an_empty_database_and_up_again(empty_database_url):
     engine = make_engine(empty_database_url)
     upgrade(engine)

@@ -12,7 +12,7 @@ from sqlalchemy import text
 from bot.gateway import keys, relay
 from bot.gateway.app import create_app
 from bot.gateway.wording import QUEUED_NOTICE
-from bot.handoff.invitations import INVITE_ANSWERS
+from bot.handoff.invitations import INVITE_ANSWERS, invite_choices
 from bot.storage import message_log
 from bot.storage.invites import BOUND, UNKNOWN, create_invite
 from bot.storage.models import Client, Practitioner, SafetyFlag, utcnow
@@ -262,6 +262,38 @@ async def test_start_with_an_invitation_binds_the_client_to_the_practitioner(gat
     await fake_telegram.send_text(ALEX + 1, "/start not-a-real-invitation")
     assert await fake_telegram.wait_for_text(ALEX + 1, INVITE_ANSWERS[UNKNOWN])
     await greeted(fake_telegram, ALEX + 1)  # they can chat all the same
+
+
+async def test_an_invitation_from_another_practitioner_asks_before_moving_the_client(gateway, fake_telegram, fake_rasa, db):
+    with db() as session:
+        ada, bea = (Practitioner(email=f"{n}@example.org", display_name=name, password_hash="x") for n, name in (("ada", "Ada"), ("bea", "Bea Fischer")))
+        session.add_all([ada, bea])
+        session.flush()
+        ada_id, bea_id = ada.id, bea.id
+        adas_code = create_invite(session, ada_id, "J.S.", 14).code
+        beas_code = create_invite(session, bea_id, None, 14).code
+    await fake_telegram.send_text(ALEX, f"/start {adas_code}")
+    assert await fake_telegram.wait_for_text(ALEX, INVITE_ANSWERS[BOUND])
+
+    def practitioners() -> list[int | None]:
+        with db() as session:
+            return [client.practitioner_id for client in session.query(Client).all()]
+
+    async def asked() -> object:
+        await fake_telegram.send_text(ALEX, f"/start {beas_code}")
+        await fake_telegram.wait_for(lambda: [c for c in fake_telegram.sent_to(ALEX) if "Bea Fischer" in c.params["text"] and c.params.get("reply_markup")])
+        return [c for c in fake_telegram.sent_to(ALEX) if "Bea Fischer" in c.params["text"] and c.params.get("reply_markup")][-1]
+
+    question = await asked()
+    assert "Ada" in question.params["text"] and "summaries" in question.params["text"]
+    assert practitioners() == [ada_id]
+    await fake_telegram.press(ALEX, question, invite_choices("Bea Fischer", "Ada")[1])
+    assert await fake_telegram.wait_for_text(ALEX, "you stay with Ada")
+    assert practitioners() == [ada_id]
+
+    await fake_telegram.press(ALEX, await asked(), invite_choices("Bea Fischer", "Ada")[0])
+    assert await fake_telegram.wait_for_text(ALEX, "Bea Fischer is your practitioner now")
+    assert practitioners() == [bea_id]
 
 
 async def test_the_data_export_is_sent_as_a_file(gateway, fake_telegram, fake_rasa):

@@ -12,7 +12,9 @@ import asyncio
 from aiohttp import web
 
 from bot.gateway import keys
+from bot.gateway.addresses import refusal_over_limit
 from bot.gateway.inbound import Rejection
+from bot.gateway.wording import TOO_MANY_LINK_ATTEMPTS
 from bot.gateway.routes import bearer_token, client_for_token, error_response, read_json
 from bot.storage import identity, linking
 from bot.storage.engine import transaction
@@ -62,6 +64,9 @@ async def create_link_code(request: web.Request) -> web.Response:
 @link_routes.post("/api/link-codes/redeem", name="redeem_link_code")
 async def redeem_link_code(request: web.Request) -> web.Response:
     """Continue here a conversation started on another channel; answers with this browser's token."""
+    refusal = refusal_over_limit(request, keys.LINK_ATTEMPT_LIMIT, "too_many_link_attempts", TOO_MANY_LINK_ATTEMPTS)
+    if refusal is not None:
+        return refusal
     body = await read_json(request)
     code = body.get("code") if isinstance(body, dict) else None
     if not isinstance(code, str) or not code.strip():

@@ -27,6 +27,16 @@ def _errors(*statuses: int) -> dict[str, Any]:
     return errors
 
 
+def _limited(what: str) -> dict[str, Any]:
+    """The 429 of a limit kept per address (behind TRUSTED_PROXIES, the client's)."""
+    return {
+        "429": {
+            **_json("Error", f"Too many {what} from this address lately; `message` says so kindly."),
+            "headers": {"Retry-After": {"description": "Seconds until one is possible again.", "schema": {"type": "integer"}}},
+        }
+    }
+
+
 # What bot/gateway/inbound.py accepts as a button payload, as a JSON Schema pattern.
 PAYLOAD_SCHEMA_PATTERN = (
     "^(/[A-Za-z_]{1,64}(\\{[^\\x00-\\x08\\x0b-\\x1f\\x7f]{0,200}\\})?|[^\\x00-\\x1f\\x7f/][^\\x00-\\x1f\\x7f]{0,63})$"
@@ -88,6 +98,14 @@ SCHEMAS: dict[str, Any] = {
         "required": ["client_token"],
         "properties": {"client_token": {"type": "string", "description": "Secret; send as a bearer token."}},
     },
+    "Ended": {
+        "type": "object",
+        "required": ["outcome", "message"],
+        "properties": {
+            "outcome": {"type": "string", "enum": ["ended"]},
+            "message": {"type": "string", "description": "What to tell the client."},
+        },
+    },
     "Answered": {
         "type": "object",
         "required": ["status", "message", "replies"],
@@ -118,12 +136,35 @@ SCHEMAS: dict[str, Any] = {
             }
         },
     },
+    "InviteCode": {
+        "type": "object",
+        "required": ["code"],
+        "properties": {
+            "code": {"type": "string", "pattern": "\\S", "maxLength": 100, "description": "The code from a practitioner's invitation."},
+            "move": {
+                "type": "boolean",
+                "description": (
+                    "The client's answer to `confirm_move`: true switches to this invitation's practitioner, "
+                    "false keeps the one they have. Without it, a client who has a practitioner is asked first."
+                ),
+            },
+        },
+    },
     "InviteRedeemed": {
         "type": "object",
         "required": ["outcome", "message"],
         "properties": {
-            "outcome": {"type": "string", "enum": ["bound", "already_bound"]},
-            "message": {"type": "string", "description": "What to tell the client."},
+            "outcome": {"type": "string", "enum": ["bound", "already_bound", "confirm_move", "moved", "stayed"]},
+            "message": {"type": "string", "description": "What to tell the client; with confirm_move, the question."},
+            "choices": {
+                "type": "array",
+                "description": "With confirm_move: the two answers, each to send back as `move`.",
+                "items": {
+                    "type": "object",
+                    "required": ["title", "move"],
+                    "properties": {"title": {"type": "string"}, "move": {"type": "boolean"}},
+                },
+            },
         },
     },
     "LinkCode": {
@@ -154,7 +195,14 @@ SCHEMAS: dict[str, Any] = {
     "History": {
         "type": "object",
         "required": ["messages"],
-        "properties": {"messages": {"type": "array", "items": {"$ref": "#/components/schemas/Message"}}},
+        "properties": {
+            "messages": {"type": "array", "items": {"$ref": "#/components/schemas/Message"}},
+            "next_before": {
+                "type": "integer",
+                "nullable": True,
+                "description": "Without `after`: pass it as `before` for the older page; null when there is none.",
+            },
+        },
     },
     "Health": {
         "type": "object",
@@ -211,20 +259,44 @@ def openapi_document(max_message_chars: int = 2000) -> dict[str, Any]:
             },
             "/api/sessions": {
                 "post": {
-                    "summary": "Start a chat session as a new client; the bot opens the conversation",
-                    "responses": {"201": _json("Session", "A new client and its secret token.")},
+                    "summary": "Start a chat session as a new client",
+                    "description": (
+                        "The bot opens the conversation once the client connects (hello on the WebSocket) "
+                        "or writes, whichever comes first. NEW_SESSIONS_PER_HOUR sessions per address."
+                    ),
+                    "responses": {
+                        "201": _json("Session", "A new client and its secret token."),
+                        **_limited("new sessions"),
+                        **_errors(),
+                    },
+                }
+            },
+            "/api/sessions/end": {
+                "post": {
+                    "summary": "End the chat on this device: its token stops working, its open WebSockets close",
+                    "description": (
+                        "The conversation stays (on the client's other linked devices, e.g. Telegram); "
+                        "WebSockets opened with this token get {\"type\": \"ended\", \"message\"} and close."
+                    ),
+                    "security": BEARER,
+                    "responses": {"200": _json("Ended", "This device's token no longer works."), **_errors(401)},
                 }
             },
             "/api/invites/redeem": {
                 "post": {
                     "summary": "Use a practitioner's invitation: the client is bound to that practitioner",
+                    "description": (
+                        "A client who already has another practitioner is not moved at once: the answer is "
+                        "`confirm_move` with the question to show and two choices; the client's choice is sent "
+                        "again with the code as `move`."
+                    ),
                     "security": BEARER,
                     "requestBody": {
                         "required": True,
-                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Code"}}},
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/InviteCode"}}},
                     },
                     "responses": {
-                        "200": _json("InviteRedeemed", "The client is bound to the practitioner."),
+                        "200": _json("InviteRedeemed", "Bound, moved, kept, or the question before moving."),
                         **_errors(400, 401, 404, 409, 410, 413),
                     },
                 }
@@ -249,6 +321,7 @@ def openapi_document(max_message_chars: int = 2000) -> dict[str, Any]:
                     },
                     "responses": {
                         "200": _json("LinkRedeemed", "This browser now leads to the linked conversation."),
+                        **_limited("attempts to use a link code"),
                         **_errors(400, 401, 404, 409, 410, 413),
                     },
                 }
@@ -270,16 +343,23 @@ def openapi_document(max_message_chars: int = 2000) -> dict[str, Any]:
                     },
                 },
                 "get": {
-                    "summary": "The conversation so far, oldest first",
+                    "summary": "The conversation: its newest 200 messages, or the 200 before a message, oldest first",
                     "security": BEARER,
                     "parameters": [
+                        {
+                            "name": "before",
+                            "in": "query",
+                            "required": False,
+                            "schema": {"type": "integer", "minimum": 1, "maximum": 2**63 - 1},
+                            "description": "The 200 messages before this id (the `next_before` of the page after them).",
+                        },
                         {
                             "name": "after",
                             "in": "query",
                             "required": False,
                             "schema": {"type": "integer", "minimum": 0, "maximum": 2**63 - 1},
-                            "description": "Only messages with a larger id.",
-                        }
+                            "description": "Instead: up to 200 messages with a larger id, oldest first (what came since).",
+                        },
                     ],
                     "responses": {"200": _json("History", "Messages in order."), **_errors(400, 401)},
                 },
@@ -305,8 +385,8 @@ def openapi_document(max_message_chars: int = 2000) -> dict[str, Any]:
                         "{\"type\": \"message\", \"text\": ..., \"payload\": ...}. The server sends "
                         "{\"type\": \"ready\"}, {\"type\": \"accepted\", \"message\"}, "
                         "{\"type\": \"message\", \"message\"} for each reply, {\"type\": \"status\", "
-                        "\"status\": \"queued\"} while the bot is not ready, and {\"type\": \"error\", "
-                        "\"error\", \"message\"}."
+                        "\"status\": \"queued\"} while the bot is not ready, {\"type\": \"ended\", \"message\"} when "
+                        "the chat was ended on this device, and {\"type\": \"error\", \"error\", \"message\"}."
                     ),
                     "responses": {
                         "101": {"description": "Switching to the WebSocket protocol"},

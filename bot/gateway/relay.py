@@ -34,6 +34,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import sessionmaker
 
 from bot.gateway.inbound import Rejection
+from bot.gateway.keyed_locks import KeyedLocks
 from bot.gateway.rate_limit import MessageRateLimit
 from bot.gateway.rasa_client import RasaClient, RasaUnavailable
 from bot.gateway.turn_input import accepted_payload, rasa_input
@@ -132,7 +133,7 @@ class TurnRelay:
         self._rasa = rasa
         self._tracker_engine = tracker_engine
         self._retry_interval = retry_interval
-        self._locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
+        self._locks = KeyedLocks()  # one client's turns are taken one at a time
         self._listeners: defaultdict[str, set[Listener]] = defaultdict(set)
         # POST /api/messages waits on these: a Turn once answered, None once it is clear it must queue.
         self._waiting: dict[int, tuple[str, asyncio.Future[Turn | None]]] = {}
@@ -367,7 +368,7 @@ class TurnRelay:
             await self._publish(client_id, {"type": "status", "status": "queued"})
 
     async def _deliver(self, client_id: str) -> None:
-        async with self._locks[client_id]:
+        async with self._locks.hold(client_id):
             while True:
                 pending = await asyncio.to_thread(self._oldest_pending, client_id)
                 if pending is None:
@@ -471,7 +472,7 @@ class TurnRelay:
             try:
                 client_ids = await asyncio.to_thread(self._clients_with_pending)
                 for client_id in client_ids:
-                    if not self._locks[client_id].locked():
+                    if not self._locks.busy(client_id):
                         await self.deliver(client_id)
                 # Started, not awaited: a client whose channel makes them wait holds up nobody else.
                 for client_id in await asyncio.to_thread(self._clients_with_unsent):

@@ -14,12 +14,20 @@ from aiohttp import web
 from sqlalchemy import text
 
 from bot.gateway import keys
+from bot.gateway.addresses import client_address, refusal_over_limit
+from bot.gateway.opening import open_conversation
 from bot.settings import Settings
 from bot.gateway.inbound import Rejection, read_chat_message
 from bot.gateway.openapi import openapi_document
 from bot.gateway.relay import message_view
-from bot.gateway.wording import DATABASE_AWAY_NOTICE, DATABASE_RETRY_SECONDS, OPENING_PAYLOAD, QUEUED_NOTICE
-from bot.handoff.invitations import INVITE_ANSWERS, INVITE_STATUSES
+from bot.gateway.wording import (
+    CHAT_ENDED_ON_THIS_DEVICE,
+    DATABASE_AWAY_NOTICE,
+    DATABASE_RETRY_SECONDS,
+    QUEUED_NOTICE,
+    TOO_MANY_SESSIONS,
+)
+from bot.handoff.invitations import INVITE_STATUSES, invite_answer, invite_choices
 from bot.storage import identity, invites, message_log
 from bot.storage.engine import DATABASE_AWAY, transaction
 from bot.storage.identity import WEB_CHANNEL
@@ -28,6 +36,7 @@ logger = logging.getLogger(__name__)
 routes = web.RouteTableDef()
 
 MAX_MESSAGE_ID = 2**63 - 1
+MESSAGE_ID_DIGITS = re.compile(r"[0-9]{1,19}")
 
 
 def error_response(status: int, code: str, message: str) -> web.Response:
@@ -87,34 +96,64 @@ async def openapi(request: web.Request) -> web.Response:
 
 @routes.post("/api/sessions", name="create_session")
 async def create_session(request: web.Request) -> web.Response:
-    def create() -> tuple[str, str]:
-        with transaction(request.app[keys.SESSIONS]) as session:
-            client, token = identity.create_web_client(session)
-            return client.id, token
+    """A new client and its token; the greeting follows when they connect or write (bot/gateway/opening.py)."""
+    refusal = refusal_over_limit(request, keys.SESSION_LIMIT, "too_many_sessions", TOO_MANY_SESSIONS)
+    if refusal is not None:
+        return refusal
 
-    client_id, token = await asyncio.to_thread(create)
-    await request.app[keys.RELAY].accept(client_id, WEB_CHANNEL, None, OPENING_PAYLOAD, from_client=False)
+    def create() -> str:
+        with transaction(request.app[keys.SESSIONS]) as session:
+            return identity.create_web_client(session)[1]
+
+    try:
+        token = await asyncio.to_thread(create)
+    except DATABASE_AWAY:
+        request.app[keys.SESSION_LIMIT].give_back(client_address(request))  # nothing was made
+        raise
     return web.json_response({"client_token": token}, status=201)
+
+
+@routes.post("/api/sessions/end", name="end_session")
+async def end_session(request: web.Request) -> web.Response:
+    """End the chat on this device: its token stops working and its open windows close; the conversation stays."""
+    token = bearer_token(request)
+    await client_for_token(request, token)
+
+    def forget() -> None:
+        with transaction(request.app[keys.SESSIONS]) as session:
+            identity.forget_web_token(session, token)
+
+    await asyncio.to_thread(forget)
+    farewell = {"type": "ended", "message": CHAT_ENDED_ON_THIS_DEVICE}
+    await request.app[keys.OPEN_CHATS].close(identity.hash_token(token), farewell)
+    return web.json_response({"outcome": "ended", "message": CHAT_ENDED_ON_THIS_DEVICE})
 
 
 @routes.post("/api/invites/redeem", name="redeem_invite")
 async def redeem_invite(request: web.Request) -> web.Response:
-    """Binds the client to the practitioner whose invitation link they opened."""
+    """Binds the client to the practitioner whose invitation link they opened; one who has a practitioner is asked first."""
     client_id = await client_for_token(request, bearer_token(request))
     body = await read_json(request)
     code = body.get("code") if isinstance(body, dict) else None
     if not isinstance(code, str) or not code.strip():
         raise Rejection(400, "invalid_body", "Please send the invitation code as {\"code\": \"...\"}.")
+    move = body.get("move")
+    if move is not None and not isinstance(move, bool):
+        raise Rejection(400, "invalid_body", "\"move\" is true (switch to this practitioner) or false (stay).")
 
-    def redeem() -> str:
+    def redeem() -> invites.Redemption:
         with transaction(request.app[keys.SESSIONS]) as session:
-            return invites.redeem_invite(session, code.strip(), client_id)
+            return invites.redeem_invite(session, code.strip(), client_id, move)
 
-    outcome = await asyncio.to_thread(redeem)
-    status = INVITE_STATUSES[outcome]
+    redemption = await asyncio.to_thread(redeem)
+    status = INVITE_STATUSES[redemption.outcome]
     if status != 200:
-        return error_response(status, f"invite_{outcome}", INVITE_ANSWERS[outcome])
-    return web.json_response({"outcome": outcome, "message": INVITE_ANSWERS[outcome]})
+        return error_response(status, f"invite_{redemption.outcome}", invite_answer(redemption))
+    answer = {"outcome": redemption.outcome, "message": invite_answer(redemption)}
+    if redemption.outcome == invites.MOVE_ASKED:
+        switch, stay = invite_choices(redemption.practitioner, redemption.current_practitioner)
+        answer["choices"] = [{"title": switch, "move": True}, {"title": stay, "move": False}]
+    return web.json_response(answer)
 
 
 @routes.post("/api/messages", name="send_message")
@@ -122,6 +161,7 @@ async def send_message(request: web.Request) -> web.Response:
     client_id = await client_for_token(request, bearer_token(request))
     message = read_chat_message(await read_json(request), request.app[keys.SETTINGS].max_message_chars)
     relay = request.app[keys.RELAY]
+    await open_conversation(request.app, client_id, WEB_CHANNEL)
     inbound = await relay.accept(client_id, WEB_CHANNEL, message.text, message.payload)
     turn = await relay.wait_for_turn(inbound["id"], request.app[keys.SETTINGS].reply_wait_seconds)
     if turn is None:
@@ -131,21 +171,34 @@ async def send_message(request: web.Request) -> web.Response:
 
 @routes.get("/api/messages", name="list_messages")
 async def list_messages(request: web.Request) -> web.Response:
+    """The newest page of the conversation (or the page before `before`), or what came `after` a message."""
     client_id = await client_for_token(request, bearer_token(request))
-    try:
-        after = int(request.query.get("after", "0"))
-    except ValueError:
-        after = -1
-    if not 0 <= after <= MAX_MESSAGE_ID:
-        raise Rejection(400, "invalid_after", "\"after\" must be a message id (a whole number from 0).")
+    if "after" in request.query and "before" in request.query:
+        raise Rejection(400, "invalid_query", "Ask for messages \"before\" one or \"after\" one, not both.")
+    after = message_id_in_query(request, "after", lowest=0)
+    before = message_id_in_query(request, "before", lowest=1)
 
-    def read() -> list[dict[str, Any]]:
+    def read() -> dict[str, Any]:
         with transaction(request.app[keys.SESSIONS]) as session:
+            if after is not None:
+                messages, older = message_log.history(session, client_id, after), None
+            else:
+                messages, older = message_log.latest_history(session, client_id, before)
             # The opening greeting sent on the client's behalf has no text and is not shown.
-            messages = message_log.history(session, client_id, after)
-            return [message_view(m) for m in messages if not (m.direction == "in" and m.text is None)]
+            shown = [message_view(m) for m in messages if not (m.direction == "in" and m.text is None)]
+            return {"messages": shown} if after is not None else {"messages": shown, "next_before": older}
 
-    return web.json_response({"messages": await asyncio.to_thread(read)})
+    return web.json_response(await asyncio.to_thread(read))
+
+
+def message_id_in_query(request: web.Request, name: str, lowest: int) -> int | None:
+    """A message id from the query string, None when absent; Rejection 400 for anything else."""
+    value = request.query.get(name)
+    if value is None:
+        return None
+    if not MESSAGE_ID_DIGITS.fullmatch(value) or not lowest <= int(value) <= MAX_MESSAGE_ID:
+        raise Rejection(400, f"invalid_{name}", f"\"{name}\" must be a message id (a whole number from {lowest}).")
+    return int(value)
 
 
 MEDIA_NAME = re.compile(r"^[A-Za-z0-9_-]{16,100}\.(png|json)$")
@@ -211,6 +264,8 @@ async def websocket(request: web.Request) -> web.WebSocketResponse:
     socket = web.WebSocketResponse(heartbeat=30, max_msg_size=64 * 1024)
     await socket.prepare(request)
     client_id: str | None = None
+    device: str | None = None  # the hash of the token this window said hello with
+    open_chats = request.app[keys.OPEN_CHATS]
 
     async def push(event: dict[str, Any]) -> None:
         await socket.send_json(event)
@@ -231,14 +286,18 @@ async def websocket(request: web.Request) -> web.WebSocketResponse:
                     new_client_id = await client_for_token(request, token if isinstance(token, str) else None)
                     if client_id is not None:
                         relay.stop_listening(client_id, push)
-                    client_id = new_client_id
+                        open_chats.discard(device, socket)
+                    client_id, device = new_client_id, identity.hash_token(token)
                     relay.listen(client_id, push)
+                    open_chats.add(device, socket)
                     await push({"type": "ready"})
+                    await open_conversation(request.app, client_id, WEB_CHANNEL)
                     await relay.offer_check_in_on_arrival(client_id)
                 elif data.get("type") == "message":
                     if client_id is None:
                         raise Rejection(401, "missing_token", "Say hello with your client token first.")
                     message = read_chat_message(data, settings.max_message_chars)
+                    await open_conversation(request.app, client_id, WEB_CHANNEL)
                     inbound = await relay.accept(
                         client_id, WEB_CHANNEL, message.text, message.payload, ref=echo(data).get("ref")
                     )
@@ -263,4 +322,5 @@ async def websocket(request: web.Request) -> web.WebSocketResponse:
     finally:
         if client_id is not None:
             relay.stop_listening(client_id, push)
+            open_chats.discard(device, socket)
     return socket

@@ -12,3 +12,18 @@ DATABASE_AWAY_NOTICE = (
     "message will go as soon as I can take it."
 )
 DATABASE_RETRY_SECONDS = 5
+# Refusals of the limits kept per address (bot/gateway/addresses.py).
+TOO_MANY_SESSIONS = (
+    "A lot of new conversations have been started from your network in the last hour, so I can't start "
+    "another one just now. Please try again later; if you already have a conversation here, it carries on."
+)
+TOO_MANY_LINK_ATTEMPTS = (
+    "That's a lot of codes tried in a short time, so I've paused linking for a while. "
+    "Please try again later, with a new code from the chat you want to continue."
+)
+# "End the chat on this device": the token of this browser stops working, the conversation stays.
+CHAT_ENDED_ON_THIS_DEVICE = (
+    "The chat has ended on this device: this browser no longer opens our conversation. The conversation "
+    "itself is kept, on any other device you linked to it, until you ask me to delete it or it has been "
+    "quiet for a long time."
+)

@@ -238,6 +238,9 @@ def data_summary(export: Mapping[str, Sequence[Mapping[str, object]]]) -> str:
         "feedback": "feedback answer(s)",
         "safety_flags": "safety alert(s) for your practitioner (what the risk was about and the date, never your words)",
         "messages": "message(s) of our conversation",
+        "handoffs": "summary(ies) for your practitioner",
+        "practitioner_notes": "note(s) your practitioner wrote about you after reading a summary",
+        "invites": "invitation(s) from a practitioner, with the name they gave you in their list",
         "rasa_events": "entries in the dialogue engine's record of our conversation",
     }
     lines += [f"• {len(export[table])} {label}" for table, label in counted.items() if export.get(table)]

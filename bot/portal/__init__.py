@@ -24,7 +24,7 @@ from bot.portal import app_keys
 from bot.portal.auth import PORTAL, SESSION_MAX_AGE_SECONDS
 from bot.portal.csrf import csrf_middleware
 from bot.portal.errors import portal_pages
-from bot.portal.login_limit import FailedLoginLimit
+from bot.portal.login_limit import LoginDelays
 
 HERE = Path(__file__).resolve().parent
 COOKIE_NAME = "waypoint_portal"
@@ -64,7 +64,7 @@ def setup_portal(app: web.Application) -> None:
     aiohttp_session.setup(app, storage)
     app.middlewares.append(portal_pages)
     app.middlewares.append(csrf_middleware)
-    app[app_keys.LOGIN_LIMIT] = FailedLoginLimit()
+    app[app_keys.LOGIN_LIMIT] = LoginDelays()
     app[app_keys.PASSWORD_WORKERS] = ThreadPoolExecutor(max_workers=PASSWORD_WORKERS, thread_name_prefix="portal-password")
     app.on_cleanup.append(_stop_password_workers)
 

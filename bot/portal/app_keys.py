@@ -4,9 +4,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 from aiohttp import web
 
-from bot.portal.login_limit import FailedLoginLimit
+from bot.portal.login_limit import LoginDelays
 
-LOGIN_LIMIT = web.AppKey("portal_login_limit", FailedLoginLimit)
+LOGIN_LIMIT = web.AppKey("portal_login_limit", LoginDelays)
 # Password checks (deliberately slow Argon2) run on these few threads only, so a flood of logins
 # queues here instead of taking every thread the database work of the whole gateway needs.
 PASSWORD_WORKERS = web.AppKey("portal_password_workers", ThreadPoolExecutor)

@@ -6,6 +6,7 @@ import asyncio
 import secrets
 import time
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from urllib.parse import quote
 
 from aiohttp import web
@@ -14,12 +15,14 @@ from aiohttp_session import get_session, new_session
 from bot.gateway import keys
 from bot.storage.engine import transaction
 from bot.storage.models import ADMINISTRATOR, Practitioner, utcnow
+from bot.storage.portal_sessions import end_portal_session, portal_session_is_open, start_portal_session
 from bot.portal.practitioners import password_stamp
 
 PORTAL = "/portal"
 LOGIN_PATH = "/portal/login"
 SESSION_MAX_AGE_SECONDS = 8 * 60 * 60
 CSRF_KEY = "csrf"
+LOGIN_KEY = "login"  # the token of the login recorded on the server (bot/storage/portal_sessions.py)
 
 
 @dataclass(frozen=True)
@@ -44,17 +47,37 @@ async def csrf_token(request: web.Request) -> str:
     return session[CSRF_KEY]
 
 
+def _login_expired_before() -> datetime:
+    return utcnow() - timedelta(seconds=SESSION_MAX_AGE_SECONDS)
+
+
 async def log_in(request: web.Request, account: Practitioner) -> None:
-    """A brand-new session (never the one from before login) holding who logged in."""
+    """A brand-new session (never the one from before login) holding who logged in, recorded on the server."""
+
+    def start() -> str:
+        with transaction(request.app[keys.SESSIONS]) as db:
+            return start_portal_session(db, account.id, _login_expired_before())
+
+    login_token = await asyncio.to_thread(start)
     session = await new_session(request)
     session["practitioner_id"] = account.id
     session["stamp"] = password_stamp(account)
     session["authenticated_at"] = int(time.time())
+    session[LOGIN_KEY] = login_token
     session[CSRF_KEY] = secrets.token_urlsafe(32)
 
 
 async def log_out(request: web.Request) -> None:
+    """End the login on the server, so that a copy of the cookie stops working too, and empty the cookie."""
     session = await get_session(request)
+    login_token = session.get(LOGIN_KEY)
+    if isinstance(login_token, str):
+
+        def end() -> None:
+            with transaction(request.app[keys.SESSIONS]) as db:
+                end_portal_session(db, login_token)
+
+        await asyncio.to_thread(end)
     session.invalidate()
 
 
@@ -63,16 +86,18 @@ async def current_viewer(request: web.Request) -> Viewer | None:
     if "portal_viewer" in request:
         return request["portal_viewer"]
     session = await get_session(request)
-    account_id, stamp = session.get("practitioner_id"), session.get("stamp")
+    account_id, stamp, login_token = session.get("practitioner_id"), session.get("stamp"), session.get(LOGIN_KEY)
     fresh = time.time() - session.get("authenticated_at", 0) < SESSION_MAX_AGE_SECONDS
     viewer = None
-    if isinstance(account_id, int) and stamp and fresh:
+    if isinstance(account_id, int) and stamp and isinstance(login_token, str) and fresh:
 
         def load() -> Viewer | None:
             with transaction(request.app[keys.SESSIONS]) as db:
                 account = db.get(Practitioner, account_id)
                 if account is None or not account.active or password_stamp(account) != stamp:
                     return None
+                if not portal_session_is_open(db, login_token, account_id, _login_expired_before()):
+                    return None  # logged out (perhaps on another copy of this cookie)
                 return Viewer(account.id, account.display_name, account.email, account.role)
 
         viewer = await asyncio.to_thread(load)

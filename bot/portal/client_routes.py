@@ -46,7 +46,7 @@ async def client_page(request: web.Request) -> web.Response:
 
 @routes.get("/portal/handoffs/{handoff_id}", name="portal_handoff")
 async def handoff_page(request: web.Request) -> web.Response:
-    """The approved summary, the client's message, the transcript if shared, and private notes."""
+    """The approved summary, the client's message, the transcript if shared, and notes."""
     viewer = await require_viewer(request)
     handoff_id = int_param(request, "handoff_id")
     view = found(await in_database(request, lambda db: handoff_view(db, viewer, handoff_id)))
@@ -55,7 +55,7 @@ async def handoff_page(request: web.Request) -> web.Response:
 
 @routes.get("/portal/handoffs/{handoff_id}/print", name="portal_handoff_print")
 async def handoff_print(request: web.Request) -> web.Response:
-    """The summary as a print-ready page: no navigation, no private notes."""
+    """The summary as a print-ready page: no navigation, no notes."""
     viewer = await require_viewer(request)
     handoff_id = int_param(request, "handoff_id")
     view = found(await in_database(request, lambda db: handoff_view(db, viewer, handoff_id, printable=True)))
@@ -64,7 +64,7 @@ async def handoff_print(request: web.Request) -> web.Response:
 
 @routes.post("/portal/handoffs/{handoff_id}/notes", name="portal_handoff_note")
 async def handoff_note(request: web.Request) -> web.StreamResponse:
-    """Add a private note to a handoff."""
+    """Add a note to a handoff (the client sees notes when they ask for their data)."""
     viewer = await require_viewer(request)
     handoff_id = int_param(request, "handoff_id")
     text = str((await request.post()).get("text", "")).strip()

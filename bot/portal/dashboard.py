@@ -15,6 +15,7 @@ from bot.portal.access import client_criteria, client_labels, deletion_criteria,
 from bot.portal.auth import Viewer
 from bot.portal.practitioners import display_names
 from bot.storage.deletion import CLIENT_REQUEST, RETENTION
+from bot.storage.invites import clients_moved_away
 from bot.storage.models import (
     ROUND_COMPLETE,
     STEP_DONE,
@@ -31,6 +32,7 @@ from bot.storage.progress import CONSENT_GIVEN, PHASE_DONE, PHASE_IN_PROGRESS
 
 PHASE_LABELS = {"start": "Start", **{phase.name: phase.label for phase in PHASES}}
 NOT_STARTED = "Not started yet"
+UNLABELLED = "A client without a label"
 START_IN_PROGRESS = "Start (in progress)"
 
 
@@ -73,11 +75,18 @@ class DeletionRow:
 
 
 @dataclass(frozen=True)
+class MovedRow:
+    label: str
+    moved_at: datetime | None
+
+
+@dataclass(frozen=True)
 class Dashboard:
     flags: list[FlagRow]
     pending: list[HandoffRow]
     clients: list[ClientRow]
     deletions: list[DeletionRow]
+    moved: list[MovedRow]  # clients of the viewer's invites who chose another practitioner
 
 
 def current_phase(rows: list[PhaseProgress], consented: bool = False) -> str:
@@ -194,8 +203,9 @@ def dashboard(db: Session, viewer: Viewer, retention_days: int) -> Dashboard:
         pending=[HandoffRow(h.id, h.client_id, labels[h.client_id], h.approved_at, h.reviewed_at) for h in pending],
         clients=client_rows,
         deletions=[
-            DeletionRow(d.label or "A client without a label", d.deleted_at, reasons.get(d.reason, d.reason))
+            DeletionRow(d.label or UNLABELLED, d.deleted_at, reasons.get(d.reason, d.reason))
             for d in deletions
         ],
+        moved=[MovedRow(m.label or UNLABELLED, m.moved_at) for m in clients_moved_away(db, viewer.id)],
     )
 

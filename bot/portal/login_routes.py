@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 from functools import partial
 
 from aiohttp import web
 from sqlalchemy.orm import sessionmaker
 
 from bot.gateway import keys
+from bot.gateway.addresses import client_address
 from bot.portal import app_keys
 from bot.portal.auth import current_viewer, log_in, log_out, record_login, safe_next
 from bot.portal.pages import render_page, see_other
@@ -22,10 +24,15 @@ logger = logging.getLogger(__name__)
 routes = web.RouteTableDef()
 
 WRONG_LOGIN = "That e-mail address and password do not match an active account. Please try again."
-TOO_MANY = (
-    "There have been too many unsuccessful attempts to log in. For your account's safety, "
-    "please wait 15 minutes and try again, or ask your administrator to reset your password."
-)
+
+
+def too_many(seconds: float) -> str:
+    """The answer when so many attempts are waiting their turn that this one would wait too long."""
+    wait = f"{math.ceil(seconds)} seconds" if seconds < 90 else f"{math.ceil(seconds / 60)} minutes"
+    return (
+        "There have been many unsuccessful attempts to log in lately, so each attempt now waits its turn. "
+        f"For your account's safety, please try again in {wait}."
+    )
 
 
 @routes.get("/portal", name="portal_root")
@@ -71,13 +78,18 @@ async def login_submit(request: web.Request) -> web.StreamResponse:
     email = normalise_email(str(form.get("email", "")))[:254]
     password = str(form.get("password", ""))
     target = safe_next(str(form.get("next", "")))
-    limit = request.app[app_keys.LOGIN_LIMIT]
-    address = request.remote or "unknown"
+    delays = request.app[app_keys.LOGIN_LIMIT]
+    address = client_address(request)
     context = {"next": target, "email": email}
     # Counted as a failure before the password is checked, and taken back if it matches.
-    if not limit.attempt(email, address):
-        logger.warning("portal login refused: too many failures")
-        return await render_page(request, "login.html", {**context, "error": TOO_MANY}, None, status=429)
+    booked, wait = delays.reserve(email, address)
+    if not booked:
+        logger.warning("portal login refused: too many attempts waiting")
+        page = await render_page(request, "login.html", {**context, "error": too_many(wait)}, None, status=429)
+        page.headers["Retry-After"] = str(math.ceil(wait))
+        return page
+    if wait:
+        await asyncio.sleep(wait)  # the delay after earlier failures; then the password is checked all the same
     account = None
     if email and password:
         workers = request.app[app_keys.PASSWORD_WORKERS]
@@ -86,7 +98,7 @@ async def login_submit(request: web.Request) -> web.StreamResponse:
     if account is None:
         logger.info("portal login failed")
         return await render_page(request, "login.html", {**context, "error": WRONG_LOGIN}, None, status=401)
-    limit.record_success(email, address)
+    delays.succeeded(email, address)
     await asyncio.to_thread(record_login, request, account.id)
     await log_in(request, account)
     raise see_other(target)

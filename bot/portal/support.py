@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from typing import Callable, TypeVar
 
 from aiohttp import web
@@ -12,6 +13,10 @@ from bot.gateway import keys
 from bot.storage.engine import transaction
 
 Result = TypeVar("Result")
+# Ids are integer columns: at most 2**31 - 1 on PostgreSQL, and SQLite cannot even compare a value
+# beyond 64 bits. int() would also read "+5", " 5", "1_000" and other scripts' digits.
+ID_DIGITS = re.compile(r"[0-9]{1,10}")
+LARGEST_ID = 2**31 - 1
 
 
 async def in_database(request: web.Request, work: Callable[[Session], Result]) -> Result:
@@ -26,10 +31,10 @@ async def in_database(request: web.Request, work: Callable[[Session], Result]) -
 
 def int_param(request: web.Request, name: str) -> int:
     """A numeric id from the path; anything else is a page that does not exist."""
-    try:
-        return int(request.match_info[name])
-    except ValueError:
+    value = request.match_info[name]
+    if not ID_DIGITS.fullmatch(value) or not 1 <= int(value) <= LARGEST_ID:
         raise web.HTTPNotFound()
+    return int(value)
 
 
 def found(value: Result | None | bool) -> Result:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import hashlib
 import secrets
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from bot.storage.models import ChannelAccount, Client
+from bot.storage.models import ChannelAccount, Client, utcnow
 
 WEB_CHANNEL = "web"
 TELEGRAM_CHANNEL = "telegram"
@@ -45,6 +45,13 @@ def find_web_client(session: Session, token: str) -> Client | None:
     return find_client_by_channel(session, WEB_CHANNEL, hash_token(token))
 
 
+def forget_web_token(session: Session, token: str) -> None:
+    """The web account of this token goes, so the token stops working; the client and their other accounts stay."""
+    session.execute(
+        delete(ChannelAccount).where(ChannelAccount.channel == WEB_CHANNEL, ChannelAccount.external_id == hash_token(token))
+    )
+
+
 def telegram_external_id(telegram_user_id: int) -> str:
     """A Telegram user as stored: a hash of their user id, a stable key to find their account by.
 
@@ -65,8 +72,8 @@ def find_telegram_account(session: Session, telegram_user_id: int) -> ChannelAcc
 
 
 def create_telegram_client(session: Session, telegram_user_id: int, chat_id: int) -> Client:
-    """A new client reached through a Telegram private chat."""
-    client = Client()
+    """A new client reached through a Telegram private chat; they wrote first, so the greeting follows at once."""
+    client = Client(opened_at=utcnow())
     client.channel_accounts.append(
         ChannelAccount(channel=TELEGRAM_CHANNEL, external_id=telegram_external_id(telegram_user_id), address=str(chat_id))
     )

@@ -161,7 +161,22 @@ def mark_delivery(session: Session, message_id: int, status: str) -> None:
     )
 
 
-def history(session: Session, client_id: str, after_id: int = 0, limit: int = 200) -> list[Message]:
+HISTORY_PAGE = 200
+
+
+def latest_history(session: Session, client_id: str, before_id: int | None = None, limit: int = HISTORY_PAGE) -> tuple[list[Message], int | None]:
+    """The newest `limit` messages (before `before_id`, if given), oldest first, and the `before_id` of
+    the page older than these (None when there is none)."""
+    query = select(Message).where(Message.client_id == client_id)
+    if before_id is not None:
+        query = query.where(Message.id < before_id)
+    newest_first = list(session.execute(query.order_by(Message.id.desc()).limit(limit + 1)).scalars())
+    page = list(reversed(newest_first[:limit]))
+    return page, page[0].id if len(newest_first) > limit else None
+
+
+def history(session: Session, client_id: str, after_id: int = 0, limit: int = HISTORY_PAGE) -> list[Message]:
+    """Messages after `after_id`, oldest first: what came since a message the client has."""
     return list(
         session.execute(
             select(Message)

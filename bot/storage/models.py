@@ -67,6 +67,8 @@ class Client(Base):
     deletion_requested_at = Column(DateTime, nullable=True)
     # The practitioner whose invite the client used; None until then (administrators see them).
     practitioner_id = Column(Integer, ForeignKey("practitioners.id", ondelete="SET NULL"), nullable=True, index=True)
+    # When the bot's greeting was asked for: once, when the client first connects or writes.
+    opened_at = Column(DateTime, nullable=True)
 
     channel_accounts = relationship("ChannelAccount", back_populates="client", passive_deletes=True)
 
@@ -88,6 +90,17 @@ class Practitioner(Base):
     active = Column(Boolean, nullable=False, default=True)
     created_at = Column(DateTime, nullable=False, default=utcnow)
     last_login_at = Column(DateTime, nullable=True)
+
+
+class PortalSession(Base):
+    """A practitioner's login on one browser; the encrypted cookie only names it, so logging out ends it here too."""
+
+    __tablename__ = "portal_sessions"
+
+    id = Column(Integer, primary_key=True)
+    token_hash = Column(String(64), nullable=False, unique=True)  # the cookie holds the token itself
+    practitioner_id = Column(Integer, ForeignKey("practitioners.id", ondelete="CASCADE"), nullable=False, index=True)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
 
 
 class Invite(Base):
@@ -116,6 +129,22 @@ class ClientDeletion(Base):
     label = Column(String(120), nullable=True)  # the practitioner's own label from the invite
     reason = Column(String(20), nullable=False)  # client_request | retention
     deleted_at = Column(DateTime, nullable=False, default=utcnow)
+
+
+class Erasure(Base):
+    """A client's erasure that is not finished yet: their rows are gone, Rasa's events or files may not be.
+
+    Kept (with the client's pseudonymous id and the names of their files, nothing else) until every
+    part is gone, and retried until then.
+    """
+
+    __tablename__ = "erasures"
+
+    id = Column(Integer, primary_key=True)
+    client_id = Column(String(32), nullable=False, index=True)  # not a foreign key: the client row is gone
+    files = Column(JSON, nullable=True)  # names under MEDIA_DIR (decision-matrix pictures)
+    requested_at = Column(DateTime, nullable=False, default=utcnow)
+    attempts = Column(Integer, nullable=False, default=0)
 
 
 class ChannelAccount(Base):
@@ -433,7 +462,8 @@ class Handoff(Base):
 
 
 class PractitionerNote(Base):
-    """A practitioner's private note on a handoff; about the client, so it goes with them."""
+    """A practitioner's note on a handoff: not shown in the chat, but about the client, so it is in their
+    data export and goes with them."""
 
     __tablename__ = "practitioner_notes"
 

@@ -47,6 +47,7 @@ def add_handlers(application: Application) -> None:
     new_messages = filters.UpdateType.MESSAGE
     application.add_handler(MessageHandler(~private, handlers.not_private))
     application.add_handler(CallbackQueryHandler(handlers.link_confirmed, pattern=handlers.LINK_CONFIRM_PATTERN))
+    application.add_handler(CallbackQueryHandler(handlers.invite_answered, pattern=handlers.INVITE_CONFIRM_PATTERN))
     application.add_handler(CallbackQueryHandler(handlers.button_pressed))
     application.add_handler(MessageHandler(filters.UpdateType.EDITED, handlers.edited_message))
     application.add_handler(CommandHandler("start", handlers.start, filters=private & new_messages))

@@ -51,6 +51,7 @@ class TelegramChannel:
             settings=settings,
             sender=self.sender,
             payloads=self.payloads,
+            link_attempts=app[keys.LINK_ATTEMPT_LIMIT],
         )
         self.application.bot_data[handlers.SERVICES] = self.services
         app[keys.RELAY].add_channel_sender(TELEGRAM_CHANNEL, self.sender)

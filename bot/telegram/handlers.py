@@ -27,8 +27,15 @@ from telegram.ext import ContextTypes
 
 from bot.gateway.inbound import Rejection, read_chat_message
 from bot.gateway.relay import TurnRelay
-from bot.gateway.wording import DATABASE_AWAY_NOTICE, DATABASE_RETRY_SECONDS, OPENING_PAYLOAD, QUEUED_NOTICE
-from bot.handoff.invitations import INVITE_ANSWERS
+from bot.gateway.rate_limit import SlidingWindowLimit
+from bot.gateway.wording import (
+    DATABASE_AWAY_NOTICE,
+    DATABASE_RETRY_SECONDS,
+    OPENING_PAYLOAD,
+    QUEUED_NOTICE,
+    TOO_MANY_LINK_ATTEMPTS,
+)
+from bot.handoff.invitations import invite_answer, invite_choices
 from bot.settings import Settings
 from bot.storage import invites, linking
 from bot.storage.engine import DATABASE_AWAY, transaction
@@ -54,6 +61,9 @@ LINK_PREFIX = "link-"  # /start link-<code>: a deep link from the web chat's "co
 # (30 bytes with a 12-character code; Telegram allows 64). Rasa's payloads start with "/".
 LINK_CONFIRM_PREFIX = "waypoint-link:"
 LINK_CONFIRM_PATTERN = rf"^{LINK_CONFIRM_PREFIX}(yes|no):"
+# The same for the question before an invitation moves a client to another practitioner (42 bytes).
+INVITE_CONFIRM_PREFIX = "waypoint-invite:"
+INVITE_CONFIRM_PATTERN = rf"^{INVITE_CONFIRM_PREFIX}(yes|no):"
 EXPLANATION_INTERVAL_SECONDS = 10.0  # one kind explanation per user in this time; more are dropped
 LEFT_GROUP_MEMORY_SECONDS = 600.0  # updates a group sent before the bot left get no second answer
 
@@ -102,6 +112,7 @@ class Services:
     settings: Settings
     sender: TelegramSender
     payloads: CallbackPayloads
+    link_attempts: SlidingWindowLimit  # per Telegram user here, as the web counts them per address
     waiting: set[asyncio.Task] = field(default_factory=set)  # typing indicators, held until done
     # (user id, explanation) -> when they last got it
     explained: dict[tuple[int, str], float] = field(default_factory=dict)
@@ -151,19 +162,39 @@ async def link(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def link_confirmed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """The answer to "Connect?": Yes links (if the code is still good), No leaves everything as it was."""
+    answer = await _yes_or_no(update)
+    if answer is None:
+        return
+    said_yes, code = answer
+    if said_yes:
+        await _link(update, context, code)
+    else:
+        await _tell(update, context, LINK_DECLINED)
+
+
+async def invite_answered(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The answer to "Switch to ...?": yes moves the client (if the invitation is still good), no keeps everything."""
+    answer = await _yes_or_no(update)
+    if answer is None:
+        return
+    said_yes, code = answer
+    found = await _client_of(update, context)
+    await _redeem_invite(update, context, found.client_id, code, move=said_yes)
+
+
+async def _yes_or_no(update: Update) -> tuple[bool, str] | None:
+    """A press of one of the gateway's own Yes/No buttons ("<prefix>:yes:<code>"): acknowledged, its keyboard
+    taken away; (yes?, code), or None outside a private chat."""
     query = update.callback_query
     try:
         await query.answer()
     except TelegramError as error:
         logger.debug("could not answer a button press (%s)", type(error).__name__)
     if update.effective_chat is None or update.effective_chat.type != "private":
-        return
+        return None
     _, answer, code = (query.data or "").split(":", 2)
     await _remove_keyboard(query)
-    if answer == "yes":
-        await _link(update, context, code)
-    else:
-        await _tell(update, context, LINK_DECLINED)
+    return answer == "yes", code
 
 
 async def command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -384,12 +415,27 @@ async def _wait_for_answer(waypoint: Services, chat_id: int, message_id: int) ->
             logger.warning("could not send the waiting notice (%s)", type(error).__name__)
 
 
-async def _redeem_invite(update: Update, context: ContextTypes.DEFAULT_TYPE, client_id: str, code: str) -> None:
-    def redeem() -> str:
-        with transaction(services(context).sessions) as session:
-            return invites.redeem_invite(session, code.strip(), client_id)
+async def _redeem_invite(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, client_id: str, code: str, move: bool | None = None
+) -> None:
+    """Use a practitioner's invitation; a client who has a practitioner gets the question before moving, with buttons."""
 
-    await _tell(update, context, INVITE_ANSWERS[await asyncio.to_thread(redeem)])
+    def redeem() -> invites.Redemption:
+        with transaction(services(context).sessions) as session:
+            return invites.redeem_invite(session, code.strip(), client_id, move)
+
+    redemption = await asyncio.to_thread(redeem)
+    if redemption.outcome != invites.MOVE_ASKED:
+        await _tell(update, context, invite_answer(redemption))
+        return
+    switch, stay = invite_choices(redemption.practitioner, redemption.current_practitioner)
+    buttons = InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(switch, callback_data=f"{INVITE_CONFIRM_PREFIX}yes:{code.strip()}")],
+            [InlineKeyboardButton(stay, callback_data=f"{INVITE_CONFIRM_PREFIX}no:{code.strip()}")],
+        ]
+    )
+    await _tell(update, context, invite_answer(redemption), reply_markup=buttons)
 
 
 async def _offer_web_link(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -423,6 +469,9 @@ async def _ask_to_link(update: Update, context: ContextTypes.DEFAULT_TYPE, code:
     """
     waypoint = services(context)
     user_id = update.effective_user.id
+    if waypoint.link_attempts.take(f"telegram:{user_id}"):
+        await _tell(update, context, TOO_MANY_LINK_ATTEMPTS)
+        return
 
     def preview() -> linking.LinkPreview:
         with transaction(waypoint.sessions) as session:

@@ -9,8 +9,8 @@
   const OUTBOX_KEY = "waypoint.outbox";
   const FIRST_RETRY_MS = 500;
   const LONGEST_RETRY_MS = 10000;
-  // If no reply and no "queued" notice comes (a greeting that failed before we listened), the
-  // typing indicator must not promise a reply for ever.
+  // If no reply and no "queued" notice comes (a turn that failed on the way), the typing indicator
+  // must not promise a reply for ever.
   const TYPING_TIMEOUT_MS = 45000;
   // Screen readers read what is added to the announcer; old lines are dropped so it stays small.
   const ANNOUNCEMENTS_KEPT = 5;
@@ -31,6 +31,26 @@
   let typingTimer = null;
   // The history shown at start is read on request; only what arrives after it is announced.
   let historyShown = false;
+  // The chat was ended on this device: nothing reconnects or starts a new conversation by itself.
+  let ended = false;
+  // The history is read from the newest message back, a page at a time: the cursor of the page older
+  // than what is shown (undefined before the first page, null when there is nothing older).
+  let olderBefore;
+  let loadingOlder = false;
+  const olderItem = document.createElement("li");
+  olderItem.className = "older";
+  const olderButton = document.createElement("button");
+  olderButton.type = "button";
+  olderButton.className = "link-button";
+  olderButton.textContent = "Show earlier messages";
+  olderButton.addEventListener("click", function () { loadOlder(); });
+  olderItem.appendChild(olderButton);
+  // Scrolling up to the top of the conversation loads the page before it, as pressing the button does.
+  const olderWatcher = "IntersectionObserver" in window
+    ? new IntersectionObserver(function (entries) {
+      if (entries.some(function (entry) { return entry.isIntersecting; })) loadOlder();
+    })
+    : null;
 
   function setStatus(text) { statusLine.textContent = text || ""; }
 
@@ -136,7 +156,8 @@
     else item.scrollIntoView({ block: "end" });
   }
 
-  function render(message) {
+  // `older`: a message from an earlier page of the history, put above what is shown, quietly.
+  function render(message, older) {
     if (message.id !== undefined) {
       if (shown.has(message.id)) return;
       shown.add(message.id);
@@ -145,6 +166,7 @@
     const item = messageItem(message);
     insert(item, message.id);
     if (message.direction === "in") retireQuickRepliesBefore(item);
+    if (older) return;
     if (message.direction === "out" && historyShown) {
       setTyping(false);
       announce(message);
@@ -158,6 +180,12 @@
     let value = localStorage.getItem(TOKEN_KEY);
     if (value) return value;
     const response = await fetch("/api/sessions", { method: "POST" });
+    if (response.status === 429) {
+      // Too many new conversations from this network lately: say so, and try again when it allows.
+      const refusal = new Error((await response.json()).message);
+      refusal.retryAfter = Number(response.headers.get("Retry-After")) || 60;
+      throw refusal;
+    }
     if (!response.ok) throw new Error("could not start a session");
     value = (await response.json()).client_token;
     localStorage.setItem(TOKEN_KEY, value);
@@ -193,39 +221,54 @@
   }
 
   function confirmLink() {
+    return choose(
+      "This link continues here a conversation started on Telegram. Only do this if you started it " +
+      "yourself: whoever has that conversation can read what you write here.",
+      [{ title: "Continue that conversation", value: true }, { title: "No, stay here", value: false }]);
+  }
+
+  // A question of the page's own (not the bot's), answered with one of its buttons; resolves to its value.
+  function choose(text, choices) {
     return new Promise(function (resolve) {
       const item = document.createElement("li");
       item.className = "notice";
-      item.appendChild(document.createTextNode(
-        "This link continues here a conversation started on Telegram. Only do this if you started it " +
-        "yourself: whoever has that conversation can read what you write here."));
+      item.appendChild(document.createTextNode(text));
       const row = document.createElement("div");
       row.className = "buttons";
-      [["Continue that conversation", true], ["No, stay here", false]].forEach(function (choice) {
+      choices.forEach(function (choice) {
         const button = document.createElement("button");
         button.type = "button";
-        button.textContent = choice[0];
-        button.addEventListener("click", function () { item.remove(); resolve(choice[1]); });
+        button.textContent = choice.title;
+        button.addEventListener("click", function () { item.remove(); resolve(choice.value); });
         row.appendChild(button);
       });
       item.appendChild(row);
       log.appendChild(item);
-      announce({ text: item.firstChild.textContent, buttons: [{ title: "Continue that conversation" }, { title: "No, stay here" }] });
+      announce({ text: text, buttons: choices });
     });
   }
 
-  // A practitioner's invitation link (/?invite=CODE) binds this client to them, once.
+  // A practitioner's invitation link (/?invite=CODE) binds this client to them, once. A client who
+  // has another practitioner is asked first, in the gateway's words, and nothing moves unless they say so.
   async function redeemInvite(clientToken) {
     const params = new URLSearchParams(location.search);
     const code = params.get("invite");
     if (!code) return;
-    const response = await fetch("/api/invites/redeem", {
-      method: "POST",
-      headers: { Authorization: "Bearer " + clientToken, "Content-Type": "application/json" },
-      body: JSON.stringify({ code: code }),
-    });
+    const redeem = function (move) {
+      return fetch("/api/invites/redeem", {
+        method: "POST",
+        headers: { Authorization: "Bearer " + clientToken, "Content-Type": "application/json" },
+        body: JSON.stringify(move === undefined ? { code: code } : { code: code, move: move }),
+      });
+    };
+    let response = await redeem();
     if (response.status === 401) return;
-    const data = await response.json();
+    let data = await response.json();
+    if (data.outcome === "confirm_move") {
+      const move = await choose(data.message, data.choices.map(function (c) { return { title: c.title, value: c.move }; }));
+      response = await redeem(move);
+      data = await response.json();
+    }
     render({ direction: "notice", text: data.message });
     dropParameter("invite");
   }
@@ -234,8 +277,13 @@
     const response = await fetch("/api/messages", { headers: { Authorization: "Bearer " + clientToken } });
     if (response.status === 401) { localStorage.removeItem(TOKEN_KEY); return false; }
     if (!response.ok) throw new Error("could not read the history");
-    const messages = (await response.json()).messages;
-    messages.forEach(render);
+    const page = await response.json();
+    const messages = page.messages;
+    messages.forEach(function (message) { render(message); });
+    if (olderBefore === undefined) {
+      olderBefore = page.next_before;
+      showOlderControl();
+    }
     if (!historyShown) {
       historyShown = true;
       // A new conversation (the bot's greeting is on its way) or a message still waiting for its answer.
@@ -243,6 +291,38 @@
       if (!last || (last.direction === "in" && last.status === "pending")) setTyping(true);
     }
     return true;
+  }
+
+  function showOlderControl() {
+    if (!olderBefore) { olderItem.remove(); return; }
+    if (log.firstElementChild !== olderItem) log.prepend(olderItem);
+    if (olderWatcher) {
+      // Watched afresh, so that it is loaded again if it is still in view after a short page.
+      olderWatcher.unobserve(olderItem);
+      olderWatcher.observe(olderItem);
+    }
+  }
+
+  // The page of messages before the oldest one shown, put above it without moving what the client is reading.
+  async function loadOlder() {
+    const clientToken = localStorage.getItem(TOKEN_KEY);
+    if (loadingOlder || !olderBefore || !clientToken) return;
+    loadingOlder = true;
+    try {
+      const response = await fetch("/api/messages?before=" + olderBefore, { headers: { Authorization: "Bearer " + clientToken } });
+      if (!response.ok) return;
+      const page = await response.json();
+      const scroller = getComputedStyle(log).overflowY === "auto" ? log : document.scrollingElement;
+      const heightBefore = scroller.scrollHeight;
+      page.messages.forEach(function (message) { render(message, true); });
+      scroller.scrollTop += scroller.scrollHeight - heightBefore;
+      olderBefore = page.next_before;
+    } catch (error) {
+      setStatus("I couldn't load the earlier messages just now. Scroll up again in a moment.");
+    } finally {
+      loadingOlder = false;
+    }
+    showOlderControl();
   }
 
   function readOutbox() {
@@ -304,6 +384,7 @@
   }
 
   function send(text, payload) {
+    if (ended) { setStatus("The chat has ended on this device. Press \u201cStart a new chat\u201d to begin again."); return false; }
     const entry = {
       ref: Date.now().toString(36) + "-" + Math.random().toString(36).slice(2, 10),
       text: text,
@@ -344,6 +425,7 @@
       setTyping(false);
       setStatus("One moment: Waypoint is getting ready and will answer shortly.");
     }
+    else if (data.type === "ended") endHere(data.message);
     else if (data.type === "error" && data.error === "unknown_client") {
       // The client's data was deleted at their request: start afresh as a new client.
       localStorage.removeItem(TOKEN_KEY);
@@ -353,6 +435,7 @@
       log.replaceChildren();
       shown.clear();
       historyShown = false;
+      olderBefore = undefined;
       socket.close();
     }
     else if (data.type === "error" && data.ref && data.error in TRY_AGAIN_AFTER) {
@@ -369,6 +452,7 @@
   }
 
   async function connect() {
+    if (ended) return;  // a reconnection planned before the chat was ended here
     let clientToken;
     try {
       const linkNotice = await redeemLink();
@@ -377,6 +461,11 @@
       if (linkNotice) render({ direction: "notice", text: linkNotice });
       await redeemInvite(clientToken);
     } catch (error) {
+      if (error.retryAfter) {
+        setTyping(false);
+        setStatus(error.message);
+        return setTimeout(connect, 1000 * error.retryAfter);
+      }
       setStatus("Can't reach Waypoint right now. Retrying…");
       return reconnectLater();
     }
@@ -386,7 +475,7 @@
       socket.send(JSON.stringify({ type: "hello", client_token: clientToken }));
     });
     socket.addEventListener("message", function (event) { onFrame(clientToken, JSON.parse(event.data)); });
-    socket.addEventListener("close", function () { inFlight = null; setTyping(false); reconnectLater(); });
+    socket.addEventListener("close", function () { inFlight = null; setTyping(false); if (!ended) reconnectLater(); });
   }
 
   function reconnectLater() {
@@ -422,6 +511,54 @@
     announce({ text: item.textContent });
     scrollToLatest(item);
   });
+
+  // "End the chat on this device", for a shared or borrowed computer: the gateway stops taking this
+  // browser's token and closes its windows, and the page forgets it. The conversation stays for the
+  // client's other devices.
+  const endButton = document.getElementById("end-chat");
+  endButton.addEventListener("click", async function () {
+    const clientToken = localStorage.getItem(TOKEN_KEY);
+    if (!clientToken) { endHere("There is no chat on this device."); return; }
+    const sure = await choose(
+      "End the chat on this device? This browser will then no longer open our conversation, and what is " +
+      "shown here goes. The conversation itself is kept: you can go on with it on another device you linked " +
+      "(such as Telegram). To delete it instead, say \"delete my data\".",
+      [{ title: "End the chat here", value: true }, { title: "Keep chatting", value: false }]);
+    if (!sure) return;
+    const response = await fetch("/api/sessions/end", { method: "POST", headers: { Authorization: "Bearer " + clientToken } });
+    if (response.status === 401) { endHere("The chat has ended on this device."); return; }
+    if (!response.ok) { setStatus("I couldn't end the chat just now. Please try again in a moment."); return; }
+    endHere((await response.json()).message);
+  });
+
+  function endHere(message) {
+    ended = true;
+    localStorage.removeItem(TOKEN_KEY);
+    outbox.length = 0;  // nothing written here is sent anywhere later
+    saveOutbox();
+    inFlight = null;
+    currentToken = null;
+    if (socket) socket.close();
+    log.replaceChildren();
+    shown.clear();
+    historyShown = false;
+    olderBefore = undefined;
+    setTyping(false);
+    setStatus("");
+    const item = document.createElement("li");
+    item.className = "notice";
+    item.appendChild(document.createTextNode(message));
+    const row = document.createElement("div");
+    row.className = "buttons";
+    const again = document.createElement("button");
+    again.type = "button";
+    again.textContent = "Start a new chat";
+    again.addEventListener("click", function () { ended = false; item.remove(); connect(); });
+    row.appendChild(again);
+    item.appendChild(row);
+    log.appendChild(item);
+    announce({ text: message, buttons: [{ title: "Start a new chat" }] });
+  }
 
   form.addEventListener("submit", function (event) {
     event.preventDefault();
