@@ -78,12 +78,21 @@ def test_a_possible_risk_the_client_explained_is_not_asked_about_again_but_a_cle
     assert assess("i want to kill myself", words, already_checked=True).level == CLEAR
 
 
-def test_the_models_reading_counts_only_without_an_idiom_and_by_its_confidence(words):
-    unforeseen = "i have decided that tonight will be my last night on earth"
-    assert assess(unforeseen, words, distress_confidence=0.97).level == CLEAR
-    assert assess(unforeseen, words, distress_confidence=0.7).level == POSSIBLE
-    assert assess(unforeseen, words, distress_confidence=0.7).category == UNSPECIFIED
-    assert assess(unforeseen, words, distress_confidence=0.3).level == NONE
+def test_the_model_alone_asks_the_check_question_and_only_about_the_topics_of_risk(words):
+    unforeseen = "i have decided this will be my last night on earth"
+    assert assess(unforeseen, words).level == NONE  # no phrase foresaw it
+    assert assess(unforeseen, words, distress_confidence=0.97).level == POSSIBLE
+    assert assess(unforeseen, words, distress_confidence=0.97).category == UNSPECIFIED
+    assert assess(unforeseen, words, distress_confidence=0.5).level == NONE
+    # The classifier is as sure of distress in a hobby as in a crisis: without a word about life,
+    # death, harm or danger its reading does not count.
+    assert assess("i like gaming and drawing", words, distress_confidence=1.0).level == NONE
+    assert assess("the open day was dead, barely anyone turned up", words, distress_confidence=1.0).level == NONE
+
+
+def test_the_model_with_a_plan_or_a_time_makes_the_crisis_answer(words):
+    assert assess("tonight will be my last night on earth", words, distress_confidence=0.97).level == CLEAR
+    assert assess("tonight will be my last night on earth", words, distress_confidence=0.2).level == NONE
 
 
 def test_several_kinds_of_risk_are_all_named_the_most_urgent_first(words):

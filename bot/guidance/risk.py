@@ -6,9 +6,15 @@ Two layers, each covering what the other cannot:
    overlap an ordinary expression ("the hours are killing me", "I'm not suicidal"). Phrases are
    predictable, explainable and extendable by a service, and they do not depend on training: a
    message with "took too many of my pills" is a crisis whatever the model makes of it.
-2. The trained model's `express_distress` intent, for phrasings no list foresaw. Its confidence
-   decides the level; it is ignored when an ordinary expression explains the message, since the
-   model hears "killing me" in "the hours are killing me" too.
+2. The trained model's `express_distress` intent, for phrasings no list foresaw. It is a second
+   signal, never the only one: alone it asks the check question, and only when the message also
+   has one of the model hints of risk.yml (words about life and death, harm, methods, danger);
+   with an intent signal as well ("tonight", "I mean it") it is the crisis answer. The classifier's confidence is not a probability: it
+   gives 1.0 to "i like gaming and drawing" as readily as to a real crisis, and a crisis answer
+   to an ordinary message costs the client's trust and the practitioner an urgent flag for
+   nothing, where the check question costs one gentle turn. It is ignored when an ordinary
+   expression explains the message, since the model hears "killing me" in "the hours are
+   killing me" too.
 
 A possible risk becomes clear with an intent signal ("tonight", "I mean it"). A client who has said
 that a possible risk was only a way of speaking (`already_checked`) is not asked again about it.
@@ -28,12 +34,8 @@ UNSPECIFIED = "unspecified"  # the model heard distress, without words that say 
 MAX_QUOTE_WORDS = 14
 
 
-@dataclass(frozen=True)
-class ModelThresholds:
-    """The `express_distress` confidence at which the model's reading counts (without risk phrases)."""
-
-    clear: float = 0.95
-    possible: float = 0.6
+# The `express_distress` confidence at which the model's reading counts (with a model hint).
+MODEL_CONFIDENCE = 0.9
 
 
 @dataclass(frozen=True)
@@ -69,7 +71,7 @@ def assess(
     words: SafetyWords,
     distress_confidence: float = 0.0,
     already_checked: bool = False,
-    thresholds: ModelThresholds = ModelThresholds(),
+    model_confidence: float = MODEL_CONFIDENCE,
 ) -> Assessment:
     if not text or text.startswith("/"):
         return Assessment()  # a button's payload says what it means
@@ -94,10 +96,10 @@ def assess(
         return Assessment(level, categories, quote(text, first), bool(ordinary), "words")
     if ordinary or already_checked:
         return Assessment(ordinary=bool(ordinary))
-    if distress_confidence >= thresholds.clear:
-        return Assessment(CLEAR, (UNSPECIFIED,), quote_whole(text), False, "model")
-    if distress_confidence >= thresholds.possible:
-        return Assessment(POSSIBLE, (UNSPECIFIED,), quote_whole(text), False, "model")
+    if distress_confidence >= model_confidence and words.model_hints.find(text):
+        # With a plan or a time as well, three signals together are the crisis answer.
+        level = CLEAR if words.intent_signals.find(text) else POSSIBLE
+        return Assessment(level, (UNSPECIFIED,), quote_whole(text), False, "model")
     return Assessment()
 
 

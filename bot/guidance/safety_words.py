@@ -35,13 +35,14 @@ class SafetyWords:
     risk: PhraseBook  # data: level, category, strong
     ordinary: PhraseBook  # data: kind
     intent_signals: PhraseBook
+    model_hints: PhraseBook  # words without which the model's express_distress does not count
     answers: Mapping[str, PhraseBook]  # "fine", "concern", "safe", "not_safe", "unsure"
 
 
 def load_safety_words(language: str = "en", extra_dir: Path | None = None) -> SafetyWords:
     phrase_folders = folders("safety", language, extra_dir, "SAFETY_WORDS_DIR")
     compiler = PhraseCompiler(language, phrase_folders)
-    risk, ordinary, signals = [], [], []
+    risk, ordinary, signals, hints = [], [], [], []
     answers: dict[str, list[Phrase]] = {kind: [] for kinds in ANSWER_QUESTIONS.values() for kind in kinds}
     for folder in phrase_folders:
         data = read(folder / "risk.yml")
@@ -52,6 +53,7 @@ def load_safety_words(language: str = "en", extra_dir: Path | None = None) -> Sa
                 where = f"{folder / 'risk.yml'} ({level}, {category})"
                 risk += compiler.phrases(items, DEFAULT_MAX_GAP, where, level=level, category=category)
         signals += compiler.phrases(data.get("intent_signals"), DEFAULT_MAX_GAP, f"{folder / 'risk.yml'} (intent_signals)")
+        hints += compiler.phrases(data.get("model_hints"), DEFAULT_MAX_GAP, f"{folder / 'risk.yml'} (model_hints)")
         data = read(folder / "ordinary.yml")
         for kind in ORDINARY_KINDS:
             # Lists of job titles are exact: "careers" is not "carer".
@@ -69,5 +71,6 @@ def load_safety_words(language: str = "en", extra_dir: Path | None = None) -> Sa
         risk=PhraseBook(risk, compiler.irregular),
         ordinary=PhraseBook(ordinary, compiler.irregular),
         intent_signals=PhraseBook(signals, compiler.irregular),
+        model_hints=PhraseBook(hints, compiler.irregular),
         answers={kind: PhraseBook(phrases, compiler.irregular) for kind, phrases in answers.items()},
     )

@@ -23,7 +23,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.guidance.risk import CLEAR, NONE, ModelThresholds, assess
+from bot.guidance.risk import CLEAR, MODEL_CONFIDENCE, NONE, assess
 from bot.guidance.safety_words import SafetyWords, load_safety_words
 from bot.settings import load_settings
 
@@ -41,7 +41,7 @@ SECOND_READING_CONFIDENCE = 0.3
 class RiskAssessor(GraphComponent):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {"distress_clear_confidence": ModelThresholds.clear, "distress_possible_confidence": ModelThresholds.possible}
+        return {"distress_confidence": MODEL_CONFIDENCE}
 
     @classmethod
     def create(
@@ -53,12 +53,12 @@ class RiskAssessor(GraphComponent):
     ) -> "RiskAssessor":
         settings = load_settings()
         words = load_safety_words(settings.phrase_language, settings.safety_words_dir)
-        thresholds = ModelThresholds(float(config["distress_clear_confidence"]), float(config["distress_possible_confidence"]))
-        return cls(words, thresholds)
+        model_confidence = float(config["distress_confidence"])
+        return cls(words, model_confidence)
 
-    def __init__(self, words: SafetyWords, thresholds: ModelThresholds) -> None:
+    def __init__(self, words: SafetyWords, model_confidence: float = MODEL_CONFIDENCE) -> None:
         self._words = words
-        self._thresholds = thresholds
+        self._model_confidence = model_confidence
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data
@@ -76,7 +76,7 @@ class RiskAssessor(GraphComponent):
         distress = max((float(i.get("confidence") or 0) for i in ranking if i.get("name") == DISTRESS), default=0.0)
         metadata = message.get("metadata") or {}
         checked = isinstance(metadata, dict) and metadata.get(RISK_CHECKED) is True
-        assessment = assess(text, self._words, distress, checked, self._thresholds)
+        assessment = assess(text, self._words, distress, checked, self._model_confidence)
         message.set(RISK, assessment.as_dict(), add_to_output=True)
         intent = (message.get(INTENT) or {}).get("name")
         if assessment.level == CLEAR:
