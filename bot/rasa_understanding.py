@@ -32,6 +32,7 @@ from bot.guidance.understanding.reading import (
     ANSWER,
     CORRECTION,
     DATE,
+    EXAMPLES,
     NO,
     NON_ANSWER,
     NOTHING,
@@ -104,7 +105,9 @@ class UnderstandingLayer:
     ) -> Optional[List[Dict[Text, Any]]]:
         explanation = self._words.explanation(question.key)
         if reading.outcome == QUESTION:
-            first = await _render(agent, message, "utter_explain_question", explanation=explanation.explanation)
+            wants_examples = reading.value == EXAMPLES and explanation.example
+            said = explanation.example if wants_examples else explanation.explanation
+            first = await _render(agent, message, "utter_explain_question", explanation=said)
         elif reading.outcome == OFF_TOPIC:
             first = await _render(agent, message, "utter_off_topic_here")
         elif reading.outcome == NON_ANSWER and question.kind == DATE and reading.value in (VAGUE, UNSURE):

@@ -135,3 +135,34 @@ def test_renaming_removing_and_adding_options_in_words(words):
 
 def test_a_yes_or_no_question_takes_a_telling_phrase_anywhere(words):
     assert read(words, Question("handoff.transcript", YES_NO), "id rather not share it").outcome == NO
+
+
+@pytest.mark.parametrize("reply", ["hows the traffic on the m6 rn", "whats trending on tiktok?", "is the football on tonight"])
+def test_a_question_about_something_else_is_off_topic_whatever_the_classifier_heard(words, reply):
+    # The classifier reads such questions as statements with full confidence.
+    assert read(words, Question("options.attracts", OPEN), reply, "inform", 1.0).outcome == "off_topic"
+
+
+def test_a_question_about_the_options_stays_an_answer(words):
+    question = Question("options.unknown", OPEN, options=("opening a bakery",))
+    assert read(words, question, "how much would it cost to start one?", "inform", 1.0).outcome == ANSWER
+    assert read(words, question, "is a bakery even busy in winter?", "inform", 1.0).outcome == ANSWER
+
+
+def test_a_remark_a_rating_cannot_read_is_off_topic_and_a_short_one_is_asked_again(words):
+    rating = Question("start.clarity", RATING)
+    assert read(words, rating, "lmao my cat just knocked my tea over", "inform", 1.0).outcome == "off_topic"
+    assert read(words, rating, "the middle one", "inform", 0.6).outcome == ANSWER  # asked again, not called off-topic
+
+
+def test_a_request_in_its_own_words_is_believed_when_the_classifier_is_less_sure(words):
+    reading = read(words, Question("planning.due", DATE), "can i see my plan first", "show_plan", 0.6)
+    assert (reading.outcome, reading.value) == (REQUEST, "show_plan")
+    # Without the words of the request, a hesitant classifier is not enough.
+    assert read(words, Question("planning.due", DATE), "can i have a think", "show_plan", 0.6).outcome != REQUEST
+
+
+def test_asking_for_examples_is_a_question_back_that_wants_the_example(words):
+    criteria = Question("decision.criteria", LIST)
+    assert read(words, criteria, "can u give me examples", "ask_clarification", 0.9).value == "examples"
+    assert read(words, criteria, "what does criteria mean", "ask_clarification", 0.9).value is None

@@ -32,6 +32,7 @@ from bot.guidance.understanding.reading import (
     CONFIRM,
     CORRECTION,
     DATE,
+    EXAMPLES,
     LIST,
     NO,
     NON_ANSWER,
@@ -59,10 +60,11 @@ REQUEST_INTENTS = {
 }  # fmt: skip
 PHASE_INTENTS = {"start_reflection", "explore_options", "make_decision", "plan_actions", "review_progress", "give_feedback"}
 SURE = 0.8
+LESS_SURE = 0.5
 MAX_WORDS_OF_A_COMMAND = 6
 STRICT = (RATING, DATE, CHOICE, CONFIRM, YES_NO)
 _QUESTION_OPENING = re.compile(
-    r"^(?:sorry\s+|wait\s+|so\s+|um+\s+|hmm+\s+)?(?:what|whats|what's|why|how|who|whos|which|when|where|does|do|did|is|isnt|are|can|could|"
+    r"^(?:sorry\s+|wait\s+|so\s+|um+\s+|hmm+\s+)?(?:what|whats|what's|why|how|hows|how's|who|whos|which|when|where|wheres|where's|does|do|did|is|isnt|are|can|could|"
     r"should|will|would|may|you mean|do you mean|like(?=[^?]*\?\s*$))\b",
     re.I,
 )
@@ -122,7 +124,7 @@ class _Listener:
         if non_answer := self._non_answer(leading=True):
             return Reading(*non_answer)
         if self._first("question_back"):
-            return Reading(QUESTION)
+            return self._question_back()
         correction = self._correction()
         if correction is not None and not self._first("request_forms"):
             return Reading(CORRECTION, correction) if correction else Reading(NO)
@@ -147,7 +149,7 @@ class _Listener:
             return Reading(answer)
         if self.heard.intent in ("affirm", "deny") and self.heard.confidence >= SURE:
             return Reading(YES if self.heard.intent == "affirm" else NO)
-        return Reading(ANSWER, None)  # not read: asked again
+        return self._unread()
 
     def _rating(self) -> Reading:
         if self._first("request_forms") and (other := self._other()):
@@ -163,7 +165,7 @@ class _Listener:
         if other := self._other():
             return other
         in_words = rating_in_words(self.plain) if len(self.said.split()) <= 6 else None
-        return Reading(ANSWER, in_words)
+        return Reading(ANSWER, in_words) if in_words is not None else self._unread()
 
     def _date(self) -> Reading:
         if self._starts_with("vague"):
@@ -180,7 +182,7 @@ class _Listener:
             return Reading(*non_answer)
         if other := self._other():
             return other
-        return Reading(ANSWER, None)
+        return self._unread()
 
     def _choice(self) -> Reading:
         options = self.question.options
@@ -194,7 +196,8 @@ class _Listener:
             return Reading(*non_answer)
         if other := self._other():
             return other
-        return Reading(ANSWER, last_named(self.said, options))
+        named = last_named(self.said, options)
+        return Reading(ANSWER, named) if named is not None else self._unread()
 
     def _list(self) -> Reading:
         if self.question.nothing_is_an_answer and self._yes_or_no() == NO and self._only_yes_or_no(loose=True):
@@ -218,12 +221,12 @@ class _Listener:
     def _other(self) -> Reading | None:
         """A question about the question, a request, or something off-topic; None when none."""
         if self._first("question_back") or (self.heard.intent == "ask_clarification" and self.heard.confidence >= 0.5 and self._question_shaped()):
-            return Reading(QUESTION)
+            return self._question_back()
         # "will my advisor know?", "is 5 the most important?": asking about the conversation, not for something.
         short_question = self.question.kind in STRICT or len(self.said.split()) <= 10
         about = _ASKING_ABOUT.match(self.said) or (self.said.rstrip().endswith("?") and not self._first("request_forms"))
         if short_question and about and self._first("conversation_words"):
-            return Reading(QUESTION)
+            return self._question_back()
         if intent := self._requested():
             return Reading(REQUEST, intent, intent=intent)
         if self._question_shaped() and (self.question.kind in STRICT or self.said.rstrip().endswith("?") or len(self.said.split()) <= 12):
@@ -231,12 +234,32 @@ class _Listener:
             # practitioner) or about something else. In an open question a long one can be an answer
             # ("how much it costs to start one" answers "what don't you know yet?").
             if self._first("conversation_words") and self.heard.intent != "out_of_scope":
-                return Reading(QUESTION)
+                return self._question_back()
             if self.question.kind in STRICT or self._off_topic_intent():
                 return Reading(OFF_TOPIC)
         if self._off_topic_intent() and (self.question.kind in STRICT or self._is_command()):
             return Reading(OFF_TOPIC)
+        if self._question_shaped() and len(self.said.split()) <= 12 and self._about_something_else():
+            return Reading(OFF_TOPIC)  # "hows the traffic on the m6 rn", whatever the classifier made of it
         return None
+
+    def _about_something_else(self) -> bool:
+        """No word of work, study, money, the people around the client, the conversation or the options."""
+        if self._first("career_words") or self._first("conversation_words"):
+            return False
+        said = self.said.lower()
+        return not any(word in said for option in self.question.options for word in option.lower().split() if len(word) > 3)
+
+    def _unread(self) -> Reading:
+        """A reply a strict question could not read: off-topic when it is about something else
+        ("lmao my cat just knocked my tea over" at a rating), otherwise asked again."""
+        if len(self.said.split()) >= 3 and self._about_something_else():
+            return Reading(OFF_TOPIC)
+        return Reading(ANSWER, None)
+
+    def _question_back(self) -> Reading:
+        """A question about the question; "can u give me examples" asks for examples in particular."""
+        return Reading(QUESTION, EXAMPLES if self._first("asks_for_examples") else None)
 
     def _question_shaped(self) -> bool:
         return bool(_QUESTION_OPENING.match(self.said) or self.said.rstrip().endswith("?"))
@@ -247,12 +270,15 @@ class _Listener:
     def _requested(self) -> str | None:
         """The intent the client asks to carry out instead of answering, if they clearly do."""
         intent = _disambiguated(self.heard.intent, self.said)
-        if intent not in REQUEST_INTENTS or self.heard.confidence < SURE:
+        if intent not in REQUEST_INTENTS:
             return None
         short = len(self.said.split()) <= MAX_WORDS_OF_A_COMMAND
         asks = self._first("request_forms") is not None
         book = self.words.words_of_request.get(intent)
         says_what = book is None or bool(book.find(self.said))
+        # Less sure, the classifier is still believed when the words ask for just that ("can i see my plan first").
+        if self.heard.confidence < (SURE if not (asks and says_what and book is not None) else LESS_SURE):
+            return None
         if intent in PHASE_INTENTS:
             # Naming a part is an answer ("the reflection questions helped"); asking for it is a request.
             return intent if says_what and (asks or self._is_command()) else None

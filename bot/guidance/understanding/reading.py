@@ -22,6 +22,7 @@ OUTCOMES = (ANSWER, YES, NO, CORRECTION, NON_ANSWER, QUESTION, REQUEST, OFF_TOPI
 
 # Kinds of non-answer
 UNSURE, NOTHING, RATHER_NOT, VAGUE = "unsure", "nothing", "rather_not", "vague"
+EXAMPLES = "examples"  # a question about the question that asks for examples
 # A choice the client makes by postponing it
 POSTPONE = "postpone"
 

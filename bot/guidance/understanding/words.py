@@ -19,7 +19,8 @@ from bot.guidance.understanding.reading import ASIDES
 REPLY_GAP = 0
 REPLY_KINDS = (
     "yes", "no", "correction_openers", "change_of_mind", "unsure", "nothing", "rather_not", "vague",
-    "question_back", "request_forms", "cancel", "fillers", "conversation_words",
+    "question_back", "request_forms", "cancel", "fillers", "conversation_words", "career_words",
+    "asks_for_examples",
 )  # fmt: skip
 
 
