@@ -101,6 +101,7 @@ class Simulation:
         self.client = ChatClient(stack)
         self.client_id = ""
         self.used: dict[str, int] = {}
+        self.corrected: dict[str, Any] = {}  # a correction said back, stored once the persona agrees
         self.requests = list(persona.requests)
         self.acknowledgements = {t for texts in load_conversation_words().acknowledgements.values() for t in texts}
 
@@ -168,7 +169,13 @@ class Simulation:
             used = self.used.get(key, 0)
             replies = self.persona.replies[key]
             self.used[key] = used + 1
-            return replies[min(used, len(replies) - 1)], key
+            if used < len(replies):
+                return replies[used], key
+            # Asked once more than the persona has replies for: a real client agrees with what was
+            # said back, or skips, rather than saying the same thing forever.
+            if key.endswith("_check"):
+                return Reply("yes", "yes", value=self.corrected.pop(key, None)), key
+            return Reply("skip", "request"), key
         if key is not None and key not in ("safety", "risk_check"):
             return Reply("ok, fine", "answer"), key  # a question the persona has no reply for: a plain one
         return (self.requests.pop(0) if self.requests else None), None
@@ -183,6 +190,10 @@ class Simulation:
         same = before is not None and after is not None and (before.get("key"), before.get("item")) == (after.get("key"), after.get("item"))
         if reply.aside and replies[0][0] not in self.acknowledgements:
             return "the feeling or event was not acknowledged first"
+        if reply.expect == "correction" and same:
+            # A correction is said back to be confirmed: right when the words said back are the new ones.
+            self.corrected[before["key"]] = reply.value
+            return None if _said_back(reply.say, replies[-1][0]) else "the correction was not said back"
         if reply.expect in MOVES_ON and same:
             return "the same question was asked again"
         if reply.expect in STAYS and not same:
@@ -258,3 +269,11 @@ def write_transcripts(transcripts: list[Transcript], folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     for transcript in transcripts:
         (folder / f"{transcript.persona}.md").write_text(transcript.as_markdown(), encoding="utf-8")
+
+
+def _said_back(correction: str, said_back: str) -> bool:
+    """Most of the correction's own words (past its opening "no," or "not quite,") are in what the bot said back."""
+    after_opening = correction.split(",", 1)[-1]
+    words = [w.strip(".,!?'").lower() for w in after_opening.split() if len(w.strip(".,!?'")) > 3]
+    said = said_back.lower()
+    return bool(words) and sum(w in said for w in words) >= max(1, len(words) // 2)

@@ -38,7 +38,13 @@ EXAMPLE_TEMPLATE = " You showed it when {example}."
 VALUES_TEMPLATE = " It sounds like {values} {verb} most to you."
 
 # How a correction leads in ("more that I want security", "its more about flexibility"): said back without it.
-_CORRECTION_LEAD = re.compile(r"^(?:(?:it'?s|its|it is|i'?d say|i meant|i mean|what i meant was|more like|more|rather)\b\s*)+(?:that\b\s*)?", re.I)
+_CORRECTION_LEAD = re.compile(r"^(?:(?:it'?s|its|it is|i'?d say|i meant|i mean|what i meant was|more like|more|rather)\b\s*)+(?:that\b\s*|about\b\s*)?", re.I)
+
+
+def _without_correction_lead(piece: str) -> str:
+    if re.search(r"\bthan\b", piece, re.I):  # "it's more about flexibility than money" keeps its "more"
+        return re.sub(r"^(?:it'?s|its|it is)\s+", "", piece, flags=re.I) or piece
+    return _CORRECTION_LEAD.sub("", piece) or piece
 
 
 def points_of(answer: str, words: ConversationWords) -> list[str]:
@@ -52,7 +58,7 @@ def points_of(answer: str, words: ConversationWords) -> list[str]:
         if not (len(pieces) >= 2 and all(len(p.split()) <= 6 for p in pieces)):
             pieces = [part]
         for piece in pieces:
-            point = to_second_person(strip_fillers(_CORRECTION_LEAD.sub("", piece) or piece, words))
+            point = to_second_person(strip_fillers(_without_correction_lead(piece), words))
             if point and any(ch.isalnum() for ch in point) and point.lower() not in (p.lower() for p in points):
                 points.append(point)
     return points or [to_second_person(answer)]

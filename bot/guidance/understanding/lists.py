@@ -27,8 +27,8 @@ _NOT_AN_ITEM = re.compile(
 # "my mum would say hairdresser", "people always tell me teaching": what was said is the item.
 _SAID = re.compile(
     r"^.*?\b(?:would|might|always|usually|probably|often|keeps?|kept)?\s*(?:say|says|said|suggest|suggests|suggested|"
-    r"tell me|tells me|told me|reckon|reckons)\b\s*(?:i should do|i should|i'd be good at|id be good at|"
-    r"i would be good at|maybe)?\s*",
+    r"tell me|tells me|told me|reckon|reckons)\b\s*(?:i should do|i should|"
+    r"(?:i'?d|i’d|i would) be (?:good|great) (?:at|in|as|doing)(?: an?\b| the\b)?|maybe)?\s*",
     re.IGNORECASE,
 )
 _PRONOUNS = {"that", "this", "it", "so", "them", "those", "these", "too"}
