@@ -52,7 +52,11 @@ from bot.storage.progress import snapshot
 KEEP_ALL = "keep"
 RESTORE = "restore"
 _NUMBER = re.compile(r"\b\d{1,2}\b")
-_KEEP_WORDS = re.compile(r"^(keep( (it|them|everything|all))?( all)?|nothing|none|no|nope|no thanks|it'?s fine|fine|all good|ok(ay)?)$")
+_KEEP_WORDS = re.compile(
+    r"^((please|no|nah|nope|oh)[ ,]+)?(keep( (it|them|everything|all|the lot))?( all| as (it|they) (is|are))?|leave (it|them|everything)( as (it|they) (is|are))?|"
+    r"nothing|none|no|nope|no thanks|it'?s fine|that'?s fine|thats fine|fine|all good|looks good|all fine|ok(ay)?)"
+    r"([ ,]+(please|pls|thanks|thank you|thx|ta|thanks?|it'?s fine|its all fine|that'?s fine))*$"
+)
 _RESTORE_WORDS = re.compile(r"\b(put (it|them|everything|all)( \w+)* back|restore|undo|bring (it|them) back)\b")
 _SEND_WORDS = re.compile(r"\b(send|approve|yes|go ahead|ok(ay)?|sure|do it)\b")
 _NOT_SENDING = re.compile(r"\b(don'?t|do not|not|never)( \w+)? send\b")

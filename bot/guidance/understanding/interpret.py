@@ -71,6 +71,9 @@ _QUESTION_OPENING = re.compile(
 # A question opening that asks about something rather than for something ("can I ..." asks for it).
 _ASKING_ABOUT = re.compile(r"^(?:sorry\s+|wait\s+|so\s+|um+\s+|hmm+\s+)?(?:what|whats|what's|why|how|who|whos|which|when|where|does|do|did|is|isnt|are|was|will|would|you mean|do you mean|like(?=[^?]*\?\s*$))\b", re.I)
 _LEADING_FILLER = re.compile(r"^(?:(?:honestly|tbh|hmm+|um+|uh+|well|ok|okay|so|lol|erm|oh|ah|ngl)\b[\s,.]*)+", re.I)
+_NOUN_PHRASE = re.compile(r"^(?:the|a|an|my|our|your|this|that|those|these)\b", re.I)
+# Questions whose answer may well be a question: the client's message for their practitioner.
+QUESTIONS_WELCOME = {"handoff.message"}
 _COMMAND_VERBS = {"plan", "review", "reflect", "explore", "decide", "help", "give", "check", "weigh", "compare", "update", "show", "skip", "pause", "stop", "go", "delete", "send", "talk", "tell"}
 
 
@@ -220,7 +223,13 @@ class _Listener:
 
     def _other(self) -> Reading | None:
         """A question about the question, a request, or something off-topic; None when none."""
-        if self._first("question_back") or (self.heard.intent == "ask_clarification" and self.heard.confidence >= 0.5 and self._question_shaped()):
+        if self.question.key in QUESTIONS_WELCOME:
+            intent = self._requested()
+            return Reading(REQUEST, intent, intent=intent) if intent and self._asks_or_commands() else None
+        # The classifier alone hears a question back only where the reply is not about the options
+        # or working life ("what the pay is like" answers "what don't you know yet?").
+        classifier_asks = self.heard.intent == "ask_clarification" and self.heard.confidence >= 0.5 and self._question_shaped()
+        if self._first("question_back") or (classifier_asks and (self.question.kind in STRICT or self._about_something_else())):
             return self._question_back()
         # "will my advisor know?", "is 5 the most important?": asking about the conversation, not for something.
         short_question = self.question.kind in STRICT or len(self.said.split()) <= 10
@@ -235,7 +244,7 @@ class _Listener:
             # ("how much it costs to start one" answers "what don't you know yet?").
             if self._first("conversation_words") and self.heard.intent != "out_of_scope":
                 return self._question_back()
-            if self.question.kind in STRICT or self._off_topic_intent():
+            if self.question.kind in STRICT or (self._off_topic_intent() and self._about_something_else()):
                 return Reading(OFF_TOPIC)
         if self._off_topic_intent() and (self.question.kind in STRICT or self._is_command()):
             return Reading(OFF_TOPIC)
@@ -283,11 +292,17 @@ class _Listener:
             # Naming a part is an answer ("the reflection questions helped"); asking for it is a request.
             return intent if says_what and (asks or self._is_command()) else None
         confident = self.heard.confidence >= 0.95 and len(self.said.split()) <= 10 and bool(_QUESTION_OPENING.match(self.said) or self._is_command())
+        # In an open question a short noun phrase is an answer ("the plan" helped most); a short
+        # command or a request asks ("show my plan", "can i see my plan").
+        short = short and not _NOUN_PHRASE.match(self.plain)
         if self.question.kind in (OPEN, LIST) and not (says_what and (short or asks or confident)):
             return None
         if self.question.kind in STRICT and not says_what:
             return None
         return intent
+
+    def _asks_or_commands(self) -> bool:
+        return self._first("request_forms") is not None or self._is_command()
 
     def _is_command(self) -> bool:
         """A bare command: a verb first, and short ("plan my steps", "review my progress")."""
