@@ -49,6 +49,8 @@ def key_of(asked: str, kind: str) -> str:
     """The question's key as the bot knows it, read from its words (the corpus gives only the words)."""
     if re.search(r"practitioner|send it|transcript|summary|take anything out", asked, re.I):
         return f"handoff.{kind}"
+    if re.search(r"get out of this guidance process", asked, re.I):
+        return "goals"
     return kind
 
 

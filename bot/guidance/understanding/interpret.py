@@ -74,6 +74,9 @@ _LEADING_FILLER = re.compile(r"^(?:(?:honestly|tbh|hmm+|um+|uh+|well|ok|okay|so|
 _NOUN_PHRASE = re.compile(r"^(?:the|a|an|my|our|your|this|that|those|these)\b", re.I)
 # Questions whose answer may well be a question: the client's message for their practitioner.
 QUESTIONS_WELCOME = {"handoff.message"}
+# Questions about what the client wants from the process: "decide between teaching and museum
+# work" or "plan my next steps" is a goal there; stepping out takes asking ("can we plan my steps").
+QUESTIONS_OF_WANTS = {"goals"}
 _COMMAND_VERBS = {"plan", "review", "reflect", "explore", "decide", "help", "give", "check", "weigh", "compare", "update", "show", "skip", "pause", "stop", "go", "delete", "send", "talk", "tell"}
 
 
@@ -287,6 +290,8 @@ class _Listener:
         says_what = book is None or bool(book.find(self.said))
         # Less sure, the classifier is still believed when the words ask for just that ("can i see my plan first").
         if self.heard.confidence < (SURE if not (asks and says_what and book is not None) else LESS_SURE):
+            return None
+        if self.question.key in QUESTIONS_OF_WANTS and not asks:
             return None
         if intent in PHASE_INTENTS:
             # Naming a part is an answer ("the reflection questions helped"); asking for it is a request.
