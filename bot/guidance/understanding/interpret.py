@@ -283,7 +283,8 @@ class _Listener:
         """The intent the client asks to carry out instead of answering, if they clearly do."""
         intent = _disambiguated(self.heard.intent, self.said)
         if intent not in REQUEST_INTENTS:
-            return None
+            stopping = self._first("stopping_for_now")
+            return "pause" if stopping is not None and stopping.first <= 1 else None
         short = len(self.said.split()) <= MAX_WORDS_OF_A_COMMAND
         asks = self._first("request_forms") is not None
         book = self.words.words_of_request.get(intent)
