@@ -1,0 +1,164 @@
+"""A reader's caseload: for each client the facts the portal decides "who needs me now?" from.
+
+The dashboard, the client's record and the caseload export all read these facts, so that what one
+page says about a client (their part, their steps, what is waiting) is what the others say. Only
+process metadata is read: parts, dates, counts of plan steps by status and date (never a step's
+words), safety flags (a date and a kind, never the client's words) and handoffs waiting for review.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Iterable
+
+from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy.orm import Session
+
+from bot.guidance.progress import PartRecord, Progress, describe_progress
+from bot.storage.access import Reader, client_criteria, handoff_criteria
+from bot.storage.models import (
+    ROUND_COMPLETE,
+    STEP_BLOCKED,
+    STEP_DONE,
+    STEP_OPEN,
+    ActionPlan,
+    ActionStep,
+    Client,
+    ConsentRecord,
+    Handoff,
+    PhaseProgress,
+    SafetyFlag,
+)
+from bot.storage.progress import CONSENT_GIVEN
+
+
+@dataclass(frozen=True)
+class StepCounts:
+    """The steps of the client's current plan (the newest complete one), by status and date."""
+
+    total: int = 0
+    done: int = 0
+    blocked: int = 0
+    due: int = 0  # still to do, and their date is today or past
+    next_due: date | None = None  # the soonest date of a step still to do
+
+
+@dataclass(frozen=True)
+class OpenFlag:
+    id: int
+    raised_at: datetime
+    category: str | None
+    reason: str | None
+
+
+@dataclass(frozen=True)
+class WaitingHandoff:
+    id: int
+    approved_at: datetime
+
+
+@dataclass(frozen=True)
+class ClientFacts:
+    id: str
+    practitioner_id: int | None
+    created_at: datetime
+    last_active_at: datetime
+    progress: Progress
+    steps: StepCounts = StepCounts()
+    open_flags: list[OpenFlag] = field(default_factory=list)  # oldest first
+    waiting_handoffs: list[WaitingHandoff] = field(default_factory=list)  # oldest first
+
+
+def caseload(session: Session, reader: Reader, today: date, client_ids: Iterable[str] | None = None) -> list[ClientFacts]:
+    """The reader's clients (or those of `client_ids` the reader may see), most recently active first.
+
+    Visitors who never agreed to anything and came without an invite are nobody's client yet.
+    """
+    agreed = exists().where(ConsentRecord.client_id == Client.id, ConsentRecord.decision == CONSENT_GIVEN)
+    query = select(Client).where(*client_criteria(reader), or_(Client.practitioner_id.is_not(None), agreed))
+    if client_ids is not None:
+        query = query.where(Client.id.in_(list(client_ids)))
+    clients = list(session.execute(query.order_by(Client.last_active_at.desc(), Client.id)).scalars())
+    ids = [client.id for client in clients]
+    if not ids:
+        return []
+    consented = set(
+        session.execute(
+            select(ConsentRecord.client_id).where(ConsentRecord.client_id.in_(ids), ConsentRecord.decision == CONSENT_GIVEN)
+        ).scalars()
+    )
+    parts: dict[str, list[PartRecord]] = {}
+    for client_id, phase, status, updated_at in session.execute(
+        select(PhaseProgress.client_id, PhaseProgress.phase, PhaseProgress.status, PhaseProgress.updated_at).where(
+            PhaseProgress.client_id.in_(ids)
+        )
+    ):
+        parts.setdefault(client_id, []).append(PartRecord(phase, status, updated_at))
+    steps = _step_counts(session, ids, today)
+    flags: dict[str, list[OpenFlag]] = {}
+    for flag in session.execute(
+        select(SafetyFlag)
+        .where(SafetyFlag.client_id.in_(ids), SafetyFlag.handled_at.is_(None))
+        .order_by(SafetyFlag.raised_at, SafetyFlag.id)
+    ).scalars():
+        flags.setdefault(flag.client_id, []).append(OpenFlag(flag.id, flag.raised_at, flag.category, flag.reason))
+    handoffs: dict[str, list[WaitingHandoff]] = {}
+    for handoff_id, client_id, approved_at in session.execute(
+        select(Handoff.id, Handoff.client_id, Handoff.approved_at)
+        .where(Handoff.client_id.in_(ids), Handoff.reviewed_at.is_(None), *handoff_criteria(reader))
+        .order_by(Handoff.approved_at, Handoff.id)
+    ):
+        handoffs.setdefault(client_id, []).append(WaitingHandoff(handoff_id, approved_at))
+    return [
+        ClientFacts(
+            id=client.id,
+            practitioner_id=client.practitioner_id,
+            created_at=client.created_at,
+            last_active_at=client.last_active_at,
+            progress=describe_progress(parts.get(client.id, []), client.id in consented),
+            steps=steps.get(client.id, StepCounts()),
+            open_flags=flags.get(client.id, []),
+            waiting_handoffs=handoffs.get(client.id, []),
+        )
+        for client in clients
+    ]
+
+
+def client_facts(session: Session, reader: Reader, client_id: str, today: date) -> ClientFacts | None:
+    """One client's facts, as the dashboard has them; None if the reader may not see them (or they are nobody's yet)."""
+    found = caseload(session, reader, today, [client_id])
+    return found[0] if found else None
+
+
+def _step_counts(session: Session, client_ids: list[str], today: date) -> dict[str, StepCounts]:
+    newest = (
+        select(ActionPlan.client_id, func.max(ActionPlan.id).label("plan_id"))
+        .where(ActionPlan.client_id.in_(client_ids), ActionPlan.status == ROUND_COMPLETE)
+        .group_by(ActionPlan.client_id)
+        .subquery()
+    )
+    still_to_do = ActionStep.status == STEP_OPEN
+    rows = session.execute(
+        select(
+            ActionStep.client_id,
+            func.count(),
+            func.sum(case((ActionStep.status == STEP_DONE, 1), else_=0)),
+            func.sum(case((ActionStep.status == STEP_BLOCKED, 1), else_=0)),
+            func.sum(case((and_(still_to_do, ActionStep.due_date <= today), 1), else_=0)),
+            func.min(case((still_to_do, ActionStep.due_date), else_=None)),
+        )
+        .join(newest, newest.c.plan_id == ActionStep.plan_id)
+        .group_by(ActionStep.client_id)
+    ).all()
+    return {
+        client_id: StepCounts(int(total), int(done or 0), int(blocked or 0), int(due or 0), _as_date(next_due))
+        for client_id, total, done, blocked, due, next_due in rows
+    }
+
+
+def _as_date(value: date | str | None) -> date | None:
+    """SQLite gives an aggregate of dates back as text."""
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
