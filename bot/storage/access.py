@@ -56,6 +56,17 @@ def visible_flag(db: Session, reader: Reader, flag_id: int) -> SafetyFlag | None
     ).scalar_one_or_none()
 
 
+def visible_invite(db: Session, reader: Reader, invite_id: int) -> Invite | None:
+    return db.execute(select(Invite).where(Invite.id == invite_id, *invite_criteria(reader))).scalar_one_or_none()
+
+
+def invites_seen_by(db: Session, reader: Reader) -> list[Invite]:
+    """The reader's invites (an administrator's: everyone's), newest first."""
+    return list(
+        db.execute(select(Invite).where(*invite_criteria(reader)).order_by(Invite.created_at.desc(), Invite.id.desc())).scalars()
+    )
+
+
 def client_labels(db: Session, reader: Reader, client_ids: Iterable[str]) -> dict[str, str]:
     """How the reader recognises each client: their own label for them, else a short id.
 

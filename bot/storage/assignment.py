@@ -43,9 +43,14 @@ def assign_client(
     return change
 
 
+def hand_over_candidates(session: Session, from_id: int) -> list[str]:
+    """The clients a practitioner has now: those a successor would take over."""
+    return list(session.execute(select(Client.id).where(Client.practitioner_id == from_id)).scalars())
+
+
 def hand_over_clients(session: Session, from_id: int, to_id: int | None, by_id: int) -> list[str]:
     """Every client of `from_id` to `to_id` (a leaving practitioner's successor, or nobody); their ids."""
-    client_ids = list(session.execute(select(Client.id).where(Client.practitioner_id == from_id)).scalars())
+    client_ids = hand_over_candidates(session, from_id)
     for client_id in client_ids:
         assign_client(session, client_id, to_id, by_id)
     return client_ids

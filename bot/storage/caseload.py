@@ -16,7 +16,7 @@ from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from bot.guidance.progress import PartRecord, Progress, describe_progress
-from bot.storage.access import Reader, client_criteria, handoff_criteria
+from bot.storage.access import Reader, client_criteria, deletion_criteria, handoff_criteria
 from bot.storage.models import (
     ROUND_COMPLETE,
     STEP_BLOCKED,
@@ -25,6 +25,7 @@ from bot.storage.models import (
     ActionPlan,
     ActionStep,
     Client,
+    ClientDeletion,
     ConsentRecord,
     Handoff,
     PhaseProgress,
@@ -162,3 +163,23 @@ def _as_date(value: date | str | None) -> date | None:
     if value is None or isinstance(value, date):
         return value
     return date.fromisoformat(str(value)[:10])
+
+
+def waiting_ids(session: Session, reader: Reader) -> dict[str, list[int]]:
+    """The ids of handoffs waiting for review and of open safety flags: what the open dashboard polls for."""
+    handoffs = session.execute(select(Handoff.id).where(Handoff.reviewed_at.is_(None), *handoff_criteria(reader))).scalars()
+    flags = session.execute(
+        select(SafetyFlag.id)
+        .join(Client, Client.id == SafetyFlag.client_id)
+        .where(SafetyFlag.handled_at.is_(None), *client_criteria(reader))
+    ).scalars()
+    return {"pending_handoffs": sorted(handoffs), "urgent_flags": sorted(flags)}
+
+
+def deletions_seen_by(session: Session, reader: Reader) -> list[ClientDeletion]:
+    """The reader's clients whose data was deleted (only that fact), newest first."""
+    return list(
+        session.execute(
+            select(ClientDeletion).where(*deletion_criteria(reader)).order_by(ClientDeletion.deleted_at.desc())
+        ).scalars()
+    )
