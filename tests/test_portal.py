@@ -141,7 +141,7 @@ async def test_every_form_needs_the_sessions_csrf_token(portal, db, token):
     page = await (await portal.get(f"/portal/handoffs/{handoff_id}")).text()
     assert "An unwanted remark" not in page and "Not reviewed yet" in page  # nothing was changed
     assert "A note of Pat&#39;s" in page and "Renamed" not in page
-    assert "Urgent safety flags: 1" in await (await portal.get("/portal/")).text()
+    assert "1 with an urgent safety flag" in await (await portal.get("/portal/")).text()
 
 
 async def test_a_token_from_another_session_does_not_work(portal, db):
@@ -348,7 +348,7 @@ async def test_practitioner_b_cannot_open_practitioner_as_client_or_handoff(port
     await logged_in(portal, "pat@example.org")
     page = await (await portal.get(f"/portal/handoffs/{handoff_id}")).text()
     assert "Bo was here" not in page and "Not reviewed yet" in page and "Pat&#39;s own note" in page
-    assert "Urgent safety flags: 1" in await (await portal.get("/portal/")).text()
+    assert "1 with an urgent safety flag" in await (await portal.get("/portal/")).text()
     assert "Bo was here" not in await (await portal.get(f"/portal/clients/{client_id}")).text()
 
 

@@ -84,7 +84,7 @@ async def test_urgent_flags_come_first_and_are_handled_with_an_outcome_after_a_c
         session.add(SafetyFlag(client_id=worried, category="self_harm", reason="statement"))
     await logged_in(portal, "pat@example.org")
     dashboard = await text_of(portal, "/portal/")
-    assert "Urgent safety flags: 1" in dashboard
+    assert "1 with an urgent safety flag" in dashboard
     clients_table = dashboard[dashboard.index('class="caseload"'):]
     assert clients_table.index("Worried client") < clients_table.index("Calm client")  # urgent before recent
     with db() as session:
@@ -103,7 +103,7 @@ async def test_urgent_flags_come_first_and_are_handled_with_an_outcome_after_a_c
         portal, f"{path}/handled", {"outcome": "Called her; safe, sister with her", "confirmed": "yes"}, token_from=path
     )
     assert done.status == 303 and done.headers["Location"] == f"/portal/clients/{worried}?done=flag#flag-{flag_id}"
-    assert "Urgent safety flags: 0" in await text_of(portal, "/portal/")
+    assert "0 with an urgent safety flag" in await text_of(portal, "/portal/")
     record = await text_of(portal, f"/portal/clients/{worried}")
     safeguarding = record[record.index('id="safeguarding"'):record.index('id="timeline"')]
     assert "self-harm" in safeguarding and "by Pat Practitioner" in safeguarding and "Called her; safe, sister with her" in safeguarding
@@ -235,7 +235,7 @@ async def test_notes_and_mark_reviewed_are_kept(portal, db):
         handoff = session.get(Handoff, handoff_id)
         assert note.text == "Discuss funding options" and note.author_id == pat
         assert handoff.reviewed_at is not None and handoff.reviewed_by == pat
-    assert "Handoffs to review: 0" in await text_of(portal, "/portal/")  # reviewed handoffs leave the waiting list
+    assert "0 with a handoff to review" in await text_of(portal, "/portal/")  # reviewed handoffs leave the waiting list
 
 
 async def test_client_text_is_always_escaped(portal, db):

@@ -115,7 +115,7 @@ def fill(session: Session, clients: int = 120, seed: int = 16, today: date | Non
         # Stages spread evenly, the unassigned ones among the early and middle stages.
         stage = STAGES.index("agreed") + number % 5 if practitioner is None else number % len(STAGES)
         label = _label(rng, labels_used)
-        DemoClient(session, rng, today, practitioner, administrator, label, STORIES[number % len(STORIES)], stage).build()
+        DemoClient(session, rng, today, practitioner, administrator, label, STORIES[number % len(STORIES)], stage, number).build()
 
     _moves_and_farewells(session, rng, practitioners, administrator)
     for practitioner in practitioners:  # a few invites still waiting, one withdrawn
@@ -138,8 +138,8 @@ def _label(rng: random.Random, used: set[str]) -> str:
 class DemoClient:
     """One made-up client taken through the process as far as their stage, then given realistic dates."""
 
-    def __init__(self, session, rng, today, practitioner, administrator, label, story: Story, stage: int) -> None:
-        self.session, self.rng, self.today, self.story, self.stage = session, rng, today, story, stage
+    def __init__(self, session, rng, today, practitioner, administrator, label, story: Story, stage: int, number: int) -> None:
+        self.session, self.rng, self.today, self.story, self.stage, self.number = session, rng, today, story, stage, number
         self.practitioner, self.administrator, self.label = practitioner, administrator, label
         self.client = Client()
         session.add(self.client)
@@ -248,13 +248,14 @@ class DemoClient:
         complete_review(session, review)
 
     def distress(self) -> None:
-        """About one client in nine showed distress; most flags were handled, with what was done."""
-        if not self.reached("start") or self.rng.random() > 0.11:
+        """One client in seven who got as far as the start showed distress (every practitioner has some);
+        every other flag was handled, with what was done."""
+        if not self.reached("start") or self.number % 7 != 3:
             return
-        category, level, reason = self.rng.choice(FLAG_KINDS)
+        category, level, reason = FLAG_KINDS[self.number % len(FLAG_KINDS)]
         flag = raise_safety_flag(self.session, self.id, category, level, reason)
-        if flag is not None and self.practitioner is not None and self.rng.random() < 0.5:
-            mark_handled(self.session, flag, self.practitioner.id, self.rng.choice(FLAG_OUTCOMES))
+        if flag is not None and self.practitioner is not None and (self.number // 7) % 2 == 0:
+            mark_handled(self.session, flag, self.practitioner.id, FLAG_OUTCOMES[self.number % len(FLAG_OUTCOMES)])
 
     def notes(self) -> None:
         if self.practitioner is None or not self.reached("start") or self.rng.random() > 0.45:
