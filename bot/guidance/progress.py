@@ -50,14 +50,32 @@ class PartState:
 class Progress:
     where: str  # "Options", "Action plan (done)", "Start (in progress)", "Not started yet"
     current_part: str | None  # the part `where` names, for filtering
-    parts: list[PartState]  # every part, in the process's order
-    started: bool  # agreed to take part (or did anything)
+    records: tuple[PartRecord, ...]
+    consented: bool  # agreed to take part
     start_done_at: datetime | None  # readiness was asked at the start
     closing_done_at: datetime | None  # readiness was asked again with the closing feedback
 
     @property
+    def started(self) -> bool:
+        return self.consented or bool(self.records)
+
+    @property
     def closed(self) -> bool:
         return self.closing_done_at is not None
+
+    @property
+    def parts(self) -> list[PartState]:
+        """Every part, in the process's order (only the record lists them: the dashboard needs `where`)."""
+        by_part = {row.part: row for row in self.records}
+        known = PART_ORDER + sorted(part for part in by_part if part not in PART_ORDER)
+        parts = []
+        for part in known:
+            row = by_part.get(part)
+            status = row.status if row else None
+            if part == START and row is None and self.consented:
+                status = PHASE_IN_PROGRESS  # agreed, and the start's questions come next
+            parts.append(PartState(part, part_label(part), status, row.updated_at if row else None))
+        return parts
 
 
 def part_label(part: str) -> str:
@@ -66,8 +84,7 @@ def part_label(part: str) -> str:
 
 def describe_progress(records: Iterable[PartRecord], consented: bool) -> Progress:
     """The part in progress (the newest if several), else the last one done; the start once they agreed."""
-    rows = list(records)
-    by_part = {row.part: row for row in rows}
+    rows = tuple(records)
     where, current = (f"{part_label(START)} (in progress)", START) if consented else (NOT_STARTED, None)
     for status in (PHASE_IN_PROGRESS, PHASE_DONE):
         matching = [row for row in rows if row.status == status]
@@ -76,17 +93,5 @@ def describe_progress(records: Iterable[PartRecord], consented: bool) -> Progres
             where = part_label(row.part) + (DONE_SUFFIX if status == PHASE_DONE else "")
             current = row.part
             break
-    known = PART_ORDER + sorted(part for part in by_part if part not in PART_ORDER)
-    parts = []
-    for part in known:
-        row = by_part.get(part)
-        status = row.status if row else None
-        if part == START and row is None and consented:
-            status = PHASE_IN_PROGRESS  # agreed, and the start's questions come next
-        parts.append(PartState(part, part_label(part), status, row.updated_at if row else None))
-
-    def done_at(part: str) -> datetime | None:
-        row = by_part.get(part)
-        return row.updated_at if row is not None and row.status == PHASE_DONE else None
-
-    return Progress(where, current, parts, consented or bool(rows), done_at(START), done_at(CLOSING))
+    done_at = {row.part: row.updated_at for row in rows if row.status == PHASE_DONE}
+    return Progress(where, current, rows, consented, done_at.get(START), done_at.get(CLOSING))

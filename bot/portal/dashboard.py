@@ -18,9 +18,9 @@ from sqlalchemy.orm import Session
 
 from bot.guidance.progress import PART_LABELS, PART_ORDER
 from bot.portal.auth import Viewer
-from bot.portal.waiting import KINDS, STEPS, Waiting, matches, urgency, waiting_items
+from bot.portal.waiting import BLOCKED, DUE, KINDS, STEPS, Waiting, matches, urgency, waiting_items
 from bot.storage.access import client_labels
-from bot.storage.caseload import ClientFacts, StepCounts, caseload, deletions_seen_by, waiting_ids
+from bot.storage.caseload import ClientFacts, StepCounts, caseload, caseload_scope, deletions_seen_by, waiting_ids
 from bot.storage.deletion import CLIENT_REQUEST, RETENTION
 from bot.storage.invites import clients_moved_away
 from bot.storage.models import utcnow
@@ -147,9 +147,14 @@ def case_rows(
 
 
 def _kind_counts(rows: list[CaseRow]) -> dict[str, int]:
-    counts = {kind: sum(1 for row in rows if any(item.kind == kind for item in row.waiting)) for kind in KINDS}
-    counts[STEPS] = sum(1 for row in rows if matches(STEPS, row.waiting))
-    counts["waiting"] = sum(1 for row in rows if row.waiting)
+    """How many clients have each kind of item waiting (a client with two flags counts once)."""
+    counts = dict.fromkeys([*KINDS, STEPS, "waiting"], 0)
+    for row in rows:
+        kinds = {item.kind for item in row.waiting}
+        for kind in kinds:
+            counts[kind] += 1
+        counts[STEPS] += bool(kinds & {BLOCKED, DUE})
+        counts["waiting"] += bool(kinds)
     return counts
 
 
@@ -170,7 +175,7 @@ def dashboard(
     """The dashboard for this query; `page_size` None puts every matching row on one page (the export)."""
     now = utcnow()
     facts = caseload(db, viewer, today)
-    labels = client_labels(db, viewer, [client.id for client in facts])
+    labels = client_labels(db, viewer, [client.id for client in facts], caseload_scope(viewer))
     names = display_names(db) if viewer.is_admin else None
     rows, ordered_facts = case_rows(facts, labels, names, now, inactive_after_days)
     wanted = query.search.casefold()

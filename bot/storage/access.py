@@ -10,6 +10,7 @@ from typing import Any, Iterable, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import Select
 
 from bot.storage.models import HANDOFF_APPROVED, Client, ClientDeletion, Handoff, Invite, SafetyFlag
 from bot.storage.labels import labels_of
@@ -67,7 +68,7 @@ def invites_seen_by(db: Session, reader: Reader) -> list[Invite]:
     )
 
 
-def client_labels(db: Session, reader: Reader, client_ids: Iterable[str]) -> dict[str, str]:
+def client_labels(db: Session, reader: Reader, client_ids: Iterable[str], scope: Select | None = None) -> dict[str, str]:
     """How the reader recognises each client: their own label for them, else a short id.
 
     A label is one practitioner's private name for a client: a practitioner sees only their own
@@ -78,11 +79,13 @@ def client_labels(db: Session, reader: Reader, client_ids: Iterable[str]) -> dic
     ids = list(dict.fromkeys(client_ids))
     if not ids:
         return {}
+    # `scope`, a subquery selecting at least these clients, spares a query with hundreds of ids in it.
+    chosen = Client.id.in_(scope if scope is not None else ids)
     if reader.is_admin:
-        owners = dict(db.execute(select(Client.id, Client.practitioner_id).where(Client.id.in_(ids))).all())
+        owners = dict(db.execute(select(Client.id, Client.practitioner_id).where(chosen)).all())
     else:
         owners = {client_id: reader.id for client_id in ids}
-    found = labels_of(db, owners)
+    found = labels_of(db, owners, scope)
     return {client_id: found.get(client_id) or UNLABELLED_PREFIX + client_id[:6] for client_id in ids}
 
 

@@ -14,6 +14,7 @@ from typing import Iterable
 
 from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import Select
 
 from bot.guidance.progress import PartRecord, Progress, describe_progress
 from bot.storage.access import Reader, client_criteria, deletion_criteria, handoff_criteria
@@ -45,6 +46,9 @@ class StepCounts:
     next_due: date | None = None  # the soonest date of a step still to do
 
 
+NO_STEPS = StepCounts()
+
+
 @dataclass(frozen=True)
 class OpenFlag:
     id: int
@@ -71,43 +75,54 @@ class ClientFacts:
     waiting_handoffs: list[WaitingHandoff] = field(default_factory=list)  # oldest first
 
 
-def caseload(session: Session, reader: Reader, today: date, client_ids: Iterable[str] | None = None) -> list[ClientFacts]:
-    """The reader's clients (or those of `client_ids` the reader may see), most recently active first.
+def caseload_scope(reader: Reader, client_ids: Iterable[str] | None = None) -> Select:
+    """The ids of the reader's clients (of `client_ids`, if given), as a subquery for the other queries.
 
     Visitors who never agreed to anything and came without an invite are nobody's client yet.
     """
     agreed = exists().where(ConsentRecord.client_id == Client.id, ConsentRecord.decision == CONSENT_GIVEN)
-    query = select(Client).where(*client_criteria(reader), or_(Client.practitioner_id.is_not(None), agreed))
-    if client_ids is not None:
-        query = query.where(Client.id.in_(list(client_ids)))
-    clients = list(session.execute(query.order_by(Client.last_active_at.desc(), Client.id)).scalars())
-    ids = [client.id for client in clients]
-    if not ids:
+    scope = select(Client.id).where(*client_criteria(reader), or_(Client.practitioner_id.is_not(None), agreed))
+    return scope if client_ids is None else scope.where(Client.id.in_(list(client_ids)))
+
+
+def caseload(session: Session, reader: Reader, today: date, client_ids: Iterable[str] | None = None) -> list[ClientFacts]:
+    """The reader's clients (or those of `client_ids` the reader may see), most recently active first.
+
+    Every query selects by the same subquery rather than a list of hundreds of ids, and reads
+    columns rather than ORM objects: the dashboard reads the whole caseload on every view.
+    """
+    scope = caseload_scope(reader, client_ids)
+    clients = session.execute(
+        select(Client.id, Client.practitioner_id, Client.created_at, Client.last_active_at)
+        .where(Client.id.in_(scope))
+        .order_by(Client.last_active_at.desc(), Client.id)
+    ).all()
+    if not clients:
         return []
     consented = set(
         session.execute(
-            select(ConsentRecord.client_id).where(ConsentRecord.client_id.in_(ids), ConsentRecord.decision == CONSENT_GIVEN)
+            select(ConsentRecord.client_id).where(ConsentRecord.client_id.in_(scope), ConsentRecord.decision == CONSENT_GIVEN)
         ).scalars()
     )
     parts: dict[str, list[PartRecord]] = {}
     for client_id, phase, status, updated_at in session.execute(
         select(PhaseProgress.client_id, PhaseProgress.phase, PhaseProgress.status, PhaseProgress.updated_at).where(
-            PhaseProgress.client_id.in_(ids)
+            PhaseProgress.client_id.in_(scope)
         )
     ):
         parts.setdefault(client_id, []).append(PartRecord(phase, status, updated_at))
-    steps = _step_counts(session, ids, today)
+    steps = _step_counts(session, scope, today)
     flags: dict[str, list[OpenFlag]] = {}
-    for flag in session.execute(
-        select(SafetyFlag)
-        .where(SafetyFlag.client_id.in_(ids), SafetyFlag.handled_at.is_(None))
+    for flag_id, client_id, raised_at, category, reason in session.execute(
+        select(SafetyFlag.id, SafetyFlag.client_id, SafetyFlag.raised_at, SafetyFlag.category, SafetyFlag.reason)
+        .where(SafetyFlag.client_id.in_(scope), SafetyFlag.handled_at.is_(None))
         .order_by(SafetyFlag.raised_at, SafetyFlag.id)
-    ).scalars():
-        flags.setdefault(flag.client_id, []).append(OpenFlag(flag.id, flag.raised_at, flag.category, flag.reason))
+    ):
+        flags.setdefault(client_id, []).append(OpenFlag(flag_id, raised_at, category, reason))
     handoffs: dict[str, list[WaitingHandoff]] = {}
     for handoff_id, client_id, approved_at in session.execute(
         select(Handoff.id, Handoff.client_id, Handoff.approved_at)
-        .where(Handoff.client_id.in_(ids), Handoff.reviewed_at.is_(None), *handoff_criteria(reader))
+        .where(Handoff.client_id.in_(scope), Handoff.reviewed_at.is_(None), *handoff_criteria(reader))
         .order_by(Handoff.approved_at, Handoff.id)
     ):
         handoffs.setdefault(client_id, []).append(WaitingHandoff(handoff_id, approved_at))
@@ -117,8 +132,8 @@ def caseload(session: Session, reader: Reader, today: date, client_ids: Iterable
             practitioner_id=client.practitioner_id,
             created_at=client.created_at,
             last_active_at=client.last_active_at,
-            progress=describe_progress(parts.get(client.id, []), client.id in consented),
-            steps=steps.get(client.id, StepCounts()),
+            progress=describe_progress(parts.get(client.id, ()), client.id in consented),
+            steps=steps.get(client.id, NO_STEPS),
             open_flags=flags.get(client.id, []),
             waiting_handoffs=handoffs.get(client.id, []),
         )
@@ -132,10 +147,10 @@ def client_facts(session: Session, reader: Reader, client_id: str, today: date) 
     return found[0] if found else None
 
 
-def _step_counts(session: Session, client_ids: list[str], today: date) -> dict[str, StepCounts]:
+def _step_counts(session: Session, scope: Select, today: date) -> dict[str, StepCounts]:
     newest = (
         select(ActionPlan.client_id, func.max(ActionPlan.id).label("plan_id"))
-        .where(ActionPlan.client_id.in_(client_ids), ActionPlan.status == ROUND_COMPLETE)
+        .where(ActionPlan.client_id.in_(scope), ActionPlan.status == ROUND_COMPLETE)
         .group_by(ActionPlan.client_id)
         .subquery()
     )

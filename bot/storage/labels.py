@@ -13,6 +13,7 @@ from typing import Mapping
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import Select
 
 from bot.storage.models import ClientLabel, Invite, utcnow
 
@@ -24,10 +25,13 @@ def clean_label(label: str | None) -> str | None:
     return " ".join((label or "").split())[:MAX_LABEL_CHARS] or None
 
 
-def labels_of(session: Session, owners: Mapping[str, int | None]) -> dict[str, str | None]:
-    """Each client's label as their owner (a practitioner's id, or None) named them; None if unnamed."""
-    ids = list(owners)
-    if not ids:
+def labels_of(session: Session, owners: Mapping[str, int | None], scope: Select | None = None) -> dict[str, str | None]:
+    """Each client's label as their owner (a practitioner's id, or None) named them; None if unnamed.
+
+    `scope` is a subquery selecting (at least) these clients, used instead of a list of their ids.
+    """
+    ids = scope if scope is not None else list(owners)
+    if not owners:
         return {}
     invite_labels: dict[tuple[str, int], str] = {}
     for client_id, practitioner_id, label in session.execute(
