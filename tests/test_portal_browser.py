@@ -8,7 +8,6 @@ import csv
 import io
 import re
 
-import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 

@@ -8,7 +8,7 @@ from bot.gateway import keys
 from bot.portal import app_keys
 from bot.portal.auth import require_viewer
 from bot.portal.client_view import client_view
-from bot.portal.dashboard import BadQuery, DashboardQuery, dashboard, updates
+from bot.portal.dashboard import PAGE_SIZE, BadQuery, DashboardQuery, dashboard, updates
 from bot.portal.feedback_view import feedback_overview
 from bot.portal.handoff_view import MAX_NOTE_CHARS, add_handoff_note, handoff_view, mark_reviewed
 from bot.portal.pages import render_page, see_other
@@ -17,19 +17,28 @@ from bot.portal.support import found, in_database, int_param
 routes = web.RouteTableDef()
 
 
+def dashboard_query(request: web.Request) -> DashboardQuery:
+    """The search, filters and page asked for; an address the portal did not make is a 400."""
+    try:
+        return DashboardQuery.parse(request.query)
+    except BadQuery:
+        raise web.HTTPBadRequest() from None
+
+
+def load_dashboard(request: web.Request, viewer, query: DashboardQuery, page_size: int | None = PAGE_SIZE):
+    """The dashboard's work for the database thread, with the settings and the service's today."""
+    settings, today = request.app[keys.SETTINGS], request.app[app_keys.CLOCK].today()
+    return lambda db: dashboard(db, viewer, query, today, settings.retention_days, settings.inactive_after_days, page_size)
+
+
 @routes.get("/portal/", name="portal_dashboard")
 async def dashboard_page(request: web.Request) -> web.Response:
     """Who needs me now: one row per client with what is waiting, the most urgent first."""
     viewer = await require_viewer(request)
-    try:
-        query = DashboardQuery.parse(request.query)
-    except BadQuery:
-        raise web.HTTPBadRequest() from None
-    settings, today = request.app[keys.SETTINGS], request.app[app_keys.CLOCK].today()
+    build = load_dashboard(request, viewer, dashboard_query(request))
 
     def load(db):
-        view = dashboard(db, viewer, query, today, settings.retention_days, settings.inactive_after_days)
-        return view, updates(db, viewer)
+        return build(db), updates(db, viewer)
 
     view, signature = await in_database(request, load)
     return await render_page(request, "dashboard.html", {"view": view, "signature": signature}, viewer)

@@ -13,8 +13,8 @@ from aiohttp import web
 from bot.gateway import keys
 from bot.portal import app_keys
 from bot.portal.auth import require_viewer
-from bot.portal.client_routes import record_of
-from bot.portal.dashboard import BadQuery, DashboardQuery, CaseRow, dashboard
+from bot.portal.client_routes import dashboard_query, load_dashboard, record_of
+from bot.portal.dashboard import CaseRow
 from bot.portal.pages import render_page
 from bot.portal.support import in_database
 from bot.portal.times import ServiceClock
@@ -61,17 +61,9 @@ def caseload_csv(rows: list[CaseRow], clock: ServiceClock, zone_name: str, with_
 async def caseload_export(request: web.Request) -> web.Response:
     """Every client the dashboard shows with the same filters (all pages), most urgent first."""
     viewer = await require_viewer(request)
-    try:
-        query = DashboardQuery.parse(request.query)
-    except BadQuery:
-        raise web.HTTPBadRequest() from None
     settings, clock = request.app[keys.SETTINGS], request.app[app_keys.CLOCK]
-
-    def load(db):
-        view = dashboard(db, viewer, query, clock.today(), settings.retention_days, settings.inactive_after_days, page_size=None)
-        return view.rows
-
-    rows = await in_database(request, load)
+    build = load_dashboard(request, viewer, dashboard_query(request), page_size=None)
+    rows = (await in_database(request, build)).rows
     body = caseload_csv(rows, clock, settings.service_time_zone, viewer.is_admin)
     filename = f"caseload-{clock.today().isoformat()}.csv"
     return web.Response(
