@@ -107,16 +107,14 @@ def test_a_client_approves_a_handoff_with_one_item_removed_and_the_practitioner_
     expect(log.locator("li.out").last).to_contain_text("What would you like to do next?")
 
     # The dashboard was left open: it shows the new handoff by itself.
-    handoff_link = practitioner.get_by_role("link", name="Handoff from J.S.")
+    handoff_link = practitioner.get_by_role("link", name="Handoff to review for J.S.")
     expect(handoff_link).to_be_visible(timeout=10_000)
-    practitioner.screenshot(path=str(PROJECT_ROOT / "reports" / "portal-dashboard.png"), full_page=True)
     handoff_link.click()
     summary = practitioner.locator("section", has=practitioner.get_by_role("heading", name="Summary approved by the client"))
     expect(summary).to_contain_text(KEPT_GOAL)
     expect(summary).to_contain_text(MESSAGE)
     expect(summary).not_to_contain_text(REMOVED_GOAL)
     expect(practitioner.locator("body")).not_to_contain_text(REMOVED_GOAL)  # nor in a transcript: not shared
-    practitioner.screenshot(path=str(PROJECT_ROOT / "reports" / "portal-handoff.png"), full_page=True)
     practitioner.get_by_role("link", name="Printable version").click()
     expect(practitioner.locator("body")).to_contain_text(KEPT_GOAL)
     practitioner.go_back()
@@ -125,7 +123,7 @@ def test_a_client_approves_a_handoff_with_one_item_removed_and_the_practitioner_
     expect(practitioner.locator("body")).to_contain_text("Reviewed on")
 
     practitioner.get_by_role("link", name="Dashboard").click()
-    expect(practitioner.get_by_role("link", name="Handoff from J.S.")).to_have_count(0)
+    expect(practitioner.get_by_role("link", name="Handoff to review for J.S.")).to_have_count(0)
     for name in ("J.S.",):
         practitioner.get_by_role("link", name=name).first.click()
         expect(practitioner.locator("body")).to_contain_text(KEPT_GOAL)
@@ -134,7 +132,7 @@ def test_a_client_approves_a_handoff_with_one_item_removed_and_the_practitioner_
 
     create_account(stack, "admin.handoff@example.org", "Grace Hopper", "--admin")
     administrator = logged_in(watched_page(browser, problems), stack, "admin.handoff@example.org")
-    expect(administrator.get_by_role("link", name="Handoff from")).to_have_count(0)  # reviewed already
+    expect(administrator.get_by_role("link", name="Handoff to review")).to_have_count(0)  # reviewed already
     administrator.get_by_role("link", name="Accounts").click()
     expect(administrator.locator("body")).to_contain_text("ada.handoff@example.org")
     assert problems == []

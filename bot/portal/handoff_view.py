@@ -9,13 +9,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.handoff.summary import SECTIONS, SummaryItem, grouped
-from bot.portal.access import client_label, visible_handoff
 from bot.portal.auth import Viewer
-from bot.portal.practitioners import display_names
-from bot.storage.models import Handoff, Message, PractitionerNote, utcnow
+from bot.storage.access import client_label, visible_handoff
+from bot.storage.models import Handoff, Message, utcnow
+from bot.storage.notes import MAX_NOTE_CHARS, add_note, readable_notes  # noqa: F401 (MAX_NOTE_CHARS: the routes')
+from bot.storage.people import FORMER_COLLEAGUE, display_names
 
 OTHER_SECTION = "Other"
-MAX_NOTE_CHARS = 5000
 
 
 @dataclass(frozen=True)
@@ -27,9 +27,13 @@ class TranscriptLine:
 
 @dataclass(frozen=True)
 class NoteView:
+    id: int
     author: str
     text: str
     created_at: datetime
+    updated_at: datetime | None
+    mine: bool  # the viewer wrote it, so they may edit or delete it
+    handoff_id: int | None  # the handoff it was written beside, if any
 
 
 @dataclass(frozen=True)
@@ -72,11 +76,12 @@ def transcript(db: Session, handoff: Handoff) -> list[TranscriptLine]:
     return lines
 
 
-def notes_of(db: Session, handoff: Handoff, names: dict[int, str]) -> list[NoteView]:
-    rows = db.execute(
-        select(PractitionerNote).where(PractitionerNote.handoff_id == handoff.id).order_by(PractitionerNote.created_at, PractitionerNote.id)
-    ).scalars()
-    return [NoteView(names.get(n.author_id, "A former colleague"), n.text, n.created_at) for n in rows]
+def note_views(db: Session, viewer: Viewer, client_id: str, names: dict[int, str]) -> list[NoteView]:
+    """The notes on the client the viewer may read (bot/storage/notes.py says whose), oldest first."""
+    return [
+        NoteView(n.id, names.get(n.author_id, FORMER_COLLEAGUE), n.text, n.created_at, n.updated_at, n.author_id == viewer.id, n.handoff_id)
+        for n in readable_notes(db, viewer, client_id)
+    ]
 
 
 def handoff_view(db: Session, viewer: Viewer, handoff_id: int, printable: bool = False) -> HandoffView | None:
@@ -97,16 +102,16 @@ def handoff_view(db: Session, viewer: Viewer, handoff_id: int, printable: bool =
         message=handoff.message,
         share_transcript=shared,
         transcript=transcript(db, handoff) if shared and not printable else [],
-        notes=[] if printable else notes_of(db, handoff, names),
+        notes=[] if printable else note_views(db, viewer, handoff.client_id, names),
     )
 
 
-def add_note(db: Session, viewer: Viewer, handoff_id: int, text: str) -> bool:
-    """False when the handoff is not the viewer's to see."""
+def add_handoff_note(db: Session, viewer: Viewer, handoff_id: int, text: str) -> bool:
+    """A note on the handoff's client, written beside this handoff; False when the handoff is not the viewer's to see."""
     handoff = visible_handoff(db, viewer, handoff_id)
     if handoff is None:
         return False
-    db.add(PractitionerNote(client_id=handoff.client_id, handoff_id=handoff.id, author_id=viewer.id, text=text))
+    add_note(db, handoff.client_id, viewer.id, text, handoff_id=handoff.id)
     return True
 
 
