@@ -8,13 +8,12 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.handoff.summary import SECTIONS, SummaryItem, grouped
 from bot.portal.access import client_label, visible_handoff
 from bot.portal.auth import Viewer
 from bot.portal.practitioners import display_names
+from bot.portal.summary_view import SummaryView, summary_view
 from bot.storage.models import Handoff, Message, PractitionerNote, utcnow
 
-OTHER_SECTION = "Other"
 MAX_NOTE_CHARS = 5000
 
 
@@ -40,20 +39,10 @@ class HandoffView:
     approved_at: datetime
     reviewed_at: datetime | None
     reviewed_by: str | None
-    sections: list[tuple[str, list[str]]]  # (heading, item texts) in the order practitioners read them
-    message: str | None
+    summary: SummaryView  # the items the client kept and their message, for templates/summary.html
     share_transcript: bool
     transcript: list[TranscriptLine]
     notes: list[NoteView]
-
-
-def summary_sections(items: list[dict]) -> list[tuple[str, list[str]]]:
-    """The stored items grouped under their headings; an item of a section unknown here is still shown."""
-    parsed = [SummaryItem.from_dict(item) for item in items]
-    known = [item for item in parsed if item.section in SECTIONS]
-    sections = [(SECTIONS[section], [item.text for item in members]) for section, members in grouped(known, key=lambda i: i.section)]
-    unknown = [item.text for item in parsed if item.section not in SECTIONS]
-    return sections + ([(OTHER_SECTION, unknown)] if unknown else [])
 
 
 def transcript(db: Session, handoff: Handoff) -> list[TranscriptLine]:
@@ -93,8 +82,7 @@ def handoff_view(db: Session, viewer: Viewer, handoff_id: int, printable: bool =
         approved_at=handoff.approved_at,
         reviewed_at=handoff.reviewed_at,
         reviewed_by=names.get(handoff.reviewed_by),
-        sections=summary_sections(handoff.items or []),
-        message=handoff.message,
+        summary=summary_view(handoff.items or [], handoff.message),
         share_transcript=shared,
         transcript=transcript(db, handoff) if shared and not printable else [],
         notes=[] if printable else notes_of(db, handoff, names),
