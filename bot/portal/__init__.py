@@ -19,7 +19,7 @@ from aiohttp_session.cookie_storage import EncryptedCookieStorage
 from cryptography.fernet import Fernet
 
 from bot.gateway import keys
-from bot.portal import account_routes, client_routes, invite_routes, login_routes
+from bot.portal import account_routes, client_routes, contact_routes, invite_routes, login_routes
 from bot.portal import app_keys
 from bot.portal.auth import PORTAL, SESSION_MAX_AGE_SECONDS
 from bot.portal.csrf import csrf_middleware
@@ -75,6 +75,6 @@ def setup_portal(app: web.Application) -> None:
     environment.filters["when"] = format_time
     environment.filters["day"] = format_date
 
-    for module in (login_routes, client_routes, invite_routes, account_routes):
+    for module in (login_routes, client_routes, contact_routes, invite_routes, account_routes):
         app.router.add_routes(module.routes)
     app.router.add_static(PORTAL + "/static", HERE / "static", name="portal_static")

@@ -12,6 +12,7 @@ from bot.portal.access import client_label, visible_handoff
 from bot.portal.auth import Viewer
 from bot.portal.practitioners import display_names
 from bot.portal.summary_view import SummaryView, summary_view
+from bot.storage.contact import author_of
 from bot.storage.models import Handoff, Message, PractitionerNote, utcnow
 
 MAX_NOTE_CHARS = 5000
@@ -19,7 +20,7 @@ MAX_NOTE_CHARS = 5000
 
 @dataclass(frozen=True)
 class TranscriptLine:
-    speaker: str  # "Client" or "Waypoint"
+    speaker: str  # "Client", "Waypoint", or "<name> (practitioner)"
     text: str
     created_at: datetime
 
@@ -57,7 +58,9 @@ def transcript(db: Session, handoff: Handoff) -> list[TranscriptLine]:
         if row.direction == "in" and row.text is None:
             continue  # the greeting the gateway sends on the client's behalf
         text = row.text if row.text is not None else "[a picture or file]"
-        lines.append(TranscriptLine("Client" if row.direction == "in" else "Waypoint", text, row.created_at))
+        author = author_of(row)  # a practitioner's message to the client is theirs, not the bot's
+        speaker = "Client" if row.direction == "in" else f"{author} (practitioner)" if author else "Waypoint"
+        lines.append(TranscriptLine(speaker, text, row.created_at))
     return lines
 
 
