@@ -107,6 +107,9 @@ PORTAL_PATHS_WITH_IDS = [
     ("POST", "/portal/accounts/{}/active"),
     ("POST", "/portal/accounts/{}/password"),
     ("GET", "/portal/clients/{}"),
+    ("GET", "/portal/clients/{}/contact"),
+    ("POST", "/portal/clients/{}/messages"),
+    ("POST", "/portal/clients/{}/next-session"),
 ]
 
 

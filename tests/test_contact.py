@@ -312,3 +312,13 @@ async def test_a_message_between_a_question_and_its_answer_leaves_the_question_w
     answering = fake_rasa.received[-1]["metadata"]["answering"]
     assert answering["question"] == "question" and answering["note"] == {"key": "situation", "kind": "open"}
     assert [body["message"] for body in fake_rasa.received] == ["/greet", "ok", "I work in a café"], "Rasa never sees it"
+
+
+async def test_without_a_session_the_contact_page_sends_you_to_log_in_and_nothing_is_sent(portal, db):
+    pat = add_account(db, "pat@example.org", "Pat")
+    client_id, _ = a_web_client(db, pat)
+    response = await portal.get(f"/portal/clients/{client_id}/contact", allow_redirects=False)
+    assert response.status == 302 and response.headers["Location"].startswith("/portal/login?next=")
+    response = await portal.post(f"/portal/clients/{client_id}/messages", data={"text": "Hello"}, allow_redirects=False)
+    assert response.status == 403  # no session, so no CSRF token either
+    assert stored_practitioner_messages(db, client_id) == []

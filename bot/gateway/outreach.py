@@ -23,8 +23,11 @@ from bot.storage.models import Client, Practitioner
 logger = logging.getLogger(__name__)
 
 
+GONE = "gone"  # the client (or the practitioner's account) no longer exists
+
+
 class CannotWrite(Exception):
-    """The practitioner may not write to this client now; `reason` is one of bot/guidance/contact.py's."""
+    """The practitioner may not write to this client now; `reason` is one of bot/guidance/contact.py's, or GONE."""
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
@@ -43,7 +46,7 @@ async def send_practitioner_message(
         with transaction(sessions) as session:
             client, author = session.get(Client, client_id), session.get(Practitioner, practitioner_id)
             if client is None or author is None:
-                raise CannotWrite("gone")
+                raise CannotWrite(GONE)
             problem = contact_problem(session, client, practitioner_id)
             if problem is not None:
                 raise CannotWrite(problem)

@@ -13,7 +13,7 @@ from typing import Any
 from aiohttp import web
 
 from bot.gateway import keys
-from bot.gateway.outreach import CannotWrite, send_practitioner_message
+from bot.gateway.outreach import GONE, CannotWrite, send_practitioner_message
 from bot.guidance.contact import message_problem, session_date_problem
 from bot.portal.auth import Viewer, require_viewer
 from bot.portal.contact_view import ContactView, contact_view, problem_words, service_today
@@ -67,7 +67,9 @@ async def write_message(request: web.Request) -> web.StreamResponse:
         return await _page(request, viewer, view, status=422, message_error=problem, message_text=text)
     try:
         await send_practitioner_message(request.app[keys.RELAY], request.app[keys.SESSIONS], client_id, viewer.id, text)
-    except CannotWrite as refused:  # changed since the page was read (consent withdrawn, client moved)
+    except CannotWrite as refused:  # changed since the page was read (data deleted, client moved)
+        if refused.reason == GONE:
+            raise web.HTTPNotFound()
         view = await _view(request, viewer, client_id)
         words = problem_words(refused.reason, view.label, None) or "This message cannot be sent now."
         return await _page(request, viewer, view, status=403, message_error=words, message_text=text)
