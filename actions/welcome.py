@@ -1,4 +1,5 @@
-"""Greeting: a new client is introduced to the bot, a returning one hears their goals again."""
+"""Greeting: a new client is introduced to the bot, a returning one hears their goals again, and the
+date of their next session when their practitioner set one that has not passed."""
 
 from __future__ import annotations
 
@@ -10,8 +11,11 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.database import client_data
 from actions.pause import PAUSED_FORM_SLOT
+from bot.guidance.contact import session_to_mention
 from bot.guidance.journey import RESUMABLE_FORMS, suggestion_buttons
 from bot.guidance.wording import resuming_phase, welcome_back
+from bot.storage.contact import next_session
+from bot.storage.models import utcnow
 from bot.storage.progress import snapshot
 
 
@@ -24,6 +28,7 @@ class ActionWelcome(Action):
     ) -> List[EventType]:
         with client_data() as session:
             client = snapshot(session, tracker.sender_id)
+            session_date = session_to_mention(next_session(session, tracker.sender_id), utcnow().date())
         stage = client.stage
         if stage == "new":
             dispatcher.utter_message(response="utter_welcome_new")
@@ -37,4 +42,7 @@ class ActionWelcome(Action):
             dispatcher.utter_message(text=resuming_phase(RESUMABLE_FORMS[tracker.get_slot(PAUSED_FORM_SLOT)]))
         else:
             dispatcher.utter_message(text=welcome_back(client), buttons=suggestion_buttons(client))
+        if session_date is not None and stage in ("consented", "returning"):
+            # Before a paused question comes back (the rules resume it after this action).
+            dispatcher.utter_message(response="utter_next_session", session_date=session_date)
         return [SlotSet("stage", stage)]

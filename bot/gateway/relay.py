@@ -38,9 +38,11 @@ from bot.gateway.keyed_locks import KeyedLocks
 from bot.gateway.rate_limit import MessageRateLimit
 from bot.gateway.rasa_client import RasaClient, RasaUnavailable
 from bot.gateway.turn_input import accepted_payload, rasa_input
+from bot.gateway.wording import PRACTITIONER_LABEL, PRACTITIONER_REPLY_NOTE
 from bot.storage import message_log
 from bot.storage.assignment import client_notices
 from bot.storage.check_ins import QUIET_AFTER_DISTRESS, check_in_offer, pushed_check_in_offer
+from bot.storage.contact import author_of
 from bot.storage.identity import WEB_CHANNEL
 from bot.storage.engine import DATABASE_AWAY, transaction
 from bot.storage.deletion import deletion_requested
@@ -100,6 +102,7 @@ def message_view(message: Message) -> dict[str, Any]:
     """
     content = message.content or {}
     status = message_log.SENT if message.status in (message_log.UNSENT, message_log.FAILED) else message.status
+    author = author_of(message)
     return {
         "id": message.id,
         "direction": message.direction,
@@ -109,6 +112,15 @@ def message_view(message: Message) -> dict[str, Any]:
         "attachment": content.get("attachment"),
         "status": status,
         "created_at": message.created_at.isoformat() + "Z",
+        # A message the client's practitioner wrote: every channel shows it as theirs (bot/gateway/outreach.py).
+        "author": None
+        if author is None
+        else {
+            "role": "practitioner",
+            "name": author,
+            "label": PRACTITIONER_LABEL.format(name=author),
+            "note": PRACTITIONER_REPLY_NOTE.format(name=author),
+        },
     }
 
 
@@ -181,6 +193,20 @@ class TurnRelay:
     def _outbound_status(self, channel: str) -> str:
         """Unsent (the outbox sends it) on a channel with a sender; sent when storing is delivering (web)."""
         return message_log.UNSENT if channel in self._channel_senders else message_log.SENT
+
+    def channels_with_sender(self) -> list[str]:
+        """The channels the bot can write to on its own (Telegram, when it is on)."""
+        return list(self._channel_senders)
+
+    def outbound_status(self, channel: str) -> str:
+        """The status a message the bot starts on `channel` is stored with (see _outbound_status)."""
+        return self._outbound_status(channel)
+
+    async def announce(self, client_id: str, message: dict[str, Any]) -> None:
+        """A stored message the bot started (not a reply): shown in the client's open web chats at once,
+        and sent from their outbox on a channel with a sender."""
+        await self._publish(client_id, {"type": "message", "message": message})
+        self.send_outbox(client_id)
 
     # -- the outbox ---------------------------------------------------------------------
 
@@ -526,9 +552,7 @@ class TurnRelay:
         channel = next((c for c in channels if c in self._channel_senders), channels[0])
         messages = await asyncio.to_thread(self._store_unprompted, client_id, channel)
         for message in messages:
-            await self._publish(client_id, {"type": "message", "message": message})
-        if messages:
-            self.send_outbox(client_id)
+            await self.announce(client_id, message)
 
     async def offer_check_in_on_arrival(self, client_id: str) -> None:
         """A client opening their chat hears the service's news and about steps that fell due while they were away."""

@@ -19,8 +19,8 @@ from aiohttp_session.cookie_storage import EncryptedCookieStorage
 from cryptography.fernet import Fernet
 
 from bot.gateway import keys
-from bot.portal import account_routes, client_routes, export_routes, flag_routes, invite_routes, login_routes
-from bot.portal import note_routes, record_routes
+from bot.portal import account_routes, client_routes, contact_routes, export_routes, flag_routes, invite_routes
+from bot.portal import login_routes, note_routes, record_routes
 from bot.portal import app_keys
 from bot.portal.auth import PORTAL, SESSION_MAX_AGE_SECONDS
 from bot.portal.csrf import csrf_middleware
@@ -69,6 +69,8 @@ def setup_portal(app: web.Application) -> None:
     environment.filters["when"] = clock.when
     environment.filters["day"] = clock.day
 
-    for module in (login_routes, client_routes, record_routes, note_routes, flag_routes, export_routes, invite_routes, account_routes):
+    for module in (
+        login_routes, client_routes, record_routes, note_routes, flag_routes, contact_routes, export_routes, invite_routes, account_routes
+    ):
         app.router.add_routes(module.routes)
     app.router.add_static(PORTAL + "/static", HERE / "static", name="portal_static")

@@ -8,19 +8,18 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.handoff.summary import SECTIONS, SummaryItem, grouped
 from bot.portal.auth import Viewer
+from bot.portal.summary_view import SummaryView, summary_view
 from bot.storage.access import client_label, visible_handoff
+from bot.storage.contact import author_of
 from bot.storage.models import Handoff, Message, utcnow
 from bot.storage.notes import MAX_NOTE_CHARS, add_note, readable_notes  # noqa: F401 (MAX_NOTE_CHARS: the routes')
 from bot.storage.people import FORMER_COLLEAGUE, display_names
 
-OTHER_SECTION = "Other"
-
 
 @dataclass(frozen=True)
 class TranscriptLine:
-    speaker: str  # "Client" or "Waypoint"
+    speaker: str  # "Client", "Waypoint", or "<name> (practitioner)"
     text: str
     created_at: datetime
 
@@ -44,20 +43,10 @@ class HandoffView:
     approved_at: datetime
     reviewed_at: datetime | None
     reviewed_by: str | None
-    sections: list[tuple[str, list[str]]]  # (heading, item texts) in the order practitioners read them
-    message: str | None
+    summary: SummaryView  # the items the client kept and their message, for templates/summary.html
     share_transcript: bool
     transcript: list[TranscriptLine]
     notes: list[NoteView]
-
-
-def summary_sections(items: list[dict]) -> list[tuple[str, list[str]]]:
-    """The stored items grouped under their headings; an item of a section unknown here is still shown."""
-    parsed = [SummaryItem.from_dict(item) for item in items]
-    known = [item for item in parsed if item.section in SECTIONS]
-    sections = [(SECTIONS[section], [item.text for item in members]) for section, members in grouped(known, key=lambda i: i.section)]
-    unknown = [item.text for item in parsed if item.section not in SECTIONS]
-    return sections + ([(OTHER_SECTION, unknown)] if unknown else [])
 
 
 def transcript(db: Session, handoff: Handoff) -> list[TranscriptLine]:
@@ -72,7 +61,9 @@ def transcript(db: Session, handoff: Handoff) -> list[TranscriptLine]:
         if row.direction == "in" and row.text is None:
             continue  # the greeting the gateway sends on the client's behalf
         text = row.text if row.text is not None else "[a picture or file]"
-        lines.append(TranscriptLine("Client" if row.direction == "in" else "Waypoint", text, row.created_at))
+        author = author_of(row)  # a practitioner's message to the client is theirs, not the bot's
+        speaker = "Client" if row.direction == "in" else f"{author} (practitioner)" if author else "Waypoint"
+        lines.append(TranscriptLine(speaker, text, row.created_at))
     return lines
 
 
@@ -98,8 +89,7 @@ def handoff_view(db: Session, viewer: Viewer, handoff_id: int, printable: bool =
         approved_at=handoff.approved_at,
         reviewed_at=handoff.reviewed_at,
         reviewed_by=names.get(handoff.reviewed_by),
-        sections=summary_sections(handoff.items or []),
-        message=handoff.message,
+        summary=summary_view(handoff.items or [], handoff.message),
         share_transcript=shared,
         transcript=transcript(db, handoff) if shared and not printable else [],
         notes=[] if printable else note_views(db, viewer, handoff.client_id, names),

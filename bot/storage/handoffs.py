@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.handoff.summary import SummaryItem, build_summary
+from bot.handoff.summary import SummaryItem, build_summary, without_removed
 from bot.storage.access import Reader, handoff_criteria
 from bot.storage.models import HANDOFF_APPROVED, HANDOFF_CANCELLED, HANDOFF_DRAFT, Client, Handoff, utcnow
 from bot.storage.progress import ensure_client
@@ -32,8 +32,8 @@ def offered_items(handoff: Handoff) -> list[SummaryItem]:
 
 
 def kept_items(handoff: Handoff) -> list[SummaryItem]:
-    removed = set(handoff.removed or [])
-    return [item for item in offered_items(handoff) if item.key not in removed]
+    """What the client kept so far: an option taken out also leaves the decision matrix."""
+    return without_removed(offered_items(handoff), handoff.removed or [])
 
 
 def remove_items(handoff: Handoff, numbers: list[int]) -> list[SummaryItem]:

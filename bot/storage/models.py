@@ -550,3 +550,23 @@ class Message(Base):
     status = Column(String(10), nullable=False)  # pending | answered (in); sent | unsent | failed (out)
     reply_to_id = Column(Integer, ForeignKey("messages.id", ondelete="CASCADE"), nullable=True)
     created_at = Column(DateTime, nullable=False, default=utcnow)
+    # Set on a message a practitioner wrote to the client (bot/storage/contact.py); its content keeps
+    # the name the client saw it under. None for everything the bot and the client said.
+    author_id = Column(Integer, ForeignKey("practitioners.id", ondelete="SET NULL"), nullable=True)
+
+
+class SessionDate(Base):
+    """The date of the client's next session with their practitioner, as the practitioner set it.
+
+    A new row for every change keeps the history for the client's record; the newest row is the
+    one that counts, and a row without a date means the practitioner removed it. The bot mentions
+    the date when the client comes back, while it is not past (bot/guidance/contact.py).
+    """
+
+    __tablename__ = "session_dates"
+
+    id = Column(Integer, primary_key=True)
+    client_id = _client_fk()
+    session_on = Column(Date, nullable=True)
+    set_by = Column(Integer, ForeignKey("practitioners.id", ondelete="SET NULL"), nullable=True)
+    recorded_at = Column(DateTime, nullable=False, default=utcnow)
