@@ -280,6 +280,33 @@ async def test_the_client_page_links_to_the_contact_page(portal, db, pats_client
     assert f'href="/portal/clients/{client_id}/contact"' in page
 
 
+async def test_the_record_shows_the_messages_and_the_session_dates_in_its_timeline_and_print(portal, db, pats_client):
+    client_id = pats_client[1]
+    contact = f"/portal/clients/{client_id}/contact"
+    await write(portal, client_id, "Could we meet before Christmas? Bring your list of courses.")
+    await post_form(portal, f"/portal/clients/{client_id}/next-session", {"session_on": "2031-01-14"}, contact)
+    await post_form(portal, f"/portal/clients/{client_id}/next-session", {"session_on": "2031-01-21"}, contact)
+
+    page = await (await portal.get(f"/portal/clients/{client_id}")).text()
+    timeline = page[page.index('id="timeline"'):page.index('id="parts"')]
+    assert "Next session: <strong>21 Jan 2031</strong>" in page
+    # Newest first, each a link to the contact page where it is in full.
+    changed = timeline.index("Next session changed to Tuesday 21 January 2031, by Pat Practitioner")
+    set_first = timeline.index("Next session set for Tuesday 14 January 2031, by Pat Practitioner")
+    message = timeline.index("Message from Pat Practitioner to the client")
+    assert changed < set_first < message
+    assert "Could we meet before Christmas? Bring your list of courses." in timeline
+    assert f'href="{contact}#messages"' in timeline and f'href="{contact}#next-session"' in timeline
+
+    printed = await (await portal.get(f"/portal/clients/{client_id}/print")).text()
+    assert "next session 21 Jan 2031" in printed
+    assert printed.index("Message from Pat Practitioner to the client") < printed.index("Next session set for Tuesday 14 January 2031")
+
+    await post_form(portal, f"/portal/clients/{client_id}/next-session", {"remove": "1"}, contact)
+    page = await (await portal.get(f"/portal/clients/{client_id}")).text()
+    assert "Next session:" not in page and "Next session removed, by Pat Practitioner" in page
+
+
 async def test_a_shared_transcript_shows_the_practitioners_message_as_theirs(portal, db, pats_client):
     pat, client_id, _ = pats_client
     await write(portal, client_id, "Remember to bring your CV.")

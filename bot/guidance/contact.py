@@ -39,9 +39,13 @@ def session_date_problem(day: date | None, today: date) -> str | None:
     return None
 
 
+def upcoming_session(day: date | None, today: date) -> date | None:
+    """The next session's date while it is today or later; None when none is set or it has passed."""
+    return day if day is not None and day >= today else None
+
+
 def session_to_mention(day: date | None, today: date) -> str | None:
     """The next session in the bot's words ("Tuesday 12 January", "Monday 4 January 2027"), or None
     when there is none to mention: no date set, or the date has passed."""
-    if day is None or day < today:
-        return None
-    return describe_date(day, today)
+    upcoming = upcoming_session(day, today)
+    return None if upcoming is None else describe_date(upcoming, today)

@@ -16,6 +16,7 @@ from typing import Any, Mapping
 
 from sqlalchemy.orm import Session
 
+from bot.guidance.contact import upcoming_session
 from bot.guidance.progress import PartState, Progress
 from bot.guidance.safety_labels import flag_description
 from bot.handoff.summary import SummaryItem
@@ -26,6 +27,7 @@ from bot.portal.readiness import ReadinessRow, readiness_chart, readiness_label,
 from bot.portal.waiting import Waiting, waiting_items
 from bot.storage.access import UNLABELLED_PREFIX, client_label, visible_client
 from bot.storage.caseload import StepCounts, client_facts
+from bot.storage.contact import next_session
 from bot.storage.handoffs import approved_for
 from bot.storage.models import STEP_BLOCKED, STEP_DONE, STEP_OPEN, Handoff, utcnow
 from bot.storage.people import FORMER_COLLEAGUE, active_practitioners, display_names
@@ -117,6 +119,7 @@ class ClientView:
     practitioner: str | None  # the client's practitioner's name; None when they have none
     created_at: datetime
     last_active_at: datetime
+    next_session: date | None  # set by the practitioner on the contact page; None when none is set or it has passed
     progress: Progress
     steps_now: StepCounts  # the current plan's steps by status and date, as on the dashboard
     waiting: list[Waiting]
@@ -299,6 +302,7 @@ def client_view(db: Session, viewer: Viewer, client_id: str, today: date, inacti
         practitioner=names.get(client.practitioner_id) if client.practitioner_id else None,
         created_at=client.created_at,
         last_active_at=client.last_active_at,
+        next_session=upcoming_session(next_session(db, client.id), today),
         progress=facts.progress,
         steps_now=facts.steps,
         waiting=waiting_items(facts, utcnow(), inactive_after_days),

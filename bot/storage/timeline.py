@@ -4,7 +4,9 @@ Each provider reads one kind of event the reader may see and returns entries; `t
 them by time. A new kind of event (messages from the practitioner, sessions) is one more function
 in PROVIDERS. Only what the client approved for their practitioner is read (see the consent text):
 process metadata (agreement, parts, dates), handoffs sent to the reader, safety flags (a kind and
-a date, never the client's words) with their handling, practitioners' notes and changes of practitioner.
+a date, never the client's words) with their handling, practitioners' notes, changes of practitioner,
+and the practitioners' own contact (their messages to the client and the next session's dates, from
+bot/storage/contact.py; never what the client wrote back).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from bot.guidance.progress import part_label
 from bot.guidance.safety_labels import flag_description
 from bot.storage.access import Reader, handoff_criteria
 from bot.storage.assignment import changes_of
+from bot.storage.contact import MESSAGE_ENTRY, SESSION_ENTRY, contact_timeline
 from bot.storage.models import ConsentRecord, Handoff, PhaseProgress
 from bot.storage.notes import readable_notes
 from bot.storage.people import FORMER_COLLEAGUE, display_names
@@ -32,6 +35,7 @@ NOTE_PREVIEW_CHARS = 160
 AGREEMENT, PART, HANDOFF, REVIEW, FLAG, FLAG_HANDLED, NOTE, PRACTITIONER = (
     "agreement", "part", "handoff", "review", "flag", "flag_handled", "note", "practitioner",
 )  # fmt: skip
+MESSAGE, SESSION = MESSAGE_ENTRY, SESSION_ENTRY  # from bot/storage/contact.py
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,10 @@ Provider = Callable[[Session, Reader, str, dict[int, str]], Iterable[TimelineEnt
 
 def _name(names: dict[int, str], practitioner_id: int | None) -> str:
     return names.get(practitioner_id, FORMER_COLLEAGUE) if practitioner_id is not None else FORMER_COLLEAGUE
+
+
+def _preview(text: str) -> str:
+    return text if len(text) <= NOTE_PREVIEW_CHARS else text[: NOTE_PREVIEW_CHARS - 1].rstrip() + "…"
 
 
 def agreement_entries(session: Session, reader: Reader, client_id: str, names: dict[int, str]) -> Iterable[TimelineEntry]:
@@ -89,8 +97,7 @@ def flag_entries(session: Session, reader: Reader, client_id: str, names: dict[i
 
 def note_entries(session: Session, reader: Reader, client_id: str, names: dict[int, str]) -> Iterable[TimelineEntry]:
     for note in readable_notes(session, reader, client_id):
-        preview = note.text if len(note.text) <= NOTE_PREVIEW_CHARS else note.text[: NOTE_PREVIEW_CHARS - 1].rstrip() + "…"
-        yield TimelineEntry(note.created_at, NOTE, f"Note by {_name(names, note.author_id)}", detail=preview, link=f"#note-{note.id}")
+        yield TimelineEntry(note.created_at, NOTE, f"Note by {_name(names, note.author_id)}", detail=_preview(note.text), link=f"#note-{note.id}")
 
 
 def practitioner_entries(session: Session, reader: Reader, client_id: str, names: dict[int, str]) -> Iterable[TimelineEntry]:
@@ -103,7 +110,21 @@ def practitioner_entries(session: Session, reader: Reader, client_id: str, names
         )
 
 
-PROVIDERS: list[Provider] = [agreement_entries, part_entries, handoff_entries, flag_entries, note_entries, practitioner_entries]
+def contact_entries(session: Session, reader: Reader, client_id: str, names: dict[int, str]) -> Iterable[TimelineEntry]:
+    """What practitioners sent the client (the message itself, which the client reads too) and each
+    setting of the next session; both link to the contact page, which has them in full."""
+    link = f"/portal/clients/{client_id}/contact"
+    for entry in contact_timeline(session, client_id):
+        author = entry.author or FORMER_COLLEAGUE
+        if entry.kind == MESSAGE_ENTRY:
+            yield TimelineEntry(entry.at, MESSAGE, f"Message from {author} to the client", detail=_preview(entry.text), link=f"{link}#messages")
+        else:
+            yield TimelineEntry(entry.at, SESSION, f"{entry.text}, by {author}", link=f"{link}#next-session")
+
+
+PROVIDERS: list[Provider] = [
+    agreement_entries, part_entries, handoff_entries, flag_entries, note_entries, practitioner_entries, contact_entries,
+]  # fmt: skip
 
 
 def timeline(session: Session, reader: Reader, client_id: str) -> list[TimelineEntry]:
