@@ -3,6 +3,7 @@ date of their next session when their practitioner set one that has not passed."
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
@@ -14,9 +15,14 @@ from actions.pause import PAUSED_FORM_SLOT
 from bot.guidance.contact import session_to_mention
 from bot.guidance.journey import RESUMABLE_FORMS, suggestion_buttons
 from bot.guidance.wording import resuming_phase, welcome_back
+from bot.settings import load_settings
 from bot.storage.contact import next_session
-from bot.storage.models import utcnow
 from bot.storage.progress import snapshot
+
+
+def service_today() -> date:
+    """Today where the service is (SERVICE_TIME_ZONE): a session's date is a day there, as the portal sets it."""
+    return datetime.now(load_settings().time_zone).date()
 
 
 class ActionWelcome(Action):
@@ -28,7 +34,7 @@ class ActionWelcome(Action):
     ) -> List[EventType]:
         with client_data() as session:
             client = snapshot(session, tracker.sender_id)
-            session_date = session_to_mention(next_session(session, tracker.sender_id), utcnow().date())
+            session_date = session_to_mention(next_session(session, tracker.sender_id), service_today())
         stage = client.stage
         if stage == "new":
             dispatcher.utter_message(response="utter_welcome_new")

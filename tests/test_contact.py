@@ -4,7 +4,8 @@ welcome back, and the client's record (the timeline the record shows)."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
@@ -112,6 +113,17 @@ async def test_a_removed_session_is_not_mentioned(actions_db, db):
         set_next_session(session, CLIENT, None, None)
     _, dispatcher = await run(ActionWelcome(), tracker(intent="greet"))
     assert "utter_next_session" not in [m.get("response") for m in dispatcher.messages]
+
+
+@pytest.mark.parametrize("zone, mentioned", [("Etc/GMT+12", True), ("Pacific/Kiritimati", False)])
+async def test_the_welcome_back_measures_the_session_against_today_in_the_services_time_zone(actions_db, db, monkeypatch, zone, mentioned):
+    """A session on today's date in Etc/GMT+12 has passed in Pacific/Kiritimati, always at least a day ahead."""
+    monkeypatch.setenv("SERVICE_TIME_ZONE", zone)
+    with db() as session:
+        record_consent(session, CLIENT, CONSENT_GIVEN, CONSENT_TEXT_VERSION)
+        set_next_session(session, CLIENT, None, datetime.now(ZoneInfo("Etc/GMT+12")).date())
+    _, dispatcher = await run(ActionWelcome(), tracker(intent="greet"))
+    assert ("utter_next_session" in [m.get("response") for m in dispatcher.messages]) == mentioned
 
 
 # -- the portal and the web chat ----------------------------------------------------------------
@@ -305,6 +317,21 @@ async def test_the_record_shows_the_messages_and_the_session_dates_in_its_timeli
     await post_form(portal, f"/portal/clients/{client_id}/next-session", {"remove": "1"}, contact)
     page = await (await portal.get(f"/portal/clients/{client_id}")).text()
     assert "Next session:" not in page and "Next session removed, by Pat Practitioner" in page
+
+
+async def test_a_session_date_is_measured_against_today_in_the_services_time_zone(make_portal, db):
+    """Etc/GMT+12 is always at least a day behind Pacific/Kiritimati: its today has passed there."""
+    behind = datetime.now(ZoneInfo("Etc/GMT+12")).date().isoformat()
+    pat = add_account(db, "pat@example.org", "Pat Practitioner")
+    client_id, _ = a_web_client(db, pat)
+    for zone, accepted in (("Pacific/Kiritimati", False), ("Etc/GMT+12", True)):
+        portal = await make_portal(service_time_zone=zone)
+        await logged_in(portal, "pat@example.org")
+        contact = f"/portal/clients/{client_id}/contact"
+        response = await post_form(portal, f"/portal/clients/{client_id}/next-session", {"session_on": behind}, contact)
+        assert (response.status == 303) == accepted, zone
+        if not accepted:
+            assert "That date has passed" in await response.text()
 
 
 async def test_a_shared_transcript_shows_the_practitioners_message_as_theirs(portal, db, pats_client):

@@ -16,7 +16,8 @@ from bot.gateway import keys
 from bot.gateway.outreach import GONE, CannotWrite, send_practitioner_message
 from bot.guidance.contact import message_problem, session_date_problem
 from bot.portal.auth import Viewer, require_viewer
-from bot.portal.contact_view import ContactView, contact_view, problem_words, service_today
+from bot.portal import app_keys
+from bot.portal.contact_view import ContactView, contact_view, problem_words
 from bot.portal.pages import render_page, see_other
 from bot.portal.support import found, in_database
 from bot.storage.contact import contact_problem, set_next_session
@@ -37,8 +38,8 @@ def _path(client_id: str) -> str:
 
 
 async def _view(request: web.Request, viewer: Viewer, client_id: str) -> ContactView:
-    channels = request.app[keys.RELAY].channels_with_sender()
-    return found(await in_database(request, lambda db: contact_view(db, viewer, client_id, channels)))
+    channels, today = request.app[keys.RELAY].channels_with_sender(), request.app[app_keys.CLOCK].today()
+    return found(await in_database(request, lambda db: contact_view(db, viewer, client_id, channels, today)))
 
 
 async def _page(request: web.Request, viewer: Viewer, view: ContactView, status: int = 200, **context: Any) -> web.Response:
@@ -93,7 +94,7 @@ async def next_session_form(request: web.Request) -> web.StreamResponse:
             day = date.fromisoformat(raw) if raw else None
         except ValueError:
             return await _page(request, viewer, view, status=422, session_error="Please choose a date: day, month and year.", session_text=raw)
-        problem = session_date_problem(day, service_today())
+        problem = session_date_problem(day, view.today)
         if problem is not None:
             return await _page(request, viewer, view, status=422, session_error=problem, session_text=raw)
 

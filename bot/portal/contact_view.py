@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
-from bot.guidance.contact import LEAVING, MAX_PRACTITIONER_MESSAGE_CHARS, NO_PRACTITIONER, NOT_AGREED
+from bot.guidance.contact import LEAVING, MAX_PRACTITIONER_MESSAGE_CHARS, NO_PRACTITIONER, NOT_AGREED, upcoming_session
 from bot.guidance.dates import full_date
 from bot.portal.access import client_label, visible_client
 from bot.portal.auth import Viewer
@@ -24,7 +24,7 @@ from bot.storage.contact import (
     practitioner_messages,
 )
 from bot.storage.identity import TELEGRAM_CHANNEL
-from bot.storage.models import utcnow
+from bot.storage.people import FORMER_COLLEAGUE
 
 DELIVERY_LABELS = {
     (TELEGRAM_CHANNEL, message_log.SENT): "delivered to their Telegram chat",
@@ -36,11 +36,6 @@ WHERE_IT_GOES = {
     TELEGRAM_CHANNEL: "their Telegram chat with Waypoint",
 }
 WHERE_IT_GOES_ON_THE_WEB = "their web chat with Waypoint: at once if it is open, otherwise when they next open it"
-
-
-def service_today() -> date:
-    """Today for the service's dates (a session's day); UTC until the portal keeps a service time zone."""
-    return utcnow().date()
 
 
 @dataclass(frozen=True)
@@ -92,18 +87,18 @@ def problem_words(reason: str | None, label: str, practitioner: str | None) -> s
     return f"{label} has no practitioner yet. Once they have one, their practitioner can write to them here."
 
 
-def contact_view(db: Session, viewer: Viewer, client_id: str, channels_with_sender: list[str]) -> ContactView | None:
+def contact_view(db: Session, viewer: Viewer, client_id: str, channels_with_sender: list[str], today: date) -> ContactView | None:
+    """The page for `viewer`; `today` is the service's (SERVICE_TIME_ZONE), which a session's date is measured against."""
     client = visible_client(db, viewer, client_id)
     if client is None:
         return None
     label = client_label(db, viewer, client.id)
     names = display_names(db)
-    today = service_today()
     channel = delivery_channel(db, client.id, channels_with_sender)
     messages = [
         SentMessage(
             message.text or "",
-            author_of(message) or "A former colleague",
+            author_of(message) or FORMER_COLLEAGUE,
             message.created_at,
             DELIVERY_LABELS.get((message.channel, message.status), WEB_DELIVERY),
         )
@@ -116,8 +111,8 @@ def contact_view(db: Session, viewer: Viewer, client_id: str, channels_with_send
         problem=problem_words(contact_problem(db, client, viewer.id), label, names.get(client.practitioner_id)),
         where_it_goes=WHERE_IT_GOES.get(channel, WHERE_IT_GOES_ON_THE_WEB),
         messages=messages,
-        next_session=day if day is not None and day >= today else None,
-        passed_session=day if day is not None and day < today else None,
+        next_session=upcoming_session(day, today),
+        passed_session=day if day is not None and upcoming_session(day, today) is None else None,
         session_changes=[entry for entry in reversed(contact_timeline(db, client.id)) if entry.kind == SESSION_ENTRY],
         today=today,
     )
