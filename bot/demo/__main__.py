@@ -42,7 +42,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     finally:
         engine.dispose()
-    print(f"Waypoint demo: {args.clients} made-up clients of 3 practitioners, with handoffs, safety flags, notes and feedback.")
+    print(f"Waypoint demo: {args.clients} made-up clients of 3 practitioners, with handoffs, safety flags, notes, messages, next sessions and feedback.")
     print(f"Start the stack with this DATABASE_URL and log in at {settings.public_url}/portal/ as:")
     width = max(len(login.name) for login in logins)
     for login in logins:

@@ -2,7 +2,8 @@
 
 Every client goes through the process as far as their stage, in order (agreeing, the start,
 reflection, options, a decision, a plan, check-ins, the closing feedback), sends summaries along
-the way, and some show distress; their dates are then spread over the last months, as a real
+the way, and some show distress; their practitioners write to some of them and note the next
+session (some changed, some already past); their dates are then spread over the last months, as a real
 caseload's would be. Nothing here is real.
 """
 
@@ -16,10 +17,12 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from bot.demo.material import FIRST_NAMES, FLAG_OUTCOMES, INITIALS, NOTES, STORIES, Story
+from bot.demo.material import FIRST_NAMES, FLAG_OUTCOMES, INITIALS, NOTES, PRACTITIONER_MESSAGES, STORIES, Story
 from bot.guidance.consent import CONSENT_TEXT_VERSION
 from bot.portal.practitioners import create_account
+from bot.storage import message_log
 from bot.storage.assignment import assign_client
+from bot.storage.contact import record_practitioner_message, set_next_session
 from bot.storage.decisions import complete_decision, decision_in_progress, options_of, set_criteria, set_outcome, set_rating
 from bot.storage.deletion import delete_client
 from bot.storage.feedback import save_feedback
@@ -38,6 +41,7 @@ from bot.storage.models import (
     Goal,
     Handoff,
     Intake,
+    Message,
     PhaseProgress,
     Practitioner,
     PractitionerChange,
@@ -45,6 +49,7 @@ from bot.storage.models import (
     ReadinessRating,
     Reflection,
     SafetyFlag,
+    SessionDate,
     utcnow,
 )
 from bot.storage.notes import add_note
@@ -52,6 +57,7 @@ from bot.storage.options import complete_option_set, option_set_in_progress, set
 from bot.storage.plans import complete_plan, latest_plan, plan_in_progress, set_due_date, set_steps
 from bot.storage.progress import CONSENT_GIVEN, record_consent, save_intake
 from bot.storage.reflections import finish_reflection, save_reflection
+from bot.storage.identity import WEB_CHANNEL
 from bot.storage.reviews import complete_review, record_step_status, review_in_progress, steps_in
 from bot.storage.safety import mark_handled, raise_safety_flag
 
@@ -110,12 +116,15 @@ def fill(session: Session, clients: int = 120, seed: int = 16, today: date | Non
     logins.append(Login(name, f"{user}@{EMAIL_DOMAIN}", password, "administrator"))
 
     labels_used: set[str] = set()
+    # The practitioners' messages and sessions draw from their own generator, so that adding them left
+    # every other made-up fact of a seed as it was.
+    contact_rng = random.Random(seed + 1)
     for number in range(clients):
         practitioner = None if number < WITHOUT_INVITE else practitioners[number % len(practitioners)]
         # Stages spread evenly, the unassigned ones among the early and middle stages.
         stage = STAGES.index("agreed") + number % 5 if practitioner is None else number % len(STAGES)
         label = _label(rng, labels_used)
-        DemoClient(session, rng, today, practitioner, administrator, label, STORIES[number % len(STORIES)], stage, number).build()
+        DemoClient(session, rng, today, practitioner, administrator, label, STORIES[number % len(STORIES)], stage, number, contact_rng).build()
 
     _moves_and_farewells(session, rng, practitioners, administrator)
     for practitioner in practitioners:  # a few invites still waiting, one withdrawn
@@ -138,8 +147,11 @@ def _label(rng: random.Random, used: set[str]) -> str:
 class DemoClient:
     """One made-up client taken through the process as far as their stage, then given realistic dates."""
 
-    def __init__(self, session, rng, today, practitioner, administrator, label, story: Story, stage: int, number: int) -> None:
+    def __init__(
+        self, session, rng, today, practitioner, administrator, label, story: Story, stage: int, number: int, contact_rng: random.Random
+    ) -> None:
         self.session, self.rng, self.today, self.story, self.stage, self.number = session, rng, today, story, stage, number
+        self.contact_rng = contact_rng
         self.practitioner, self.administrator, self.label = practitioner, administrator, label
         self.client = Client()
         session.add(self.client)
@@ -198,6 +210,7 @@ class DemoClient:
                 self.send_summary(0.99)  # the others' readiness at the close has not reached their practitioner
         self.distress()
         self.notes()
+        self.contact()
         self.date_everything()
 
     def send_summary(self, moment: float) -> None:
@@ -231,8 +244,9 @@ class DemoClient:
         set_steps(session, plan, [text for text, _, _ in story.steps])
         for offset, (step, (_, support, if_then)) in enumerate(zip(plan.steps, story.steps)):
             set_due_date(step, self.today + timedelta(days=7 + 10 * offset + self.rng.randint(0, 6)), None)
-            step.support, step.if_then = support or None, if_then
-            step.obstacle = if_then.split(", then")[0].removeprefix("if ") if if_then else None
+            # Stored as the chat stores "if I'm tired, then I'll go on Saturday": the obstacle, and the plan for it.
+            obstacle, _, plan_for_it = if_then.removeprefix("if ").partition(", then ")
+            step.support, step.obstacle, step.if_then = support or None, obstacle or None, plan_for_it or None
         plan.skills = story.skills
         complete_plan(session, plan)
 
@@ -264,6 +278,20 @@ class DemoClient:
         for text in self.rng.sample(NOTES, self.rng.randint(1, 2)):
             add_note(self.session, self.id, self.practitioner.id, text, handoff_id=handoff.id if handoff else None)
 
+    def contact(self) -> None:
+        """About half of the clients under way hear from their practitioner, and most of those have a next
+        session noted (a few moved once; for some it has passed)."""
+        rng = self.contact_rng
+        if self.practitioner is None or not self.reached("start") or self.reached("closed") or rng.random() > 0.5:
+            return
+        for text in rng.sample(PRACTITIONER_MESSAGES, rng.randint(1, 2)):
+            record_practitioner_message(self.session, self.id, self.practitioner, text, WEB_CHANNEL, message_log.SENT)
+        if rng.random() < 0.8:
+            day = self.today + timedelta(days=rng.randint(-6, 20))
+            if rng.random() < 0.25:
+                set_next_session(self.session, self.id, self.practitioner.id, day - timedelta(days=rng.randint(2, 7)))
+            set_next_session(self.session, self.id, self.practitioner.id, day)
+
     def date_everything(self) -> None:
         """Spread the client's history from their first day to their last activity."""
         session, client_id = self.session, self.id
@@ -293,6 +321,17 @@ class DemoClient:
         first_note = self.handoffs[0][1] if self.handoffs else 0.1
         for note in session.execute(select(PractitionerNote).where(PractitionerNote.client_id == client_id)).scalars():
             note.created_at = self.at(min(1.0, first_note + self.rng.uniform(0.01, 0.3)))
+        contacts = [
+            *session.execute(select(Message).where(Message.client_id == client_id, Message.author_id.is_not(None))).scalars(),
+            *session.execute(select(SessionDate).where(SessionDate.client_id == client_id)).scalars(),
+        ]
+        moments = sorted(self.contact_rng.uniform(0.5, 1.0) for _ in contacts)  # in the order they were made
+        for row, moment in zip(sorted(contacts, key=lambda row: (isinstance(row, SessionDate), row.id)), moments):
+            stamp = self.at(moment)
+            if isinstance(row, Message):
+                row.created_at = stamp
+            else:  # set before the day it names
+                row.recorded_at = min(stamp, datetime.combine(row.session_on, datetime.min.time()) - timedelta(days=1))
         session.flush()
 
 

@@ -190,6 +190,14 @@ FLAG_OUTCOMES = (
     "Met the client at the office. They have support from a counsellor at the student health service; we agreed they will "
     "tell me if things get worse.",
 )
+# What practitioners wrote to their clients from the portal (bot/storage/contact.py).
+PRACTITIONER_MESSAGES = (
+    "Thanks for your summary. I've put the date of our next session in; see you then.",
+    "Could you bring your list of courses to our next session? We'll go through it together.",
+    "I found the open day dates you asked about: they're on the college's website under 'Visit us'.",
+    "Good luck with the application this week. Let me know in your next summary how it went.",
+    "Just checking in after our call. Take your time with the plan; there's no rush.",
+)
 NOTES = (
     "Prefers to be contacted by e-mail, not phone, during working hours.",
     "Discussed funding options for retraining; to look at the adult-education grant together next time.",
