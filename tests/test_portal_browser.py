@@ -7,6 +7,8 @@ from __future__ import annotations
 import csv
 import io
 import re
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from playwright.sync_api import expect
 from sqlalchemy import select
@@ -14,9 +16,10 @@ from sqlalchemy import select
 from bot.portal import client_routes
 from bot.settings import PROJECT_ROOT
 from bot.storage.identity import find_web_client
-from bot.storage.models import Client, Handoff, Invite, Practitioner, PractitionerNote, SafetyFlag
+from bot.storage.contact import next_session
+from bot.storage.models import Client, Handoff, Invite, Message, Practitioner, PractitionerNote, SafetyFlag
 from bot.storage.progress import CONSENT_GIVEN, record_consent
-from tests.demo_support import browser, demo, log_in, open_page, problems, run_demo  # noqa: F401 (fixtures)
+from tests.demo_support import TIME_ZONE, browser, demo, log_in, open_page, problems, run_demo  # noqa: F401 (fixtures)
 
 AMIRA, BEN, CARMEN, DANA = "Amira Haddad", "Ben Okafor", "Carmen Ruiz", "Dana Kowalski"
 REPORTS = PROJECT_ROOT / "reports"
@@ -144,6 +147,49 @@ def test_the_clients_record_tells_the_whole_approved_story(demo, browser, proble
     expect(page.get_by_role("heading", name="Notes on")).to_be_visible()
     expect(page.locator("ol.notes li").first).to_contain_text("Written by Amira Haddad")  # the record's notes, here too
     page.screenshot(path=str(REPORTS / "portal-handoff.png"), full_page=True)
+
+
+def client_written_to(demo, name: str):
+    """A client of `name` whom they wrote to and whose next session is still to come: (id, the date, a message)."""
+    today = datetime.now(ZoneInfo(TIME_ZONE)).date()
+    with demo.database() as session:
+        for client_id, text in session.execute(
+            select(Message.client_id, Message.text).join(Client, Client.id == Message.client_id)
+            .where(Client.practitioner_id == practitioner_id(demo, name), Message.author_id.is_not(None))
+            .order_by(Message.id)
+        ).all():  # fmt: skip
+            day = next_session(session, client_id)
+            if day is not None and day > today:
+                return client_id, day, text
+    raise AssertionError(f"the demo has a client of {name} with a message and a next session")
+
+
+def test_the_record_shows_what_the_practitioner_wrote_and_the_next_session(demo, browser, problems):
+    client_id, day, sent = client_written_to(demo, CARMEN)
+    page = log_in(open_page(browser, problems), demo, CARMEN)
+    page.goto(f"{demo.url}/portal/clients/{client_id}")
+    label = page.get_by_role("heading", level=1).inner_text()
+    expect(page.locator("main")).to_contain_text(f"Next session: {day:%d %b %Y}")
+    timeline = page.locator("ol.timeline")
+    expect(timeline.locator("li", has_text="Message from Carmen Ruiz to the client").filter(has_text=sent).first).to_be_visible()
+    expect(timeline.locator("li").filter(has_text=re.compile(r"Next session (set for|changed to) .*, by Carmen Ruiz")).first).to_be_visible()
+    page.screenshot(path=str(REPORTS / "portal-record.png"), full_page=True)
+
+    # Written from the record's contact page, the message is the newest entry of the timeline.
+    page.get_by_role("link", name=f"Write to {label} or set the next session").click()
+    page.get_by_label("Your message").fill("See you on Thursday. Bring your CV, please.")
+    page.get_by_role("button", name=f"Send to {label}").click()
+    expect(page.get_by_role("status")).to_contain_text("Sent.")
+    page.get_by_role("button", name="Remove the date").click()
+    expect(page.get_by_role("status")).to_contain_text("removed")
+    page.get_by_role("link", name=f"Back to {label}'s record").click()
+    expect(page.locator("main")).not_to_contain_text("Next session:")
+    newest = page.locator("ol.timeline li")
+    expect(newest.nth(0)).to_contain_text("Next session removed, by Carmen Ruiz")
+    expect(newest.nth(1)).to_contain_text("Message from Carmen Ruiz to the client")
+    expect(newest.nth(1)).to_contain_text("See you on Thursday. Bring your CV, please.")
+    newest.nth(1).get_by_role("link").click()  # to the contact page, where it is in full
+    expect(page.locator("#messages li").first).to_contain_text("See you on Thursday. Bring your CV, please.")
 
 
 def test_notes_on_the_client_are_beside_every_handoff_and_their_author_edits_and_deletes_them(demo, browser, problems):
