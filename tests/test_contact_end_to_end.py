@@ -37,7 +37,7 @@ def test_the_bot_mentions_the_next_session_when_the_client_returns(stack, browse
 
     # The practitioner sets the next session and writes; the client's chat is open.
     practitioner.get_by_role("link", name="Dashboard").click()
-    practitioner.get_by_role("link", name="M.K.").first.click()
+    practitioner.get_by_role("link", name="M.K.", exact=True).click()
     practitioner.get_by_role("link", name="Write to M.K. or set the next session").click()
     day = utcnow().date() + timedelta(days=9)
     practitioner.get_by_label("Date of the next session").fill(day.isoformat())
