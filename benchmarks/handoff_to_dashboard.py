@@ -94,7 +94,7 @@ def measure(stack: Stack, rounds: int) -> list[float]:
         expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
         for number in range(1, rounds + 1):
             client = client_up_to_approval(stack, number)
-            waiting = page.get_by_role("link", name="Handoff from")
+            waiting = page.get_by_role("link", name="to review for")  # one badge per client with a handoff waiting
             before = waiting.count()
             status, body = http("POST", f"{stack.url}/api/messages", {"text": "Send it", "payload": "send"}, client.headers)
             sent_at = time.monotonic()

@@ -11,8 +11,10 @@ import secrets
 from dataclasses import dataclass
 from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
+from datetime import timezone, tzinfo
 from typing import Iterable, Mapping
 from urllib.parse import unquote, urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 ENV_FILE = PROJECT_ROOT / ".env"
@@ -78,6 +80,22 @@ DEFAULT_HANDOFF_NEXT_STEPS = (
 
 
 SMTP_SECURITY_CHOICES = ("starttls", "ssl", "none")
+DEFAULT_TIME_ZONE = "UTC"
+DEFAULT_INACTIVE_AFTER_DAYS = 21
+
+
+def time_zone(name: str) -> tzinfo:
+    """The zone of an IANA name ("Europe/Helsinki"); ValueError saying what is wrong and what would do."""
+    if name == "UTC":
+        return timezone.utc  # needs no time zone database
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(
+            f"SERVICE_TIME_ZONE is {name!r}, which is not a time zone this machine knows. Use an IANA name such as "
+            "Europe/Helsinki, America/Toronto or UTC (the list is in /usr/share/zoneinfo; on a machine without it, "
+            "install the tzdata package)."
+        ) from None
 DEFAULT_NEW_SESSIONS_PER_HOUR = 60
 
 Network = IPv4Network | IPv6Network
@@ -163,6 +181,14 @@ class Settings:
     trusted_proxies: tuple[str, ...] = ()
     # New chat sessions one address may start per hour; a school's network shares one address.
     new_sessions_per_hour: int = DEFAULT_NEW_SESSIONS_PER_HOUR
+    # The portal shows every time in the service's time zone (an IANA name such as Europe/Helsinki).
+    service_time_zone: str = DEFAULT_TIME_ZONE
+    # The dashboard names a client who has not written for this many days (unless their process is closed).
+    inactive_after_days: int = DEFAULT_INACTIVE_AFTER_DAYS
+
+    @property
+    def time_zone(self) -> tzinfo:
+        return time_zone(self.service_time_zone)
 
     @property
     def telegram_enabled(self) -> bool:
@@ -301,7 +327,24 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: Path = ENV
         action_server_url_setting=env.get("ACTION_SERVER_URL", "").strip(),
         trusted_proxies=_trusted_proxies(env),
         new_sessions_per_hour=_positive("NEW_SESSIONS_PER_HOUR", env.get("NEW_SESSIONS_PER_HOUR", "")) or DEFAULT_NEW_SESSIONS_PER_HOUR,
+        service_time_zone=_service_time_zone(env),
+        inactive_after_days=_positive("INACTIVE_AFTER_DAYS", env.get("INACTIVE_AFTER_DAYS", "")) or DEFAULT_INACTIVE_AFTER_DAYS,
     )
+
+
+def _service_time_zone(env: Mapping[str, str]) -> str:
+    """SERVICE_TIME_ZONE, checked now rather than on the first portal page."""
+    name = env.get("SERVICE_TIME_ZONE", "").strip() or DEFAULT_TIME_ZONE
+    time_zone(name)
+    return name
+
+
+def settings_or_exit() -> Settings:
+    """The settings; a setting that is wrong stops the program with its explanation, not a traceback."""
+    try:
+        return load_settings()
+    except ValueError as problem:
+        raise SystemExit(f"Waypoint cannot start: {problem}") from None
 
 
 def _safety_words_dir(env: Mapping[str, str]) -> Path | None:

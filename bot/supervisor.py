@@ -19,7 +19,7 @@ from pathlib import Path
 import aiohttp
 
 from bot.interfaces import refusal
-from bot.settings import LOOPBACK, PROJECT_ROOT, Settings, load_settings
+from bot.settings import LOOPBACK, PROJECT_ROOT, Settings, settings_or_exit
 from bot.storage.engine import make_engine
 from bot.storage.migrate import upgrade
 from bot.training import model_path, rasa_environment
@@ -162,7 +162,7 @@ def main() -> None:
     # Everything the stack writes (database, pictures, exports, logs of Rasa) is the clients' data:
     # readable by this user only.
     os.umask(0o077)
-    settings = load_settings()
+    settings = settings_or_exit()
     for problem in (
         refusal("Rasa", "RASA_INTERFACE", settings.rasa_interface, settings.allow_public_interfaces),
         refusal("The action server", "ACTION_SERVER_INTERFACE", settings.action_server_interface, settings.allow_public_interfaces),

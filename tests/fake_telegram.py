@@ -261,8 +261,12 @@ async def _read_params(request: web.Request) -> dict[str, Any]:
 async def telegram_gateway(
     aiohttp_client: Any, aiohttp_server: Any, fake_rasa: Any, fake_telegram: FakeTelegram, settings: Any,
     mode: str = TELEGRAM_POLLING,
+    public_url: str = "https://waypoint.example.org",
 ) -> Any:
-    """The gateway (a test client) with Telegram on, talking to FakeRasa and the fake Bot API; started."""
+    """The gateway (a test client) with Telegram on, talking to FakeRasa and the fake Bot API; started.
+
+    With an https `public_url` the portal's cookie is Secure, so the test client (plain http) cannot
+    log in to the portal; a test of the portal passes an http one."""
     rasa_server = await aiohttp_server(fake_rasa.app())
     telegram_server = await aiohttp_server(fake_telegram.app())
     fake_telegram.url = str(telegram_server.make_url("")).rstrip("/")
@@ -275,7 +279,7 @@ async def telegram_gateway(
         telegram_api_url=fake_telegram.url,
         telegram_mode=mode,
         telegram_bot_username=BOT_USER["username"],
-        public_url_setting="https://waypoint.example.org",
+        public_url_setting=public_url,
     )
     url = str(rasa_server.make_url(""))
     client = await aiohttp_client(create_app(settings, rasa=RasaClient(url, TOKEN, action_server_url=url)))

@@ -107,6 +107,18 @@ PORTAL_PATHS_WITH_IDS = [
     ("POST", "/portal/accounts/{}/active"),
     ("POST", "/portal/accounts/{}/password"),
     ("GET", "/portal/clients/{}"),
+    ("GET", "/portal/clients/{}/print"),
+    ("GET", "/portal/clients/{}/contact"),
+    ("POST", "/portal/clients/{}/messages"),
+    ("POST", "/portal/clients/{}/next-session"),
+    ("POST", "/portal/clients/{}/notes"),
+    ("POST", "/portal/clients/{}/label"),
+    ("POST", "/portal/clients/{}/practitioner"),
+    ("GET", "/portal/flags/{}"),
+    ("GET", "/portal/notes/{}/edit"),
+    ("POST", "/portal/notes/{}"),
+    ("POST", "/portal/notes/{}/delete"),
+    ("POST", "/portal/invites/{}/revoke"),
 ]
 
 
@@ -114,7 +126,10 @@ async def test_an_id_that_cannot_exist_is_a_portal_page_that_does_not_exist(make
     portal = await make_portal()
     add_account(db, "admin@example.org", "Admin", role=ADMINISTRATOR)
     await logged_in(portal, "admin@example.org")
-    form = {"csrf_token": await page_token(portal), "text": "a note", "active": "no", "password": "another long password"}
+    form = {
+        "csrf_token": await page_token(portal), "text": "a note", "active": "no", "password": "another long password",
+        "outcome": "called", "label": "A.B.", "practitioner": "none", "confirmed": "yes",
+    }  # fmt: skip
     for method, template in PORTAL_PATHS_WITH_IDS:
         for odd in IDS:
             path = template.format(quote(odd, safe=""))

@@ -75,7 +75,9 @@ async def test_the_client_sees_the_summary_numbered_and_approves_it_without_the_
     db = client_with_progress
     chat = handoff_chat()
     shown = await start(chat)
-    assert "1. Find a direction" in shown and "2. Know what training I need" in shown
+    # The situation in the client's own words comes first, then the goals.
+    assert "1. Working in a care home" in shown
+    assert "2. Find a direction" in shown and "3. Know what training I need" in shown
     assert "Helping people and fair pay" in shown and "Nursing" in shown and "Social work" in shown
     assert "Readiness" in shown
 
@@ -123,14 +125,14 @@ async def test_a_cancelled_handoff_keeps_nothing_and_says_nothing_was_sent(clien
 async def test_going_back_from_the_approval_lets_the_client_take_more_out_or_put_it_back(client_with_progress):
     chat = handoff_chat()
     await start(chat)
-    await chat.say("remove 1")
+    await chat.say("remove 2")
     await chat.say("/skip", intent="skip", confidence=1.0)
     await chat.say("/affirm", intent="affirm", confidence=1.0)
     await chat.say("back", intent="go_back", confidence=1.0)
     await chat.say("back", intent="go_back", confidence=1.0)
     reply = texts(await chat.say("back", intent="go_back", confidence=1.0))
     assert "Find a direction" not in reply, "the list shown again holds only what is kept"
-    assert "1. Know what training I need" in reply, "numbers follow the list as shown"
+    assert "2. Know what training I need" in reply, "numbers follow the list as shown"
     reply = texts(await chat.say("put them back"))
     assert "I've put everything back" in reply
     await chat.say("no message")
@@ -138,7 +140,7 @@ async def test_going_back_from_the_approval_lets_the_client_take_more_out_or_put
     reply = texts(await chat.say("send it"))
     assert "Sent." in reply
     [handoff] = handoffs(client_with_progress)
-    assert [item["text"] for item in handoff.items][:2] == GOALS
+    assert [item["text"] for item in handoff.items][1:3] == GOALS
     assert handoff.message is None and handoff.share_transcript is True
 
 
@@ -181,10 +183,10 @@ def test_the_summary_is_deterministic_and_shows_a_safety_flag(client_with_progre
         first, second = build_summary(session, CLIENT), build_summary(session, CLIENT)
     assert first == second
     sections = [item.section for item in first]
-    assert sections == sorted(sections, key=["goals", "readiness", "reflection", "options", "decision", "plan", "safety"].index)
+    assert sections == sorted(sections, key=["situation", "goals", "readiness", "reflection", "options", "decision", "plan", "safety"].index)
     assert sections[-1] == "safety"
     text = summary_text(first, "See you Tuesday")
-    assert text.startswith("Goals:\n1. Find a direction")
+    assert text.startswith("Situation, in the client's words:\n1. Working in a care home\nGoals:\n2. Find a direction")
     assert text.endswith("Your message: See you Tuesday")
 
 

@@ -8,6 +8,7 @@ import pytest
 
 from bot.portal.practitioners import find_by_email
 from bot.storage.models import Practitioner, SafetyFlag
+from bot.storage.notes import add_note
 from bot.storage.progress import CONSENT_GIVEN, record_consent
 from tests.portal_support import (  # noqa: F401 (fixtures)
     PASSWORD,
@@ -119,18 +120,28 @@ async def test_every_form_needs_the_sessions_csrf_token(portal, db, token):
         session.add(SafetyFlag(client_id=client_id))
     await logged_in(portal, "pat@example.org")
     data = {} if token is None else {"csrf_token": token}
+    with db() as session:
+        note_id = add_note(session, client_id, pat, "A note of Pat's").id
     for path in [
         f"/portal/handoffs/{handoff_id}/notes",
         f"/portal/handoffs/{handoff_id}/reviewed",
+        f"/portal/clients/{client_id}/notes",
+        f"/portal/clients/{client_id}/label",
+        f"/portal/notes/{note_id}",
+        f"/portal/notes/{note_id}/delete",
         "/portal/flags/1/handled",
         "/portal/invites",
+        "/portal/invites/1/revoke",
         "/portal/logout",
     ]:
-        response = await portal.post(path, data={**data, "text": "An unwanted remark"}, allow_redirects=False)
+        response = await portal.post(
+            path, data={**data, "text": "An unwanted remark", "label": "Renamed", "outcome": "x", "confirmed": "yes"}, allow_redirects=False
+        )
         assert response.status == 403, path
     page = await (await portal.get(f"/portal/handoffs/{handoff_id}")).text()
     assert "An unwanted remark" not in page and "Not reviewed yet" in page  # nothing was changed
-    assert "Mark handled" in await (await portal.get("/portal/")).text()
+    assert "A note of Pat&#39;s" in page and "Renamed" not in page
+    assert "1 with an urgent safety flag" in await (await portal.get("/portal/")).text()
 
 
 async def test_a_token_from_another_session_does_not_work(portal, db):
@@ -315,19 +326,30 @@ async def test_practitioner_b_cannot_open_practitioner_as_client_or_handoff(port
         session.flush()
         flag_id = session.query(SafetyFlag).one().id
     await logged_in(portal, "bo@example.org")
-    for path in [f"/portal/clients/{client_id}", f"/portal/handoffs/{handoff_id}", f"/portal/handoffs/{handoff_id}/print"]:
+    with db() as session:
+        note_id = add_note(session, client_id, pat, "Pat's own note").id
+    for path in [
+        f"/portal/clients/{client_id}", f"/portal/clients/{client_id}/print", f"/portal/handoffs/{handoff_id}",
+        f"/portal/handoffs/{handoff_id}/print", f"/portal/flags/{flag_id}", f"/portal/notes/{note_id}/edit",
+    ]:  # fmt: skip
         response = await portal.get(path)
         assert response.status == 404, path
-        assert "Private to Pat" not in await response.text()
-    for path in [f"/portal/handoffs/{handoff_id}/notes", f"/portal/handoffs/{handoff_id}/reviewed", f"/portal/flags/{flag_id}/handled"]:
-        assert (await post_form(portal, path, {"text": "Bo was here"})).status == 404, path
+        assert "Private to Pat" not in await response.text() and "Pat&#39;s own note" not in await response.text()
+    for path in [
+        f"/portal/handoffs/{handoff_id}/notes", f"/portal/handoffs/{handoff_id}/reviewed", f"/portal/flags/{flag_id}/handled",
+        f"/portal/clients/{client_id}/notes", f"/portal/clients/{client_id}/label", f"/portal/notes/{note_id}",
+        f"/portal/notes/{note_id}/delete",
+    ]:  # fmt: skip
+        form = {"text": "Bo was here", "label": "Bo was here", "outcome": "Bo was here", "confirmed": "yes"}
+        assert (await post_form(portal, path, form)).status == 404, path
     dashboard = await (await portal.get("/portal/")).text()
     assert "Pat&#39;s client" not in dashboard and "Pat's client" not in dashboard
     assert (await (await portal.get("/portal/api/updates")).json()) == {"pending_handoffs": [], "urgent_flags": []}
     await logged_in(portal, "pat@example.org")
     page = await (await portal.get(f"/portal/handoffs/{handoff_id}")).text()
-    assert "Bo was here" not in page and "Not reviewed yet" in page
-    assert "Mark handled" in await (await portal.get("/portal/")).text()
+    assert "Bo was here" not in page and "Not reviewed yet" in page and "Pat&#39;s own note" in page
+    assert "1 with an urgent safety flag" in await (await portal.get("/portal/")).text()
+    assert "Bo was here" not in await (await portal.get(f"/portal/clients/{client_id}")).text()
 
 
 async def test_account_management_is_for_administrators_only(portal, db):
@@ -380,14 +402,22 @@ async def test_without_a_session_no_form_changes_anything(portal, db):
     for path in [
         f"/portal/handoffs/{handoff_id}/notes",
         f"/portal/handoffs/{handoff_id}/reviewed",
+        f"/portal/clients/{client_id}/notes",
+        f"/portal/clients/{client_id}/label",
+        f"/portal/clients/{client_id}/practitioner",
+        "/portal/notes/1",
+        "/portal/notes/1/delete",
         "/portal/flags/1/handled",
         "/portal/invites",
+        "/portal/invites/1/revoke",
         "/portal/accounts",
         f"/portal/accounts/{pat}/active",
         f"/portal/accounts/{pat}/password",
         "/portal/logout",
     ]:
-        response = await portal.post(path, data={"csrf_token": "guessed", "text": "x", "active": "no", "password": PASSWORD * 2})
+        response = await portal.post(
+            path, data={"csrf_token": "guessed", "text": "x", "active": "no", "password": PASSWORD * 2, "confirmed": "yes"}
+        )
         assert response.status == 403, path
     with db() as session:
         assert session.get(Practitioner, pat).active

@@ -101,7 +101,12 @@ async def test_an_administrator_deactivates_reactivates_and_resets_passwords(por
     admin = add_admin(db)
     pat = add_account(db, "pat@example.org", "Pat")
     await logged_in(portal, "admin@example.org")
-    assert (await post_form(portal, f"/portal/accounts/{pat}/active", {"active": "no"})).status == 303
+    asked = await post_form(portal, f"/portal/accounts/{pat}/active", {"active": "no"})
+    assert asked.status == 200 and "Yes, deactivate Pat" in await asked.text()  # asked first; nothing changed yet
+    assert (await login(portal, "pat@example.org")).status == 303
+    await logged_in(portal, "admin@example.org")
+    form = {"active": "no", "successor": "none", "confirmed": "yes"}
+    assert (await post_form(portal, f"/portal/accounts/{pat}/active", form)).status == 303
     assert (await login(portal, "pat@example.org")).status == 401
     await logged_in(portal, "admin@example.org")
     assert (await post_form(portal, f"/portal/accounts/{pat}/active", {"active": "yes"})).status == 303
@@ -111,7 +116,7 @@ async def test_an_administrator_deactivates_reactivates_and_resets_passwords(por
     await logged_in(portal, "admin@example.org")
     own = await post_form(portal, f"/portal/accounts/{admin}/active", {"active": "no"})
     assert own.status == 422 and "cannot deactivate your own account" in await own.text()
-    assert (await post_form(portal, "/portal/accounts/999/active", {"active": "no"})).status == 404
+    assert (await post_form(portal, "/portal/accounts/999/active", {"active": "no", "confirmed": "yes"})).status == 404
 
 
 async def test_a_new_password_ends_the_sessions_made_with_the_old_one(portal, db):

@@ -53,7 +53,7 @@ async def test_the_dashboard_lists_approved_handoffs_but_never_drafts(portal, db
     draft = add_handoff(db, client_id, pat, status=HANDOFF_DRAFT, message="still deciding")
     await logged_in(portal, "pat@example.org")
     dashboard = await text_of(portal, "/portal/")
-    assert f'href="/portal/handoffs/{approved}"' in dashboard and "Handoff from J.D." in dashboard
+    assert f'href="/portal/handoffs/{approved}">Handoff to review' in dashboard and ">J.D.</a>" in dashboard
     assert f"/portal/handoffs/{draft}" not in dashboard
     assert (await portal.get(f"/portal/handoffs/{draft}")).status == 404
     assert (await (await portal.get("/portal/api/updates")).json())["pending_handoffs"] == [approved]
@@ -75,25 +75,41 @@ async def test_a_new_handoff_shows_in_the_update_feed_the_dashboard_polls(portal
     assert script.status == 200 and "setTimeout(check, POLL_MS)" in await script.text()
 
 
-async def test_urgent_flags_come_first_and_can_be_marked_handled(portal, db):
-    pat = add_account(db, "pat@example.org", "Pat")
+async def test_urgent_flags_come_first_and_are_handled_with_an_outcome_after_a_confirmation(portal, db):
+    pat = add_account(db, "pat@example.org", "Pat Practitioner")
     calm = add_client(db, pat, "Calm client", last_active_at=minutes_ago(1))
     worried = add_client(db, pat, "Worried client", last_active_at=minutes_ago(600))
     add_handoff(db, calm, pat)
     with db() as session:
-        session.add(SafetyFlag(client_id=worried))
+        session.add(SafetyFlag(client_id=worried, category="self_harm", reason="statement"))
     await logged_in(portal, "pat@example.org")
     dashboard = await text_of(portal, "/portal/")
-    assert dashboard.index("Urgent: clients in distress (1)") < dashboard.index("Handoffs waiting for you")
-    clients_table = dashboard[dashboard.index('id="clients-heading"'):]
+    assert "1 with an urgent safety flag" in dashboard
+    clients_table = dashboard[dashboard.index('class="caseload"'):]
     assert clients_table.index("Worried client") < clients_table.index("Calm client")  # urgent before recent
     with db() as session:
         flag_id = session.execute(select(SafetyFlag.id)).scalar_one()
-    response = await post_form(portal, f"/portal/flags/{flag_id}/handled")
-    assert response.status == 303
-    assert "No urgent flags." in await text_of(portal, "/portal/")
+    assert f'href="/portal/flags/{flag_id}">Urgent safety flag' in clients_table
+    path = f"/portal/flags/{flag_id}"
+    page = await text_of(portal, path)
+    assert "self-harm (said in a message)" in page and "What did you do" in page
+    empty = await post_form(portal, f"{path}/handled", {"outcome": "  "}, token_from=path)
+    assert empty.status == 422 and "Please say what was done" in await empty.text()
+    asked = await post_form(portal, f"{path}/handled", {"outcome": "Called her; safe, sister with her"}, token_from=path)
+    assert asked.status == 200 and "Yes, mark it handled" in await asked.text()
     with db() as session:
-        assert session.get(SafetyFlag, flag_id).handled_at is not None
+        assert session.get(SafetyFlag, flag_id).handled_at is None  # nothing recorded before the confirmation
+    done = await post_form(
+        portal, f"{path}/handled", {"outcome": "Called her; safe, sister with her", "confirmed": "yes"}, token_from=path
+    )
+    assert done.status == 303 and done.headers["Location"] == f"/portal/clients/{worried}?done=flag#flag-{flag_id}"
+    assert "0 with an urgent safety flag" in await text_of(portal, "/portal/")
+    record = await text_of(portal, f"/portal/clients/{worried}")
+    safeguarding = record[record.index('id="safeguarding"'):record.index('id="timeline"')]
+    assert "self-harm" in safeguarding and "by Pat Practitioner" in safeguarding and "Called her; safe, sister with her" in safeguarding
+    with db() as session:
+        flag = session.get(SafetyFlag, flag_id)
+        assert flag.handled_at is not None and flag.handled_by == pat and flag.outcome == "Called her; safe, sister with her"
 
 
 async def test_the_dashboard_shows_phase_plan_and_deletions(portal, db, settings):
@@ -116,7 +132,7 @@ async def test_the_dashboard_shows_phase_plan_and_deletions(portal, db, settings
         session.add(ClientDeletion(practitioner_id=pat, label="Quiet client", reason=RETENTION, deleted_at=minutes_ago(20)))
     await logged_in(portal, "pat@example.org")
     dashboard = await text_of(portal, "/portal/")
-    assert "<td>Options</td>" in dashboard and "1 of 2" in dashboard
+    assert '<td data-label="Where">Options</td>' in dashboard and "1 of 2 done" in dashboard
     deletions = dashboard[dashboard.index("Clients whose data was deleted"):]
     assert "Gone client · deleted" in deletions and "at their request" in deletions
     assert f"Quiet client · deleted {date.today():%d %b %Y}, inactive for {settings.retention_days} days" in deletions
@@ -219,7 +235,7 @@ async def test_notes_and_mark_reviewed_are_kept(portal, db):
         handoff = session.get(Handoff, handoff_id)
         assert note.text == "Discuss funding options" and note.author_id == pat
         assert handoff.reviewed_at is not None and handoff.reviewed_by == pat
-    assert "Nothing is waiting" in await text_of(portal, "/portal/")  # reviewed handoffs leave the waiting list
+    assert "0 with a handoff to review" in await text_of(portal, "/portal/")  # reviewed handoffs leave the waiting list
 
 
 async def test_client_text_is_always_escaped(portal, db):
@@ -319,7 +335,7 @@ async def test_the_client_page_shows_progress_over_time_from_approved_handoffs_o
     await logged_in(portal, "pat@example.org")
     page = await text_of(portal, f"/portal/clients/{client_id}")
     source = page[page.index('id="approved-source"'):]
-    assert "Everything below is from the summaries J.D. approved and sent you" in source
+    assert "What follows is from the summaries J.D. approved and sent you" in source
     assert source.index(f"{minutes_ago(5000):%d %b %Y}") < source.index(f"{minutes_ago(50):%d %b %Y}")
     for unapproved in ["A goal never approved", "A step never approved"]:
         assert unapproved not in page
@@ -337,7 +353,7 @@ async def test_the_client_page_shows_progress_over_time_from_approved_handoffs_o
     # The figures approved in the newest summary, never the ratings stored since (1 at the start, 5 at closing).
     assert '<th scope="row">Clarity about what you want</th><td>2</td><td>4</td><td>+2</td>' in readiness
     plan = page[page.index('id="plan-heading"'):page.index('id="client-handoffs-heading"')]
-    assert "Call the ranger (done)" in plan and "Visit a reserve (blocked)" in plan and "<td>blocked</td>" in plan
+    assert "Call the ranger (done)" in plan and "Visit a reserve (blocked)" in plan and 'status-blocked">blocked<' in plan
     assert "Call the ranger (to do)" not in plan.split("<svg")[0]  # the plan table is the latest approved one
     assert f"{date.today() + timedelta(days=3):%d %b %Y}" in plan and "plant identification" in plan
     assert "Plan steps in each approved summary" in plan and "<td>0</td><td>2</td><td>0</td>" in plan  # first: 2 to do

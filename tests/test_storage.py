@@ -2,12 +2,14 @@ import stat
 
 import pytest
 from alembic.autogenerate import compare_metadata
+from alembic.config import Config
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import select, text
 
 from bot.storage import identity, message_log
 from bot.storage.engine import make_engine, make_session_factory
-from bot.storage.migrate import downgrade, upgrade
+from bot.storage.migrate import MIGRATIONS_DIR, downgrade, upgrade
 from bot.storage.models import metadata
 from bot.storage.progress import (
     CONSENT_DECLINED,
@@ -183,6 +185,18 @@ def test_clients_from_before_greetings_waited_for_a_connection_are_not_greeted_a
     with engine.connect() as connection:
         assert connection.execute(text("SELECT id FROM clients")).scalars().all() == ["c1"]
     engine.dispose()
+
+
+def test_the_migrations_are_one_line_so_an_upgrade_reaches_every_table():
+    """Branches that each added a migration after the same one leave two heads, and `python -m
+    bot.storage.migrate` (which upgrades to "head") would stop an operator's upgrade."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    script = ScriptDirectory.from_config(config)
+    files = sorted(path.stem for path in (MIGRATIONS_DIR / "versions").glob("[0-9]*.py"))
+    assert len(script.get_heads()) == 1
+    line = [revision.revision for revision in script.walk_revisions()]  # from the head down
+    assert len(line) == len(files) and [name.split("_")[0] for name in files] == sorted(line)
 
 
 def test_every_migration_goes_down_to_an_empty_database_and_up_again(empty_database_url):

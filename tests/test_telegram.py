@@ -18,7 +18,8 @@ from bot.storage.invites import BOUND, UNKNOWN, create_invite
 from bot.storage.models import Client, Practitioner, SafetyFlag, utcnow
 from bot.storage.deletion import request_deletion
 from bot.storage.identity import TELEGRAM_CHANNEL, create_telegram_client, telegram_external_id
-from bot.storage.progress import CONSENT_DECLINED, record_consent
+from bot.storage.assignment import assign_client
+from bot.storage.progress import CONSENT_DECLINED, CONSENT_GIVEN, record_consent
 from bot.telegram import handlers, sending
 from bot.telegram.keys import TELEGRAM
 from bot.telegram.rendering import MAX_TEXT
@@ -462,3 +463,26 @@ async def test_a_429_at_startup_is_waited_out(aiohttp_server, aiohttp_client, fa
     assert gateway.app[TELEGRAM].ready.is_set()
     await fake_telegram.send_text(ALEX, "hello")
     assert await fake_telegram.wait_for_text(ALEX, "You said: hello")
+
+
+async def test_a_client_on_telegram_is_told_at_once_who_their_practitioner_is_now(gateway, fake_telegram, fake_rasa, db):
+    await fake_telegram.send_text(ALEX, "/start")
+    await greeted(fake_telegram)
+    client_id = fake_rasa.received[0]["sender"]
+    with db() as session:
+        record_consent(session, client_id, CONSENT_GIVEN, "v1")
+        admin = Practitioner(email="admin@example.org", display_name="Ada", password_hash="x", role="admin")
+        sam = Practitioner(email="sam@example.org", display_name="Sam Jones", password_hash="x")
+        session.add_all([admin, sam])
+        session.flush()
+        assign_client(session, client_id, sam.id, by_id=admin.id)
+    await gateway.app[keys.RELAY].tell_now(client_id)  # what the portal does after the change
+    for _ in range(100):
+        if any("Sam Jones is your practitioner now" in t for t in fake_telegram.texts_to(ALEX)):
+            break
+        await asyncio.sleep(0.05)
+    told = [t for t in fake_telegram.texts_to(ALEX) if "Sam Jones is your practitioner now" in t]
+    assert len(told) == 1
+    await gateway.app[keys.RELAY].tell_now(client_id)
+    await asyncio.sleep(0.3)
+    assert len([t for t in fake_telegram.texts_to(ALEX) if "Sam Jones is your practitioner now" in t]) == 1  # once

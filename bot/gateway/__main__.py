@@ -5,13 +5,13 @@ import logging
 from aiohttp import web
 
 from bot.gateway.app import create_app
-from bot.settings import load_settings
+from bot.settings import settings_or_exit
 from bot.storage.engine import make_engine
 from bot.storage.migrate import upgrade
 
 
 def main() -> None:
-    settings = load_settings()
+    settings = settings_or_exit()
     logging.basicConfig(level=settings.log_level, format="%(levelname)s %(name)s: %(message)s")
     engine = make_engine(settings.database_url)
     upgrade(engine)

@@ -72,6 +72,19 @@ SCHEMAS: dict[str, Any] = {
             },
             "status": {"type": "string", "enum": ["pending", "answered", "sent"]},
             "created_at": {"type": "string", "format": "date-time"},
+            "author": {
+                "type": "object",
+                "nullable": True,
+                "description": "Set on a message the client's practitioner wrote (null for the bot's and the client's): "
+                "who wrote it, the label to show with it, and a note on where replies go.",
+                "required": ["role", "name", "label", "note"],
+                "properties": {
+                    "role": {"type": "string", "enum": ["practitioner"]},
+                    "name": {"type": "string"},
+                    "label": {"type": "string"},
+                    "note": {"type": "string"},
+                },
+            },
         },
     },
     "OutgoingMessage": {

@@ -38,8 +38,11 @@ from bot.gateway.keyed_locks import KeyedLocks
 from bot.gateway.rate_limit import MessageRateLimit
 from bot.gateway.rasa_client import RasaClient, RasaUnavailable
 from bot.gateway.turn_input import accepted_payload, rasa_input
+from bot.gateway.wording import PRACTITIONER_LABEL, PRACTITIONER_REPLY_NOTE
 from bot.storage import message_log
+from bot.storage.assignment import client_notices
 from bot.storage.check_ins import QUIET_AFTER_DISTRESS, check_in_offer, pushed_check_in_offer
+from bot.storage.contact import author_of
 from bot.storage.identity import WEB_CHANNEL
 from bot.storage.engine import DATABASE_AWAY, transaction
 from bot.storage.deletion import deletion_requested
@@ -99,6 +102,7 @@ def message_view(message: Message) -> dict[str, Any]:
     """
     content = message.content or {}
     status = message_log.SENT if message.status in (message_log.UNSENT, message_log.FAILED) else message.status
+    author = author_of(message)
     return {
         "id": message.id,
         "direction": message.direction,
@@ -108,6 +112,15 @@ def message_view(message: Message) -> dict[str, Any]:
         "attachment": content.get("attachment"),
         "status": status,
         "created_at": message.created_at.isoformat() + "Z",
+        # A message the client's practitioner wrote: every channel shows it as theirs (bot/gateway/outreach.py).
+        "author": None
+        if author is None
+        else {
+            "role": "practitioner",
+            "name": author,
+            "label": PRACTITIONER_LABEL.format(name=author),
+            "note": PRACTITIONER_REPLY_NOTE.format(name=author),
+        },
     }
 
 
@@ -180,6 +193,20 @@ class TurnRelay:
     def _outbound_status(self, channel: str) -> str:
         """Unsent (the outbox sends it) on a channel with a sender; sent when storing is delivering (web)."""
         return message_log.UNSENT if channel in self._channel_senders else message_log.SENT
+
+    def channels_with_sender(self) -> list[str]:
+        """The channels the bot can write to on its own (Telegram, when it is on)."""
+        return list(self._channel_senders)
+
+    def outbound_status(self, channel: str) -> str:
+        """The status a message the bot starts on `channel` is stored with (see _outbound_status)."""
+        return self._outbound_status(channel)
+
+    async def announce(self, client_id: str, message: dict[str, Any]) -> None:
+        """A stored message the bot started (not a reply): shown in the client's open web chats at once,
+        and sent from their outbox on a channel with a sender."""
+        await self._publish(client_id, {"type": "message", "message": message})
+        self.send_outbox(client_id)
 
     # -- the outbox ---------------------------------------------------------------------
 
@@ -431,11 +458,11 @@ class TurnRelay:
             distress_since = min(inbound.created_at, utcnow() - QUIET_AFTER_DISTRESS)
             quiet = declined or erase or bool(safety_flags_since(session, client_id, distress_since))
             offer = None if quiet else check_in_offer(session, client_id)
-            if offer is not None:
-                stored.append(
-                    message_log.record_outbound(session, client_id, inbound.channel, offer, inbound.id, status)
-                )
-                session.flush()
+            # News from the service (a new practitioner) follows the answer; not held back by distress.
+            unprompted = [*client_notices(session, client_id), *([offer] if offer else [])]
+            for said in unprompted:
+                stored.append(message_log.record_outbound(session, client_id, inbound.channel, said, inbound.id, status))
+            session.flush()
             turn = Turn(inbound=message_view(inbound), replies=[message_view(m) for m in stored], erased=erase)
             if declined:
                 # Someone who said no to storage keeps nothing in our log but that refusal.
@@ -491,7 +518,7 @@ class TurnRelay:
             await asyncio.sleep(self._retry_interval)
 
     async def offer_check_ins(self) -> None:
-        """Offer a check-in on due steps to every client the bot can reach now (a connected chat, Telegram)."""
+        """Offer a check-in on due steps (and the service's news) to every client the bot can reach now."""
         reachable: dict[str, list[str]] = {client_id: [WEB_CHANNEL] for client_id in list(self._listeners)}
         for channel, sender in list(self._channel_senders.items()):
             try:
@@ -502,32 +529,48 @@ class TurnRelay:
             for client_id in client_ids:
                 reachable.setdefault(client_id, []).append(channel)
         for client_id, channels in reachable.items():
-            # Stored once: in the outbox of a channel with a sender if the client has one, and shown
-            # to their open web chats too.
-            channel = next((c for c in channels if c in self._channel_senders), channels[0])
-            message = await asyncio.to_thread(self._store_check_in_offer, client_id, channel)
-            if message is None:
-                continue
-            await self._publish(client_id, {"type": "message", "message": message})
-            self.send_outbox(client_id)
+            await self._say_unprompted(client_id, channels)
+
+    async def tell_now(self, client_id: str) -> None:
+        """Tell one client the service's news at once if they can be reached (an open chat, Telegram).
+
+        Otherwise it waits for their next message, or for them to open the chat.
+        """
+        channels = [WEB_CHANNEL] if client_id in self._listeners else []
+        for channel, sender in list(self._channel_senders.items()):
+            try:
+                if client_id in await sender.reachable_clients():
+                    channels.append(channel)
+            except Exception:
+                logger.warning("could not list the clients reachable on %s", channel, exc_info=True)
+        if channels:
+            await self._say_unprompted(client_id, channels)
+
+    async def _say_unprompted(self, client_id: str, channels: list[str]) -> None:
+        # Stored once: in the outbox of a channel with a sender if the client has one, and shown
+        # to their open web chats too.
+        channel = next((c for c in channels if c in self._channel_senders), channels[0])
+        messages = await asyncio.to_thread(self._store_unprompted, client_id, channel)
+        for message in messages:
+            await self.announce(client_id, message)
 
     async def offer_check_in_on_arrival(self, client_id: str) -> None:
-        """A client opening their chat hears about steps that fell due while they were away."""
-        message = await asyncio.to_thread(self._store_check_in_offer, client_id)
-        if message is not None:
+        """A client opening their chat hears the service's news and about steps that fell due while they were away."""
+        for message in await asyncio.to_thread(self._store_unprompted, client_id):
             await self._publish(client_id, {"type": "message", "message": message})
 
-    def _store_check_in_offer(self, client_id: str, channel: str = WEB_CHANNEL) -> dict[str, Any] | None:
-        """An offer the bot starts on its own, under the quiet rules of bot/storage/check_ins.py."""
+    def _store_unprompted(self, client_id: str, channel: str = WEB_CHANNEL) -> list[dict[str, Any]]:
+        """What the bot says on its own: the service's news, then a check-in offer under the quiet rules
+        of bot/storage/check_ins.py."""
         with transaction(self._sessions) as session:
             offer = pushed_check_in_offer(session, client_id)
-            if offer is None:
-                return None
-            message = message_log.record_outbound(
-                session, client_id, channel, offer, status=self._outbound_status(channel)
-            )
+            unprompted = [*client_notices(session, client_id), *([offer] if offer else [])]
+            messages = [
+                message_log.record_outbound(session, client_id, channel, said, status=self._outbound_status(channel))
+                for said in unprompted
+            ]
             session.flush()
-            return message_view(message)
+            return [message_view(message) for message in messages]
 
     async def erase(self, client_id: str) -> None:
         """Erase a client completely (our rows, Rasa's events, their files), e.g. an empty one left by linking."""

@@ -27,3 +27,10 @@ CHAT_ENDED_ON_THIS_DEVICE = (
     "itself is kept, on any other device you linked to it, until you ask me to delete it or it has been "
     "quiet for a long time."
 )
+# A message the client's practitioner wrote to them in the chat (bot/gateway/outreach.py): shown
+# with who wrote it on every channel, and where the client's replies go (to the bot, not to them).
+PRACTITIONER_LABEL = "Message from {name}, your practitioner"
+PRACTITIONER_REPLY_NOTE = (
+    "What you write here goes to Waypoint, the chatbot, not to {name}. To write to {name}, say "
+    "\"talk to my practitioner\": I'll help you send a summary with a message."
+)

@@ -261,3 +261,9 @@ def describe_date(day: datetime.date, today: datetime.date) -> str:
     elif day == today + datetime.timedelta(days=1):
         words += " (tomorrow)"
     return words
+
+
+def full_date(day: datetime.date) -> str:
+    """A date as a record keeps it, read later by someone else: "Friday 27 November 2026", always
+    with the year and never relative ("today" would be wrong by the time it is read)."""
+    return f"{_WEEKDAY_NAMES[day.weekday()]} {day.day} {_MONTH_NAMES[day.month - 1]} {day.year}"

@@ -121,15 +121,15 @@ def _check_value(what: str, value: object) -> None:
         raise ValueError(f"The {what} must be {LOWEST_VALUE} to {HIGHEST_VALUE} or None, got {value!r}.")
 
 
-def _mark(value: int | None) -> str:
+def mark(value: int | None) -> str:
     return SKIPPED_MARK if value is None else str(value)
 
 
-def _weight_label(weight: int | None) -> str:
-    return f"(×{_mark(weight)})"
+def weight_label(weight: int | None) -> str:
+    return f"(×{mark(weight)})"
 
 
-def _score_label(score: int, maximum: int, separator: str) -> str:
+def score_label(score: int, maximum: int, separator: str) -> str:
     return f"{score}{separator}{maximum}" if maximum else SKIPPED_MARK
 
 
@@ -139,7 +139,7 @@ def _join_names(names: Sequence[str]) -> str:
     return ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def _leader_sentence(matrix: DecisionMatrix) -> str:
+def leader_sentence(matrix: DecisionMatrix) -> str:
     leaders = matrix.leaders()
     if not leaders:
         return (
@@ -158,22 +158,27 @@ def _leader_sentence(matrix: DecisionMatrix) -> str:
     return f"{_join_names(leaders)} share the highest weighted score for what could be counted."
 
 
-def text_table(matrix: DecisionMatrix) -> str:
+CLIENT_INTRO = f"Your ratings from {LOWEST_VALUE} (low) to {HIGHEST_VALUE} (high); ×N is how much a criterion matters to you:"
+# The same table in a summary for the practitioner: about the client, not addressed to them.
+NEUTRAL_INTRO = f"Ratings from {LOWEST_VALUE} (low) to {HIGHEST_VALUE} (high); ×N is the weight of a criterion:"
+
+
+def text_table(matrix: DecisionMatrix, intro: str = CLIENT_INTRO) -> str:
     """The matrix in words, one line per option: it wraps in a narrow chat and reads aloud well.
 
     A grid of columns looked tidy in a terminal but broke apart in a chat bubble on a phone.
     """
-    lines = [f"Your ratings from {LOWEST_VALUE} (low) to {HIGHEST_VALUE} (high); ×N is how much a criterion matters to you:"]
+    lines = [intro]
     for option, row, score, maximum in zip(matrix.options, matrix.ratings, matrix.scores(), matrix.max_scores()):
         ratings = ", ".join(
-            f"{criterion} {_weight_label(weight)} {_mark(rating)}"
+            f"{criterion} {weight_label(weight)} {mark(rating)}"
             for criterion, weight, rating in zip(matrix.criteria, matrix.weights, row)
         )
-        lines.append(f"• {' '.join(option.split())}: {_score_label(score, maximum, ' of ')} ({ratings})")
+        lines.append(f"• {' '.join(option.split())}: {score_label(score, maximum, ' of ')} ({ratings})")
     # The figures alone can be misread, so a plain sentence says how the score is made.
     lines += [
         f"Score = the sum of weight × rating; {SKIPPED_MARK} was skipped and is not counted.",
-        _leader_sentence(matrix),
+        leader_sentence(matrix),
     ]
     return "\n".join(lines)
 
@@ -216,7 +221,7 @@ def _text_colour(background: tuple[float, float, float, float] | str) -> str:
 def render_png(matrix: DecisionMatrix, path: Path) -> None:
     option_labels = [_wrap(option, _OPTION_WRAP_CHARS) for option in matrix.options]
     criterion_labels = [
-        f"{_wrap(criterion, _CRITERION_WRAP_CHARS)}\nweight {_weight_label(weight)}"
+        f"{_wrap(criterion, _CRITERION_WRAP_CHARS)}\nweight {weight_label(weight)}"
         for criterion, weight in zip(matrix.criteria, matrix.weights)
     ]
     leaders = set(matrix.leaders())
@@ -246,7 +251,7 @@ def render_png(matrix: DecisionMatrix, path: Path) -> None:
                     )
                 )
                 axes.text(
-                    column_index + 0.5, row_index + 0.5, _mark(rating),
+                    column_index + 0.5, row_index + 0.5, mark(rating),
                     ha="center", va="center", fontsize=13, color=_text_colour(background),
                 )
             axes.add_patch(
@@ -256,7 +261,7 @@ def render_png(matrix: DecisionMatrix, path: Path) -> None:
                 )
             )
             axes.text(
-                column_count - 0.5, row_index + 0.5, _score_label(score, maximum, "/"),
+                column_count - 0.5, row_index + 0.5, score_label(score, maximum, "/"),
                 ha="center", va="center", fontsize=12, color=_DARK_TEXT,
                 fontweight="bold" if option in leaders else "normal",
             )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.storage.invites import ALREADY_BOUND, BOUND, EXPIRED, MOVE_ASKED, MOVED, STAYED, UNKNOWN, USED, Redemption
+from bot.storage.invites import ALREADY_BOUND, BOUND, EXPIRED, MOVE_ASKED, MOVED, REVOKED, STAYED, UNKNOWN, USED, Redemption
 
 INVITE_ANSWERS = {
     BOUND: (
@@ -15,6 +15,10 @@ INVITE_ANSWERS = {
         "in the meantime."
     ),
     EXPIRED: "That invitation has expired. Please ask your practitioner for a new one; you can chat with me meanwhile.",
+    REVOKED: (
+        "That invitation was withdrawn by the guidance service. Please ask your practitioner for a new one; you can "
+        "chat with me meanwhile."
+    ),
     USED: (
         "That invitation has already been used. If it wasn't you who used it, please tell your practitioner; "
         "you can chat with me meanwhile."
@@ -22,7 +26,7 @@ INVITE_ANSWERS = {
 }
 # The web API answers with these statuses, so that a program can tell the outcomes apart.
 INVITE_STATUSES = {
-    BOUND: 200, ALREADY_BOUND: 200, MOVE_ASKED: 200, MOVED: 200, STAYED: 200, UNKNOWN: 404, EXPIRED: 410, USED: 409,
+    BOUND: 200, ALREADY_BOUND: 200, MOVE_ASKED: 200, MOVED: 200, STAYED: 200, UNKNOWN: 404, EXPIRED: 410, REVOKED: 410, USED: 409,
 }
 
 MOVE_QUESTION = (

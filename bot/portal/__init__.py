@@ -19,12 +19,14 @@ from aiohttp_session.cookie_storage import EncryptedCookieStorage
 from cryptography.fernet import Fernet
 
 from bot.gateway import keys
-from bot.portal import account_routes, client_routes, invite_routes, login_routes
+from bot.portal import account_routes, client_routes, contact_routes, export_routes, flag_routes, invite_routes
+from bot.portal import login_routes, note_routes, record_routes
 from bot.portal import app_keys
 from bot.portal.auth import PORTAL, SESSION_MAX_AGE_SECONDS
 from bot.portal.csrf import csrf_middleware
 from bot.portal.errors import portal_pages
 from bot.portal.login_limit import LoginDelays
+from bot.portal.times import ServiceClock
 
 HERE = Path(__file__).resolve().parent
 COOKIE_NAME = "waypoint_portal"
@@ -34,15 +36,6 @@ PASSWORD_WORKERS = 2  # password checks at a time; each takes about 50 ms of CPU
 def fernet_key(secret: str) -> bytes:
     """A Fernet key derived from PORTAL_SECRET, so the operator keeps one secret, not two."""
     return base64.urlsafe_b64encode(hashlib.sha256(secret.encode("utf-8")).digest())
-
-
-def format_time(value) -> str:
-    """Times are stored as naive UTC and shown as such, labelled, so nobody misreads them."""
-    return "" if value is None else value.strftime("%d %b %Y, %H:%M UTC")
-
-
-def format_date(value) -> str:
-    return "" if value is None else value.strftime("%d %b %Y")
 
 
 async def _stop_password_workers(app: web.Application) -> None:
@@ -72,9 +65,12 @@ def setup_portal(app: web.Application) -> None:
     environment.loader = jinja2.ChoiceLoader(
         [environment.loader, jinja2.PrefixLoader({"portal": jinja2.FileSystemLoader(HERE / "templates")})]
     )
-    environment.filters["when"] = format_time
-    environment.filters["day"] = format_date
+    clock = app[app_keys.CLOCK] = ServiceClock(settings.time_zone)
+    environment.filters["when"] = clock.when
+    environment.filters["day"] = clock.day
 
-    for module in (login_routes, client_routes, invite_routes, account_routes):
+    for module in (
+        login_routes, client_routes, record_routes, note_routes, flag_routes, contact_routes, export_routes, invite_routes, account_routes
+    ):
         app.router.add_routes(module.routes)
     app.router.add_static(PORTAL + "/static", HERE / "static", name="portal_static")

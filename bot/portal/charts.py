@@ -11,15 +11,20 @@ import re
 from dataclasses import dataclass
 from typing import Mapping, Sequence
 
-WIDTH = 480
+# Drawn at its own size (the page never scales a chart up, see portal.css), 340 units fit a 375 px
+# phone at about 1:1: labels stay at 14 px everywhere, smaller than the headings and still readable.
+WIDTH = 340
 LEFT = 8
-BAR_AREA = 400  # the value label sits to the right of the longest bar
+BAR_AREA = 290  # the value label sits to the right of the longest bar
+LEGEND_SPACING = 110
 BAR_HEIGHT = 18
 BAR_GAP = 4
 LABEL_HEIGHT = 22
 GROUP_GAP = 12
 LEGEND_HEIGHT = 28
 COLOURS = ("#1f5fa8", "#b35900", "#2e7d32", "#6a3d9a")  # each at least 4.5:1 against white
+# A plan step's status always in the same colour, the portal's own: green only ever means done.
+STATUS_COLOURS = {"done": "#2e7d32", "open": "#1f5fa8", "blocked": "#a61b1b"}
 
 
 @dataclass(frozen=True)
@@ -79,12 +84,17 @@ def grouped_bar_chart(
     categories: Sequence[str],
     series: Mapping[str, Sequence[float | None]],
     maximum: float,
+    colours: Mapping[str, str] | None = None,
 ) -> BarChart:
-    """Horizontal bars: for each category its label, then one bar per series scaled to `maximum`."""
+    """Horizontal bars: for each category its label, then one bar per series scaled to `maximum`.
+
+    `colours` gives a series a colour of its own (a step's status); the others take COLOURS in turn.
+    """
     names = list(series)
+    colour = {name: (colours or {}).get(name, COLOURS[index % len(COLOURS)]) for index, name in enumerate(names)}
     bars: list[Bar] = []
     labels: list[Label] = []
-    legend = [LegendEntry(LEFT + index * 160, 8, COLOURS[index % len(COLOURS)], name) for index, name in enumerate(names)]
+    legend = [LegendEntry(LEFT + index * LEGEND_SPACING, 8, colour[name], name) for index, name in enumerate(names)]
     y = float(LEGEND_HEIGHT + 8)
     scale = BAR_AREA / maximum if maximum > 0 else 0
     for position, category in enumerate(categories):
@@ -94,7 +104,7 @@ def grouped_bar_chart(
             value = series[name][position]
             width = max(0.0, min(float(value or 0), maximum)) * scale
             bars.append(
-                Bar(LEFT, y, width, BAR_HEIGHT, COLOURS[index % len(COLOURS)], _format(value), LEFT + width + 6, y + 14)
+                Bar(LEFT, y, width, BAR_HEIGHT, colour[name], _format(value), LEFT + width + 6, y + 14)
             )
             y += BAR_HEIGHT + BAR_GAP
         y += GROUP_GAP

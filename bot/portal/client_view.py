@@ -1,8 +1,11 @@
-"""One client's progress over time, as the client approved it: goals, readiness and plan from each approved handoff.
+"""The client's record: what is waiting, the timeline, the latest approved summary, goals, readiness and plan, notes.
 
-Nothing the client said or answered is read from the progress tables here: only what they kept in
-a handoff summary and approved for this practitioner. The process metadata (which parts are done,
-last activity, urgent flags as a count) comes from the database, as on the dashboard.
+Only what the client approved for their practitioner is shown (the consent text says so): nothing
+the client said or answered is read from the progress tables here, only what they kept in a
+handoff summary and approved for this practitioner. Process metadata (which parts are done and
+when, last activity, counts of plan steps by status and date, safety flags with their kind and
+handling) comes from the same facts as the dashboard's (bot/storage/caseload.py), so the two
+pages say the same about the client.
 """
 
 from __future__ import annotations
@@ -11,28 +14,28 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Mapping
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.guidance.contact import upcoming_session
+from bot.guidance.progress import PartState, Progress
+from bot.guidance.safety_labels import flag_description
 from bot.handoff.summary import SummaryItem
-from bot.portal.access import client_label, handoff_criteria, visible_client
 from bot.portal.auth import Viewer
-from bot.portal.charts import BarChart, grouped_bar_chart
-from bot.portal.dashboard import PHASE_LABELS
+from bot.portal.charts import STATUS_COLOURS, BarChart, grouped_bar_chart
+from bot.portal.handoff_view import HandoffView, NoteView, handoff_view, note_views
 from bot.portal.readiness import ReadinessRow, readiness_chart, readiness_label, readiness_rows
-from bot.storage.models import STEP_BLOCKED, STEP_DONE, STEP_OPEN, Handoff, PhaseProgress, SafetyFlag
-from bot.storage.progress import PHASE_DONE, PHASE_IN_PROGRESS
+from bot.portal.waiting import Waiting, waiting_items
+from bot.storage.access import UNLABELLED_PREFIX, client_label, visible_client
+from bot.storage.caseload import StepCounts, client_facts
+from bot.storage.contact import next_session
+from bot.storage.handoffs import approved_for
+from bot.storage.models import STEP_BLOCKED, STEP_DONE, STEP_OPEN, Handoff, utcnow
+from bot.storage.people import FORMER_COLLEAGUE, active_practitioners, display_names
+from bot.storage.safety import flags_of
+from bot.storage.timeline import TimelineEntry, timeline
 
 STEP_LABELS = {STEP_DONE: "done", STEP_OPEN: "to do", STEP_BLOCKED: "blocked"}
-PHASE_STATUS_LABELS = {PHASE_DONE: "done", PHASE_IN_PROGRESS: "in progress"}
 CHARTED_SUMMARIES = 6  # the steps chart shows the newest summaries only, so it stays readable
-
-
-@dataclass(frozen=True)
-class PhaseRow:
-    label: str
-    status: str
-    updated_at: datetime
 
 
 @dataclass(frozen=True)
@@ -84,13 +87,46 @@ class PlanApproved:
 
 
 @dataclass(frozen=True)
+class FlagView:
+    """A safety flag and its handling: the safeguarding record."""
+
+    id: int
+    raised_at: datetime
+    about: str
+    handled_at: datetime | None
+    handled_by: str | None
+    outcome: str | None
+
+
+@dataclass(frozen=True)
+class ReadinessCell:
+    figure: float | None
+    measured: bool  # the client was asked at this moment (their part is done), whether or not they sent the figure
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """What administrators manage on the record: the practitioner, and the service's label."""
+
+    practitioner_id: int | None
+    choices: list[tuple[int, str]]  # active accounts that can take the client
+
+
+@dataclass(frozen=True)
 class ClientView:
     id: str
     label: str
+    practitioner: str | None  # the client's practitioner's name; None when they have none
     created_at: datetime
     last_active_at: datetime
-    phases: list[PhaseRow]
-    urgent_flags: int
+    next_session: date | None  # set by the practitioner on the contact page; None when none is set or it has passed
+    progress: Progress
+    steps_now: StepCounts  # the current plan's steps by status and date, as on the dashboard
+    waiting: list[Waiting]
+    timeline: list[TimelineEntry]
+    flags: list[FlagView]
+    notes: list[NoteView]
+    summary: HandoffView | None  # the newest approved summary sent to the viewer
     handoffs: list[HandoffLink]  # approved and the viewer's, oldest first
     goals: list[GoalsApproved]
     readiness_items: list[tuple[str, str]]  # the readiness columns: item, label
@@ -100,6 +136,7 @@ class ClientView:
     plans: list[PlanApproved]
     readiness_chart: BarChart | None
     steps_chart: BarChart | None
+    assignment: Assignment | None  # for administrators only
 
     @property
     def plan(self) -> PlanApproved | None:
@@ -108,6 +145,25 @@ class ClientView:
     @property
     def step_columns(self) -> list[tuple[str, str]]:
         return list(STEP_LABELS.items())
+
+    @property
+    def own_label(self) -> str:
+        """The label as someone set it; empty while the client is shown by a short id."""
+        return "" if self.label == UNLABELLED_PREFIX + self.id[:6] else self.label
+
+    @property
+    def parts(self) -> list[PartState]:
+        return self.progress.parts
+
+    @property
+    def open_flags(self) -> list[FlagView]:
+        return [flag for flag in self.flags if flag.handled_at is None]
+
+    def at_start(self, row: ReadinessRow) -> ReadinessCell:
+        return ReadinessCell(row.start, self.progress.start_done_at is not None or row.start is not None)
+
+    def at_close(self, row: ReadinessRow) -> ReadinessCell:
+        return ReadinessCell(row.closing, self.progress.closed or row.closing is not None)
 
 
 def _items(handoff: Handoff) -> list[SummaryItem]:
@@ -195,19 +251,33 @@ def steps_chart(plans: list[PlanApproved]) -> BarChart | None:
     return grouped_bar_chart(
         "Plan steps in each approved summary",
         "For each summary the client approved (newest last), how many steps of their plan were done, still to do, or blocked.",
-        [f"Summary of {plan.handoff.approved_at:%d %b %Y, %H:%M}" for plan in charted],
+        [f"Summary of {plan.handoff.approved_at:%d %b %Y}" for plan in charted],
         {label: [plan.count(status) for plan in charted] for status, label in STEP_LABELS.items()},
         maximum=max(1, *(len(plan.steps) for plan in charted)),
+        colours={label: STATUS_COLOURS[status] for status, label in STEP_LABELS.items()},
     )
 
 
-def client_view(db: Session, viewer: Viewer, client_id: str) -> ClientView | None:
+def flag_views(flags, names: dict[int, str]) -> list[FlagView]:
+    return [
+        FlagView(
+            flag.id,
+            flag.raised_at,
+            flag_description(flag.category, flag.reason),
+            flag.handled_at,
+            names.get(flag.handled_by, FORMER_COLLEAGUE) if flag.handled_at else None,
+            flag.outcome,
+        )
+        for flag in flags
+    ]
+
+
+def client_view(db: Session, viewer: Viewer, client_id: str, today: date, inactive_after_days: int) -> ClientView | None:
     client = visible_client(db, viewer, client_id)
-    if client is None:
+    facts = client_facts(db, viewer, client_id, today) if client is not None else None
+    if client is None or facts is None:
         return None
-    handoffs = db.execute(
-        select(Handoff).where(Handoff.client_id == client.id, *handoff_criteria(viewer)).order_by(Handoff.approved_at, Handoff.id)
-    ).scalars()
+    handoffs = approved_for(db, viewer, client.id)
     approved = [(HandoffLink(h.id, h.approved_at, h.reviewed_at), _items(h)) for h in handoffs]
     readiness = readiness_history(approved)
     with_figures = [entry for entry in readiness if entry.figures]
@@ -222,18 +292,24 @@ def client_view(db: Session, viewer: Viewer, client_id: str) -> ClientView | Non
     )
     items = [(item, readiness_label(item)) for item in dict.fromkeys(item for entry in with_figures for item in entry.figures)]
     plans = plan_history(approved)
-    phases = db.execute(select(PhaseProgress).where(PhaseProgress.client_id == client.id).order_by(PhaseProgress.updated_at)).scalars()
-    flags = db.execute(select(SafetyFlag.id).where(SafetyFlag.client_id == client.id, SafetyFlag.handled_at.is_(None))).scalars()
+    names = display_names(db)
+    assignment = None
+    if viewer.is_admin:
+        assignment = Assignment(client.practitioner_id, [(p.id, p.display_name) for p in active_practitioners(db)])
     return ClientView(
         id=client.id,
         label=client_label(db, viewer, client.id),
+        practitioner=names.get(client.practitioner_id) if client.practitioner_id else None,
         created_at=client.created_at,
         last_active_at=client.last_active_at,
-        phases=[
-            PhaseRow(PHASE_LABELS.get(p.phase, p.phase.replace("_", " ").capitalize()), PHASE_STATUS_LABELS.get(p.status, p.status), p.updated_at)
-            for p in phases
-        ],
-        urgent_flags=len(list(flags)),
+        next_session=upcoming_session(next_session(db, client.id), today),
+        progress=facts.progress,
+        steps_now=facts.steps,
+        waiting=waiting_items(facts, utcnow(), inactive_after_days),
+        timeline=timeline(db, viewer, client.id),
+        flags=flag_views(flags_of(db, client.id), names),
+        notes=note_views(db, viewer, client.id, names),
+        summary=handoff_view(db, viewer, handoffs[-1].id, printable=True) if handoffs else None,
         handoffs=[link for link, _ in approved],
         goals=goal_history(approved),
         readiness_items=items,
@@ -243,10 +319,10 @@ def client_view(db: Session, viewer: Viewer, client_id: str) -> ClientView | Non
         plans=plans,
         readiness_chart=readiness_chart(
             "Readiness as last approved",
-            "Each readiness item from 1 to 5, at the start and now, as the client approved it in their newest summary with readiness.",
+            "Each readiness item from 1 to 5, at the start and at the close, as the client approved it in their newest summary with readiness.",
             latest_rows,
-            "Now",
+            "At the close",
         ),
         steps_chart=steps_chart(plans),
+        assignment=assignment,
     )
-

@@ -1,70 +1,102 @@
-"""What the dashboard shows: urgent flags first, then waiting handoffs, clients and deletions."""
+"""The dashboard: "who needs me now?", one row per client with what is waiting, the most urgent first.
+
+Search by label, filters (what is waiting, the part of the process, the practitioner for
+administrators) and pages of PAGE_SIZE rows keep it readable with hundreds of clients. Below:
+clients who moved to another practitioner and clients whose data was deleted.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
+import re
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from math import ceil
+from typing import Mapping
+from urllib.parse import urlencode
 
-from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session
 
-from bot.guidance.safety_labels import flag_description
-
-from bot.guidance.journey import PHASES
-from bot.portal.access import client_criteria, client_labels, deletion_criteria, handoff_criteria
+from bot.guidance.progress import PART_LABELS, PART_ORDER
 from bot.portal.auth import Viewer
-from bot.portal.practitioners import display_names
+from bot.portal.waiting import BLOCKED, DUE, KINDS, STEPS, Waiting, matches, urgency, waiting_items
+from bot.storage.access import client_labels
+from bot.storage.caseload import ClientFacts, StepCounts, caseload, caseload_scope, deletions_seen_by, waiting_ids
 from bot.storage.deletion import CLIENT_REQUEST, RETENTION
 from bot.storage.invites import clients_moved_away
-from bot.storage.models import (
-    ROUND_COMPLETE,
-    STEP_DONE,
-    ActionPlan,
-    ActionStep,
-    Client,
-    ClientDeletion,
-    ConsentRecord,
-    Handoff,
-    PhaseProgress,
-    SafetyFlag,
-)
-from bot.storage.progress import CONSENT_GIVEN, PHASE_DONE, PHASE_IN_PROGRESS
+from bot.storage.models import utcnow
+from bot.storage.people import display_names
 
-PHASE_LABELS = {"start": "Start", **{phase.name: phase.label for phase in PHASES}}
-NOT_STARTED = "Not started yet"
+PAGE_SIZE = 25
 UNLABELLED = "A client without a label"
-START_IN_PROGRESS = "Start (in progress)"
+NO_PRACTITIONER = "none"
+MAX_SEARCH_CHARS = 120
+SHOW_CHOICES = {
+    "all": "Everyone",
+    "waiting": "Anything waiting",
+    "urgent": "Urgent safety flags",
+    "handoff": "Handoffs to review",
+    STEPS: "Steps blocked or due",
+    "inactive": "No activity lately",
+    "nothing": "Nothing waiting",
+}
+PAGE_DIGITS = re.compile(r"[0-9]{1,6}")
+
+
+class BadQuery(ValueError):
+    """A dashboard address that was not made by the portal's own form (the page answers 400)."""
 
 
 @dataclass(frozen=True)
-class FlagRow:
-    id: int
-    client_id: str
-    label: str
-    raised_at: datetime
-    about: str  # what the risk was about and what raised it, in neutral words
+class DashboardQuery:
+    search: str = ""
+    show: str = "all"
+    part: str = ""
+    practitioner: str = ""  # an account's id, NO_PRACTITIONER, or "" for everyone (administrators)
+    page: int = 1
+
+    @classmethod
+    def parse(cls, query: Mapping[str, str]) -> "DashboardQuery":
+        search = " ".join(query.get("q", "").split())[:MAX_SEARCH_CHARS]
+        show = query.get("show", "") or "all"
+        part = query.get("part", "")
+        practitioner = query.get("practitioner", "")
+        page = query.get("page", "") or "1"
+        if show not in SHOW_CHOICES or (part and part not in PART_LABELS) or not PAGE_DIGITS.fullmatch(page):
+            raise BadQuery()
+        if practitioner and practitioner != NO_PRACTITIONER and not PAGE_DIGITS.fullmatch(practitioner):
+            raise BadQuery()
+        return cls(search, show, part, practitioner, max(1, int(page)))
+
+    def query_string(self, **changes: object) -> str:
+        """"?q=...&show=..." for this query, changed as asked; "" when nothing is set."""
+        changed = replace(self, **changes)
+        params = {"q": changed.search, "show": "" if changed.show == "all" else changed.show, "part": changed.part,
+                  "practitioner": changed.practitioner, "page": "" if changed.page == 1 else str(changed.page)}
+        kept = {key: value for key, value in params.items() if value}
+        return f"?{urlencode(kept)}" if kept else ""
+
+    def link(self, **changes: object) -> str:
+        """The dashboard's address with this query, changed as asked (paging keeps the filters)."""
+        return "/portal/" + self.query_string(**changes)
+
+    @property
+    def filtered(self) -> bool:
+        return bool(self.search or self.show != "all" or self.part or self.practitioner)
 
 
 @dataclass(frozen=True)
-class HandoffRow:
-    id: int
-    client_id: str
-    label: str
-    approved_at: datetime
-    reviewed_at: datetime | None
-
-
-@dataclass(frozen=True)
-class ClientRow:
+class CaseRow:
     id: str
     label: str
-    phase: str
+    where: str
     last_active_at: datetime
-    steps_done: int
-    steps_total: int
-    pending_handoffs: int
-    urgent_flags: int
+    steps: StepCounts
+    waiting: list[Waiting]
     practitioner: str | None  # shown to administrators
+
+    @property
+    def most_urgent(self) -> str | None:
+        return self.waiting[0].kind if self.waiting else None
 
 
 @dataclass(frozen=True)
@@ -82,70 +114,47 @@ class MovedRow:
 
 @dataclass(frozen=True)
 class Dashboard:
-    flags: list[FlagRow]
-    pending: list[HandoffRow]
-    clients: list[ClientRow]
+    query: DashboardQuery
+    rows: list[CaseRow]  # this page's
+    matching: int  # rows matching the filters, on every page
+    total: int  # every client of the viewer
+    counts: dict[str, int]  # clients with each kind of waiting item (and STEPS), over all clients
+    page: int
+    pages: int
+    parts: list[tuple[str, str]]  # the part filter's choices
+    practitioners: list[tuple[str, str]]  # the practitioner filter's choices (administrators)
     deletions: list[DeletionRow]
-    moved: list[MovedRow]  # clients of the viewer's invites who chose another practitioner
+    moved: list[MovedRow]  # clients of the viewer who chose or were given another practitioner
+    inactive_after_days: int
+
+    @property
+    def show_choices(self) -> dict[str, str]:
+        return SHOW_CHOICES
 
 
-def current_phase(rows: list[PhaseProgress], consented: bool = False) -> str:
-    """The part in progress (the newest if several), else the last one done; the start once they agreed."""
-    for status in (PHASE_IN_PROGRESS, PHASE_DONE):
-        matching = [row for row in rows if row.status == status]
-        if matching:
-            row = max(matching, key=lambda r: (r.updated_at, r.id))
-            label = PHASE_LABELS.get(row.phase, row.phase.replace("_", " ").capitalize())
-            return label if status == PHASE_IN_PROGRESS else f"{label} (done)"
-    return START_IN_PROGRESS if consented else NOT_STARTED
+def case_rows(
+    facts: list[ClientFacts], labels: dict[str, str], names: dict[int, str] | None, now: datetime, inactive_after_days: int
+) -> tuple[list[CaseRow], list[ClientFacts]]:
+    """Every client as a row, the most urgent first (see bot/portal/waiting.py), with their facts in the same order."""
+    keyed = []
+    for client in facts:
+        waiting = waiting_items(client, now, inactive_after_days)
+        practitioner = None if names is None else names.get(client.practitioner_id, "no practitioner")
+        row = CaseRow(client.id, labels[client.id], client.progress.where, client.last_active_at, client.steps, waiting, practitioner)
+        keyed.append((urgency(client, waiting), row, client))
+    keyed.sort(key=lambda entry: entry[0])
+    return [row for _, row, _ in keyed], [client for _, _, client in keyed]
 
 
-def unhandled_flags(db: Session, viewer: Viewer) -> list[SafetyFlag]:
-    return list(
-        db.execute(
-            select(SafetyFlag)
-            .join(Client, Client.id == SafetyFlag.client_id)
-            .where(SafetyFlag.handled_at.is_(None), *client_criteria(viewer))
-            .order_by(SafetyFlag.raised_at.desc(), SafetyFlag.id.desc())
-        ).scalars()
-    )
-
-
-def pending_handoffs(db: Session, viewer: Viewer) -> list[Handoff]:
-    return list(
-        db.execute(
-            select(Handoff)
-            .where(Handoff.reviewed_at.is_(None), *handoff_criteria(viewer))
-            .order_by(Handoff.approved_at.desc(), Handoff.id.desc())
-        ).scalars()
-    )
-
-
-def updates(db: Session, viewer: Viewer) -> dict[str, list[int]]:
-    """What the dashboard polls for, so a new handoff or flag shows without a reload."""
-    return {
-        "pending_handoffs": sorted(handoff.id for handoff in pending_handoffs(db, viewer)),
-        "urgent_flags": sorted(flag.id for flag in unhandled_flags(db, viewer)),
-    }
-
-
-def _step_counts(db: Session, client_ids: list[str]) -> dict[str, tuple[int, int]]:
-    """Steps done and in all, of each client's current plan (the newest complete one)."""
-    newest = (
-        select(ActionPlan.client_id, func.max(ActionPlan.id).label("plan_id"))
-        .where(ActionPlan.client_id.in_(client_ids), ActionPlan.status == ROUND_COMPLETE)
-        .group_by(ActionPlan.client_id)
-        .subquery()
-    )
-    rows = db.execute(
-        select(ActionStep.client_id, ActionStep.status, func.count())
-        .join(newest, newest.c.plan_id == ActionStep.plan_id)
-        .group_by(ActionStep.client_id, ActionStep.status)
-    ).all()
-    counts: dict[str, tuple[int, int]] = {}
-    for client_id, status, count in rows:
-        done, total = counts.get(client_id, (0, 0))
-        counts[client_id] = (done + (count if status == STEP_DONE else 0), total + count)
+def _kind_counts(rows: list[CaseRow]) -> dict[str, int]:
+    """How many clients have each kind of item waiting (a client with two flags counts once)."""
+    counts = dict.fromkeys([*KINDS, STEPS, "waiting"], 0)
+    for row in rows:
+        kinds = {item.kind for item in row.waiting}
+        for kind in kinds:
+            counts[kind] += 1
+        counts[STEPS] += bool(kinds & {BLOCKED, DUE})
+        counts["waiting"] += bool(kinds)
     return counts
 
 
@@ -154,58 +163,60 @@ def deletion_reasons(retention_days: int) -> dict[str, str]:
     return {CLIENT_REQUEST: "at their request", RETENTION: f"inactive for {retention_days} days"}
 
 
-def dashboard(db: Session, viewer: Viewer, retention_days: int) -> Dashboard:
-    flags = unhandled_flags(db, viewer)
-    pending = pending_handoffs(db, viewer)
-    # Visitors who never agreed to anything and came without an invite are nobody's client yet.
-    agreed = exists().where(ConsentRecord.client_id == Client.id, ConsentRecord.decision == CONSENT_GIVEN)
-    clients = list(
-        db.execute(
-            select(Client)
-            .where(*client_criteria(viewer), or_(Client.practitioner_id.is_not(None), agreed))
-            .order_by(Client.last_active_at.desc())
-        ).scalars()
-    )
-    ids = [client.id for client in clients]
-    consented = set(
-        db.execute(
-            select(ConsentRecord.client_id).where(ConsentRecord.client_id.in_(ids), ConsentRecord.decision == CONSENT_GIVEN)
-        ).scalars()
-    )
-    labels = client_labels(db, viewer, [*ids, *(f.client_id for f in flags), *(h.client_id for h in pending)])
-    phases: dict[str, list[PhaseProgress]] = {}
-    for row in db.execute(select(PhaseProgress).where(PhaseProgress.client_id.in_(ids))).scalars():
-        phases.setdefault(row.client_id, []).append(row)
-    steps = _step_counts(db, ids)
-    names = display_names(db) if viewer.is_admin else {}
-    client_rows = [
-        ClientRow(
-            id=client.id,
-            label=labels[client.id],
-            phase=current_phase(phases.get(client.id, []), client.id in consented),
-            last_active_at=client.last_active_at,
-            steps_done=steps.get(client.id, (0, 0))[0],
-            steps_total=steps.get(client.id, (0, 0))[1],
-            pending_handoffs=sum(1 for h in pending if h.client_id == client.id),
-            urgent_flags=sum(1 for f in flags if f.client_id == client.id),
-            practitioner=names.get(client.practitioner_id, "no practitioner") if viewer.is_admin else None,
-        )
-        for client in clients
+def dashboard(
+    db: Session,
+    viewer: Viewer,
+    query: DashboardQuery,
+    today: date,
+    retention_days: int,
+    inactive_after_days: int,
+    page_size: int | None = PAGE_SIZE,
+) -> Dashboard:
+    """The dashboard for this query; `page_size` None puts every matching row on one page (the export)."""
+    now = utcnow()
+    facts = caseload(db, viewer, today)
+    labels = client_labels(db, viewer, [client.id for client in facts], caseload_scope(viewer))
+    names = display_names(db) if viewer.is_admin else None
+    rows, ordered_facts = case_rows(facts, labels, names, now, inactive_after_days)
+    wanted = query.search.casefold()
+    matching = [
+        row
+        for row, client in zip(rows, ordered_facts)
+        if (not wanted or wanted in row.label.casefold())
+        and matches(query.show, row.waiting)
+        and (not query.part or client.progress.current_part == query.part)
+        and _of_practitioner(client, query.practitioner)
     ]
-    # Clients with something urgent or waiting come first; then the most recently active.
-    client_rows.sort(key=lambda row: (row.urgent_flags == 0, row.pending_handoffs == 0))
+    size = page_size or max(1, len(matching))
+    pages = max(1, ceil(len(matching) / size))
+    page = min(query.page, pages)  # an old link past the end shows the last page
     reasons = deletion_reasons(retention_days)
-    deletions = db.execute(
-        select(ClientDeletion).where(*deletion_criteria(viewer)).order_by(ClientDeletion.deleted_at.desc())
-    ).scalars()
+    deletions = deletions_seen_by(db, viewer)
     return Dashboard(
-        flags=[FlagRow(f.id, f.client_id, labels[f.client_id], f.raised_at, flag_description(f.category, f.reason)) for f in flags],
-        pending=[HandoffRow(h.id, h.client_id, labels[h.client_id], h.approved_at, h.reviewed_at) for h in pending],
-        clients=client_rows,
-        deletions=[
-            DeletionRow(d.label or UNLABELLED, d.deleted_at, reasons.get(d.reason, d.reason))
-            for d in deletions
-        ],
+        query=replace(query, page=page),
+        rows=matching[(page - 1) * size : page * size],
+        matching=len(matching),
+        total=len(rows),
+        counts=_kind_counts(rows),
+        page=page,
+        pages=pages,
+        parts=[(part, PART_LABELS[part]) for part in PART_ORDER],
+        practitioners=[(str(id_), name) for id_, name in sorted((names or {}).items(), key=lambda item: item[1])]
+        + ([(NO_PRACTITIONER, "No practitioner")] if viewer.is_admin else []),
+        deletions=[DeletionRow(d.label or UNLABELLED, d.deleted_at, reasons.get(d.reason, d.reason)) for d in deletions],
         moved=[MovedRow(m.label or UNLABELLED, m.moved_at) for m in clients_moved_away(db, viewer.id)],
+        inactive_after_days=inactive_after_days,
     )
 
+
+def _of_practitioner(client: ClientFacts, wanted: str) -> bool:
+    if not wanted:
+        return True
+    if wanted == NO_PRACTITIONER:
+        return client.practitioner_id is None
+    return str(client.practitioner_id) == wanted
+
+
+def updates(db: Session, viewer: Viewer) -> dict[str, list[int]]:
+    """What the dashboard polls for, so a new handoff or flag shows without a reload."""
+    return waiting_ids(db, viewer)

@@ -9,7 +9,8 @@ from typing import Awaitable, Callable
 import aiohttp_jinja2
 from aiohttp import web
 
-from bot.portal.auth import PORTAL
+from bot.portal.auth import PORTAL, Viewer, csrf_token, current_viewer
+from bot.portal.pages import nav_for
 
 logger = logging.getLogger(__name__)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -35,7 +36,16 @@ CSRF_EXPLANATION = (
 )
 
 
-def error_page(request: web.Request, status: int, reason: str | None = None) -> web.Response:
+async def logged_in_viewer(request: web.Request) -> Viewer | None:
+    """Who is logged in, for the navigation of an error page; None when that cannot be known (the database is away)."""
+    try:
+        return await current_viewer(request)
+    except Exception:
+        return None
+
+
+async def error_page(request: web.Request, status: int, reason: str | None = None) -> web.Response:
+    """A kind page with the portal's navigation (when someone is logged in), so there is a way on."""
     if request.path.startswith(PORTAL + "/api/"):
         return web.json_response({"error": status}, status=status)
     if status == 403 and reason == "csrf":
@@ -45,7 +55,10 @@ def error_page(request: web.Request, status: int, reason: str | None = None) -> 
         title, text = HANDOFF_GONE
     else:
         title, text = EXPLANATIONS.get(status, EXPLANATIONS[400])
-    context = {"title": title, "text": text, "viewer": None, "nav": [], "status": status}
+    viewer = await logged_in_viewer(request)
+    context = {"title": title, "text": text, "viewer": viewer, "nav": nav_for(viewer), "status": status, "current_path": request.path}
+    if viewer is not None:
+        context["csrf_token"] = await csrf_token(request)  # the navigation's "Log out" form needs it
     return aiohttp_jinja2.render_template("portal/error.html", request, context, status=status)
 
 
@@ -58,11 +71,11 @@ async def portal_pages(request: web.Request, handler: Handler) -> web.StreamResp
     except web.HTTPException as http_error:
         if http_error.status < 400:
             raise
-        response = error_page(request, http_error.status, http_error.reason)
+        response = await error_page(request, http_error.status, http_error.reason)
     except Exception:
         # Only the path: query strings and forms may hold what a practitioner wrote about a client.
         logger.exception("unexpected error on %s %s", request.method, request.path)
-        response = error_page(request, 500)
+        response = await error_page(request, 500)
     if not request.path.startswith(PORTAL + "/static/"):
         # Portal pages show personal data: no shared or browser cache may keep them.
         response.headers["Cache-Control"] = "no-store"

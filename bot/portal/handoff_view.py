@@ -8,28 +8,31 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.handoff.summary import SECTIONS, SummaryItem, grouped
-from bot.portal.access import client_label, visible_handoff
 from bot.portal.auth import Viewer
-from bot.portal.practitioners import display_names
-from bot.storage.models import Handoff, Message, PractitionerNote, utcnow
-
-OTHER_SECTION = "Other"
-MAX_NOTE_CHARS = 5000
+from bot.portal.summary_view import SummaryView, summary_view
+from bot.storage.access import client_label, visible_handoff
+from bot.storage.contact import author_of
+from bot.storage.models import Handoff, Message, utcnow
+from bot.storage.notes import MAX_NOTE_CHARS, add_note, readable_notes  # noqa: F401 (MAX_NOTE_CHARS: the routes')
+from bot.storage.people import FORMER_COLLEAGUE, display_names
 
 
 @dataclass(frozen=True)
 class TranscriptLine:
-    speaker: str  # "Client" or "Waypoint"
+    speaker: str  # "Client", "Waypoint", or "<name> (practitioner)"
     text: str
     created_at: datetime
 
 
 @dataclass(frozen=True)
 class NoteView:
+    id: int
     author: str
     text: str
     created_at: datetime
+    updated_at: datetime | None
+    mine: bool  # the viewer wrote it, so they may edit or delete it
+    handoff_id: int | None  # the handoff it was written beside, if any
 
 
 @dataclass(frozen=True)
@@ -40,20 +43,10 @@ class HandoffView:
     approved_at: datetime
     reviewed_at: datetime | None
     reviewed_by: str | None
-    sections: list[tuple[str, list[str]]]  # (heading, item texts) in the order practitioners read them
-    message: str | None
+    summary: SummaryView  # the items the client kept and their message, for templates/summary.html
     share_transcript: bool
     transcript: list[TranscriptLine]
     notes: list[NoteView]
-
-
-def summary_sections(items: list[dict]) -> list[tuple[str, list[str]]]:
-    """The stored items grouped under their headings; an item of a section unknown here is still shown."""
-    parsed = [SummaryItem.from_dict(item) for item in items]
-    known = [item for item in parsed if item.section in SECTIONS]
-    sections = [(SECTIONS[section], [item.text for item in members]) for section, members in grouped(known, key=lambda i: i.section)]
-    unknown = [item.text for item in parsed if item.section not in SECTIONS]
-    return sections + ([(OTHER_SECTION, unknown)] if unknown else [])
 
 
 def transcript(db: Session, handoff: Handoff) -> list[TranscriptLine]:
@@ -68,15 +61,18 @@ def transcript(db: Session, handoff: Handoff) -> list[TranscriptLine]:
         if row.direction == "in" and row.text is None:
             continue  # the greeting the gateway sends on the client's behalf
         text = row.text if row.text is not None else "[a picture or file]"
-        lines.append(TranscriptLine("Client" if row.direction == "in" else "Waypoint", text, row.created_at))
+        author = author_of(row)  # a practitioner's message to the client is theirs, not the bot's
+        speaker = "Client" if row.direction == "in" else f"{author} (practitioner)" if author else "Waypoint"
+        lines.append(TranscriptLine(speaker, text, row.created_at))
     return lines
 
 
-def notes_of(db: Session, handoff: Handoff, names: dict[int, str]) -> list[NoteView]:
-    rows = db.execute(
-        select(PractitionerNote).where(PractitionerNote.handoff_id == handoff.id).order_by(PractitionerNote.created_at, PractitionerNote.id)
-    ).scalars()
-    return [NoteView(names.get(n.author_id, "A former colleague"), n.text, n.created_at) for n in rows]
+def note_views(db: Session, viewer: Viewer, client_id: str, names: dict[int, str]) -> list[NoteView]:
+    """The notes on the client the viewer may read (bot/storage/notes.py says whose), oldest first."""
+    return [
+        NoteView(n.id, names.get(n.author_id, FORMER_COLLEAGUE), n.text, n.created_at, n.updated_at, n.author_id == viewer.id, n.handoff_id)
+        for n in readable_notes(db, viewer, client_id)
+    ]
 
 
 def handoff_view(db: Session, viewer: Viewer, handoff_id: int, printable: bool = False) -> HandoffView | None:
@@ -93,20 +89,19 @@ def handoff_view(db: Session, viewer: Viewer, handoff_id: int, printable: bool =
         approved_at=handoff.approved_at,
         reviewed_at=handoff.reviewed_at,
         reviewed_by=names.get(handoff.reviewed_by),
-        sections=summary_sections(handoff.items or []),
-        message=handoff.message,
+        summary=summary_view(handoff.items or [], handoff.message),
         share_transcript=shared,
         transcript=transcript(db, handoff) if shared and not printable else [],
-        notes=[] if printable else notes_of(db, handoff, names),
+        notes=[] if printable else note_views(db, viewer, handoff.client_id, names),
     )
 
 
-def add_note(db: Session, viewer: Viewer, handoff_id: int, text: str) -> bool:
-    """False when the handoff is not the viewer's to see."""
+def add_handoff_note(db: Session, viewer: Viewer, handoff_id: int, text: str) -> bool:
+    """A note on the handoff's client, written beside this handoff; False when the handoff is not the viewer's to see."""
     handoff = visible_handoff(db, viewer, handoff_id)
     if handoff is None:
         return False
-    db.add(PractitionerNote(client_id=handoff.client_id, handoff_id=handoff.id, author_id=viewer.id, text=text))
+    add_note(db, handoff.client_id, viewer.id, text, handoff_id=handoff.id)
     return True
 
 

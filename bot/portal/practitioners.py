@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from bot.portal.passwords import hash_password
 from bot.storage.models import ADMINISTRATOR, PRACTITIONER, Practitioner
+from bot.storage.people import display_names  # noqa: F401 (the portal imports it from here)
 
 ROLES = (PRACTITIONER, ADMINISTRATOR)
 
@@ -49,11 +50,6 @@ def set_password(account: Practitioner, password: str) -> None:
 
 def all_accounts(session: Session) -> list[Practitioner]:
     return list(session.execute(select(Practitioner).order_by(Practitioner.display_name, Practitioner.id)).scalars())
-
-
-def display_names(session: Session) -> dict[int, str]:
-    """Every account's name by id, for "reviewed by", note authors and the administrators' columns."""
-    return dict(session.execute(select(Practitioner.id, Practitioner.display_name)).all())
 
 
 def active_administrators(session: Session) -> list[Practitioner]:

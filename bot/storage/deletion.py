@@ -5,7 +5,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.storage.models import Client, ClientDeletion, Decision, Invite, utcnow
+from bot.storage.labels import label_of
+from bot.storage.models import Client, ClientDeletion, Decision, utcnow
 
 CLIENT_REQUEST = "client_request"
 RETENTION = "retention"
@@ -37,19 +38,9 @@ def delete_client(session: Session, client_id: str) -> list[str]:
     client = session.get(Client, client_id)
     if client is not None:
         if client.practitioner_id is not None:
-            # Their practitioner sees only that it happened, under the label they gave the invite.
-            # The newest used invite of their current practitioner: never another practitioner's label.
-            label = session.execute(
-                select(Invite.label)
-                .where(
-                    Invite.client_id == client_id,
-                    Invite.practitioner_id == client.practitioner_id,
-                    Invite.used_at.is_not(None),
-                    Invite.label.is_not(None),
-                )
-                .order_by(Invite.used_at.desc(), Invite.id.desc())
-                .limit(1)
-            ).scalar()
+            # Their practitioner sees only that it happened, under their own label for the client
+            # (never another practitioner's).
+            label = label_of(session, client_id, client.practitioner_id)
             reason = CLIENT_REQUEST if client.deletion_requested_at is not None else RETENTION
             session.add(ClientDeletion(practitioner_id=client.practitioner_id, label=label, reason=reason))
         session.delete(client)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.handoff.summary import SummaryItem, build_summary
+from bot.handoff.summary import SummaryItem, build_summary, without_removed
+from bot.storage.access import Reader, handoff_criteria
 from bot.storage.models import HANDOFF_APPROVED, HANDOFF_CANCELLED, HANDOFF_DRAFT, Client, Handoff, utcnow
 from bot.storage.progress import ensure_client
 from bot.storage.rounds import latest
@@ -31,8 +32,8 @@ def offered_items(handoff: Handoff) -> list[SummaryItem]:
 
 
 def kept_items(handoff: Handoff) -> list[SummaryItem]:
-    removed = set(handoff.removed or [])
-    return [item for item in offered_items(handoff) if item.key not in removed]
+    """What the client kept so far: an option taken out also leaves the decision matrix."""
+    return without_removed(offered_items(handoff), handoff.removed or [])
 
 
 def remove_items(handoff: Handoff, numbers: list[int]) -> list[SummaryItem]:
@@ -88,3 +89,12 @@ def approved_handoffs(session: Session, client_id: str) -> list[Handoff]:
         ).scalars()
     )
 
+
+
+def approved_for(session: Session, reader: Reader, client_id: str) -> list[Handoff]:
+    """The client's approved handoffs the reader may read (a practitioner: those sent to them), oldest first."""
+    return list(
+        session.execute(
+            select(Handoff).where(Handoff.client_id == client_id, *handoff_criteria(reader)).order_by(Handoff.approved_at, Handoff.id)
+        ).scalars()
+    )

@@ -7,10 +7,11 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, func, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from bot.storage.models import Client, Invite, Practitioner, utcnow
+from bot.storage.labels import labels_of
+from bot.storage.models import Client, Invite, Practitioner, PractitionerChange, utcnow
 
 # The answers a client can get when using a code; the chat words them kindly.
 BOUND = "bound"
@@ -18,6 +19,7 @@ ALREADY_BOUND = "already_bound"  # the same practitioner already
 UNKNOWN = "unknown"  # never issued, or mistyped
 EXPIRED = "expired"
 USED = "used"
+REVOKED = "revoked"  # withdrawn by the practitioner or an administrator before anyone used it
 # A client who has a practitioner is asked before another practitioner's invite moves them.
 MOVE_ASKED = "confirm_move"
 MOVED = "moved"
@@ -69,6 +71,8 @@ def redeem_invite(session: Session, code: str, client_id: str, move: bool | None
     client = session.get(Client, client_id)
     if invite.used_at is not None:
         return Redemption(ALREADY_BOUND if invite.client_id == client_id else USED)
+    if invite.revoked_at is not None:
+        return Redemption(REVOKED)
     if invite.expires_at < utcnow():
         return Redemption(EXPIRED)
     moving = client.practitioner_id is not None and client.practitioner_id != invite.practitioner_id
@@ -80,7 +84,7 @@ def redeem_invite(session: Session, code: str, client_id: str, move: bool | None
     # conditional on the invite still being unused, and counts the rows it changed.
     claimed = session.execute(
         update(Invite)
-        .where(Invite.id == invite.id, Invite.used_at.is_(None))
+        .where(Invite.id == invite.id, Invite.used_at.is_(None), Invite.revoked_at.is_(None))
         .values(used_at=utcnow(), client_id=client_id)
         .execution_options(synchronize_session=False)
     ).rowcount
@@ -98,27 +102,56 @@ class MovedClient:
     moved_at: datetime | None  # when the invite of their new practitioner was used
 
 
+def revoke_invite(session: Session, invite: Invite) -> bool:
+    """Withdraw an invite nobody has used yet; False if it was used (or revoked) already."""
+    if invite.used_at is not None or invite.revoked_at is not None:
+        return False
+    invite.revoked_at = utcnow()
+    session.flush()
+    return True
+
+
 def clients_moved_away(session: Session, practitioner_id: int) -> list[MovedClient]:
-    """Clients who came through one of this practitioner's invites and are another's now, newest move first."""
+    """Clients who were this practitioner's and are another's now, newest move first.
+
+    They came through one of this practitioner's invites and used another's, or an administrator
+    moved them (bot/storage/assignment.py). The label is this practitioner's own.
+    """
     mine = (
-        select(Invite.client_id, func.max(Invite.id).label("invite_id"))
+        select(Invite.client_id)
         .where(Invite.practitioner_id == practitioner_id, Invite.used_at.is_not(None), Invite.client_id.is_not(None))
-        .group_by(Invite.client_id)
+        .union(
+            select(PractitionerChange.client_id).where(
+                or_(PractitionerChange.from_practitioner_id == practitioner_id, PractitionerChange.to_practitioner_id == practitioner_id)
+            )
+        )
         .subquery()
     )
-    current = (
-        select(Invite.client_id, func.max(Invite.used_at).label("moved_at"))
+    clients = list(
+        session.execute(
+            select(Client.id)
+            .join(mine, mine.c.client_id == Client.id)
+            .where(Client.practitioner_id.is_not(None), Client.practitioner_id != practitioner_id)
+        ).scalars()
+    )
+    if not clients:
+        return []
+    moved_at: dict[str, datetime] = {}
+    # When the client came to their current practitioner: the newest invite of theirs used, or change to them.
+    for client_id, at in session.execute(
+        select(Invite.client_id, func.max(Invite.used_at))
         .join(Client, and_(Client.id == Invite.client_id, Client.practitioner_id == Invite.practitioner_id))
-        .where(Invite.used_at.is_not(None))
+        .where(Invite.client_id.in_(clients), Invite.used_at.is_not(None))
         .group_by(Invite.client_id)
-        .subquery()
-    )
-    rows = session.execute(
-        select(Invite.label, current.c.moved_at)
-        .join(mine, mine.c.invite_id == Invite.id)
-        .join(Client, Client.id == mine.c.client_id)
-        .outerjoin(current, current.c.client_id == Client.id)
-        .where(Client.practitioner_id.is_not(None), Client.practitioner_id != practitioner_id)
-    ).all()
-    moved = [MovedClient(label, moved_at) for label, moved_at in rows]
+    ):
+        moved_at[client_id] = at
+    for client_id, at in session.execute(
+        select(PractitionerChange.client_id, func.max(PractitionerChange.changed_at))
+        .join(Client, and_(Client.id == PractitionerChange.client_id, Client.practitioner_id == PractitionerChange.to_practitioner_id))
+        .where(PractitionerChange.client_id.in_(clients))
+        .group_by(PractitionerChange.client_id)
+    ):
+        moved_at[client_id] = max(filter(None, [moved_at.get(client_id), at]))
+    labels = labels_of(session, {client_id: practitioner_id for client_id in clients})
+    moved = [MovedClient(labels[client_id], moved_at.get(client_id)) for client_id in clients]
     return sorted(moved, key=lambda m: m.moved_at or datetime.min, reverse=True)

@@ -117,6 +117,44 @@ class Invite(Base):
     expires_at = Column(DateTime, nullable=False)
     used_at = Column(DateTime, nullable=True)
     client_id = Column(String(32), ForeignKey("clients.id", ondelete="SET NULL"), nullable=True, index=True)
+    # Withdrawn before anyone used it (handed to the wrong person, say): it then binds nobody.
+    revoked_at = Column(DateTime, nullable=True)
+
+
+class ClientLabel(Base):
+    """A practitioner's own name for a client, set in the portal (an invite's label is the other source).
+
+    `practitioner_id` None is the service's label, set by an administrator for a client who came
+    without an invite. Like an invite's label it is about the client, so it goes with them (export,
+    deletion).
+    """
+
+    __tablename__ = "client_labels"
+    __table_args__ = (UniqueConstraint("client_id", "practitioner_id", name="uq_client_labels_client_id_practitioner_id"),)
+
+    id = Column(Integer, primary_key=True)
+    client_id = _client_fk()
+    practitioner_id = Column(Integer, ForeignKey("practitioners.id", ondelete="CASCADE"), nullable=True, index=True)
+    label = Column(String(120), nullable=False)
+    set_at = Column(DateTime, nullable=False, default=utcnow)
+
+
+class PractitionerChange(Base):
+    """A client given another practitioner (or none) by an administrator; the client is told once.
+
+    `told_at` stays empty until the bot has told the client who their practitioner is now (on their
+    next turn, or pushed to an open chat or Telegram).
+    """
+
+    __tablename__ = "practitioner_changes"
+
+    id = Column(Integer, primary_key=True)
+    client_id = _client_fk()
+    from_practitioner_id = Column(Integer, ForeignKey("practitioners.id", ondelete="SET NULL"), nullable=True)
+    to_practitioner_id = Column(Integer, ForeignKey("practitioners.id", ondelete="SET NULL"), nullable=True)
+    changed_by = Column(Integer, ForeignKey("practitioners.id", ondelete="SET NULL"), nullable=True)
+    changed_at = Column(DateTime, nullable=False, default=utcnow)
+    told_at = Column(DateTime, nullable=True)
 
 
 class ClientDeletion(Base):
@@ -430,6 +468,9 @@ class SafetyFlag(Base):
     category = Column(String(32), nullable=True)
     level = Column(String(16), nullable=True)
     reason = Column(String(32), nullable=True)
+    # Who marked it handled, and what they did: the safeguarding record stays with the client.
+    handled_by = Column(Integer, ForeignKey("practitioners.id", ondelete="SET NULL"), nullable=True)
+    outcome = Column(Text, nullable=True)
 
 
 HANDOFF_DRAFT = "draft"
@@ -462,17 +503,22 @@ class Handoff(Base):
 
 
 class PractitionerNote(Base):
-    """A practitioner's note on a handoff: not shown in the chat, but about the client, so it is in their
-    data export and goes with them."""
+    """A practitioner's note on the client: not shown in the chat, but about the client, so it is in their
+    data export and goes with them. Shown on the client's record and beside every handoff.
+
+    `handoff_id` is the handoff it was written beside, if any (notes written before 2026-12 all were):
+    context only, the note belongs to the client.
+    """
 
     __tablename__ = "practitioner_notes"
 
     id = Column(Integer, primary_key=True)
     client_id = _client_fk()
-    handoff_id = Column(Integer, ForeignKey("handoffs.id", ondelete="CASCADE"), nullable=False, index=True)
+    handoff_id = Column(Integer, ForeignKey("handoffs.id", ondelete="SET NULL"), nullable=True, index=True)
     author_id = Column(Integer, ForeignKey("practitioners.id", ondelete="SET NULL"), nullable=True)
     text = Column(Text, nullable=False)
     created_at = Column(DateTime, nullable=False, default=utcnow)
+    updated_at = Column(DateTime, nullable=True)  # set when its author edits it
 
 
 class PhaseProgress(Base):
@@ -504,3 +550,23 @@ class Message(Base):
     status = Column(String(10), nullable=False)  # pending | answered (in); sent | unsent | failed (out)
     reply_to_id = Column(Integer, ForeignKey("messages.id", ondelete="CASCADE"), nullable=True)
     created_at = Column(DateTime, nullable=False, default=utcnow)
+    # Set on a message a practitioner wrote to the client (bot/storage/contact.py); its content keeps
+    # the name the client saw it under. None for everything the bot and the client said.
+    author_id = Column(Integer, ForeignKey("practitioners.id", ondelete="SET NULL"), nullable=True)
+
+
+class SessionDate(Base):
+    """The date of the client's next session with their practitioner, as the practitioner set it.
+
+    A new row for every change keeps the history for the client's record; the newest row is the
+    one that counts, and a row without a date means the practitioner removed it. The bot mentions
+    the date when the client comes back, while it is not past (bot/guidance/contact.py).
+    """
+
+    __tablename__ = "session_dates"
+
+    id = Column(Integer, primary_key=True)
+    client_id = _client_fk()
+    session_on = Column(Date, nullable=True)
+    set_by = Column(Integer, ForeignKey("practitioners.id", ondelete="SET NULL"), nullable=True)
+    recorded_at = Column(DateTime, nullable=False, default=utcnow)

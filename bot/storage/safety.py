@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.storage.models import SafetyFlag
+from bot.storage.models import SafetyFlag, utcnow
 from bot.storage.progress import CONSENT_GIVEN, latest_consent
 
 STATEMENT = "statement"  # a message that showed a clear risk
@@ -41,5 +41,26 @@ def safety_flags_since(session: Session, client_id: str, since: datetime) -> lis
     return list(
         session.execute(
             select(SafetyFlag).where(SafetyFlag.client_id == client_id, SafetyFlag.raised_at >= since)
+        ).scalars()
+    )
+
+
+MAX_OUTCOME_CHARS = 5000
+
+
+def mark_handled(session: Session, flag: SafetyFlag, practitioner_id: int, outcome: str) -> bool:
+    """Record who handled the flag, when, and what they did; False if it was handled already (kept as it was)."""
+    if flag.handled_at is not None:
+        return False
+    flag.handled_at, flag.handled_by, flag.outcome = utcnow(), practitioner_id, outcome
+    session.flush()
+    return True
+
+
+def flags_of(session: Session, client_id: str) -> list[SafetyFlag]:
+    """Every flag of the client, oldest first: the safeguarding record keeps handled ones too."""
+    return list(
+        session.execute(
+            select(SafetyFlag).where(SafetyFlag.client_id == client_id).order_by(SafetyFlag.raised_at, SafetyFlag.id)
         ).scalars()
     )

@@ -30,6 +30,7 @@ from bot.telegram.rendering import (
     media_file,
     split_text,
     telegram_length,
+    text_of,
 )
 from bot.telegram.sending import RetryPolicy, retry_after_seconds, with_retries
 
@@ -104,7 +105,7 @@ class TelegramSender:
 
     async def send_message(self, chat_id: int, message: dict[str, Any]) -> None:
         """A stored message as Telegram messages: a picture or file, then its text with the buttons."""
-        text = message.get("text") or ""
+        text = text_of(message)
         buttons = message.get("buttons") or []
         caption_used = False
         if message.get("image"):

@@ -111,3 +111,13 @@ def media_file(url: str | None, media_dir: Path) -> Path | None:
 def is_web_address(url: str | None) -> bool:
     """A picture elsewhere on the web, which Telegram can fetch itself."""
     return bool(url) and url.startswith(("https://", "http://"))
+
+
+def text_of(message: dict[str, Any]) -> str:
+    """A stored message's text as Telegram shows it. A bot cannot post as someone else, so a message
+    the client's practitioner wrote says so in words: who wrote it above, where replies go below."""
+    text = message.get("text") or ""
+    author = message.get("author")
+    if not author or not text:
+        return text
+    return f"{author['label']}:\n\n{text}\n\n({author['note']})"

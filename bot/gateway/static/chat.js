@@ -62,7 +62,8 @@
   }
 
   function announce(message) {
-    let words = "Waypoint: " + (message.text || "sent a picture.");
+    // A message the client's practitioner wrote is announced as theirs (its label names them).
+    let words = (message.author ? message.author.label + ": " : "Waypoint: ") + (message.text || "sent a picture.");
     if (message.buttons && message.buttons.length) {
       words += " Choices: " + message.buttons.map(function (b) { return b.title; }).join("; ") + ".";
     }
@@ -109,8 +110,17 @@
     const item = document.createElement("li");
     item.className = message.direction === "in" ? "in" : message.direction === "out" ? "out" : "notice";
     if (message.id !== undefined) item.dataset.id = String(message.id);
+    // A message the client's practitioner wrote says so for everyone to see, and where replies go.
+    const author = message.direction === "out" && message.author ? message.author : null;
+    if (author) {
+      item.classList.add("from-practitioner");
+      const label = document.createElement("span");
+      label.className = "author";
+      label.textContent = author.label + ":";
+      item.appendChild(label);
+    }
     // Who said it is shown by the bubble's side and colour; a screen reader needs it in words.
-    const speaker = { in: "You: ", out: "Waypoint: " }[message.direction];
+    const speaker = author ? null : { in: "You: ", out: "Waypoint: " }[message.direction];
     if (speaker) {
       const label = document.createElement("span");
       label.className = "visually-hidden";
@@ -118,6 +128,12 @@
       item.appendChild(label);
     }
     if (message.text) item.appendChild(document.createTextNode(message.text));
+    if (author) {
+      const note = document.createElement("span");
+      note.className = "author-note";
+      note.textContent = author.note;
+      item.appendChild(note);
+    }
     if (message.attachment) {
       const link = document.createElement("a");
       link.href = message.attachment;
