@@ -233,3 +233,26 @@ async def test_deleting_a_client_s_events_removes_their_window_too(store, engine
         assert connection.execute(text(f"SELECT count(*) FROM {WINDOWS_TABLE}")).scalar() == 0
     assert await store.retrieve("client") is None
 
+
+async def test_a_client_s_export_holds_the_whole_conversation_not_the_window(store, actions_db, monkeypatch, tmp_path):
+    import json
+
+    from actions.my_data import ActionShowMyData
+    from tests.test_actions import run
+    from tests.test_actions import tracker as sdk_tracker
+
+    monkeypatch.setenv("MEDIA_DIR", str(tmp_path / "media"))
+    full = DialogueStateTracker.from_events("client", opening(), DOMAIN.slots)
+    await store.save(DialogueStateTracker.from_events("client", opening(), DOMAIN.slots))
+    windowed = await take_turns(store, "client", range(1, 13), full)
+    assert sum(isinstance(event, UserUttered) for event in windowed.events) == WINDOW
+
+    # What the action server is sent: the window's events only.
+    sent = sdk_tracker("show me my data", "show_my_data")
+    sent.sender_id = "client"
+    sent.events = windowed.current_state()["events"]
+    _, dispatcher = await run(ActionShowMyData(), sent)
+    [message] = dispatcher.messages
+    exported = json.loads((tmp_path / "media" / message["attachment"].removeprefix("/media/")).read_text())
+    said = [event["text"] for event in exported["rasa_events"] if event["event"] == "user"]
+    assert said == ["hello", "I work in a shop"] + [f"answer {n}" for n in range(1, 13)]

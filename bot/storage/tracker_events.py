@@ -1,10 +1,13 @@
-"""Rasa's tracker store, seen from Waypoint: only to remove conversations' events.
+"""Rasa's tracker store, seen from Waypoint: to remove conversations' events, and to read them all for a client's export.
 
 Rasa's events live in its `events` table; bot/rasa_tracker_store.py adds `tracker_windows` (where a
 long conversation's recent part starts, and the slots at that point): both go together.
 """
 
 from __future__ import annotations
+
+import json
+from typing import Any, Optional
 
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Engine
@@ -38,3 +41,13 @@ def tracker_sender_ids(engine: Engine) -> set[str]:
                 senders.update(connection.execute(text(f"SELECT DISTINCT sender_id FROM {table}")).scalars())
         return senders
 
+
+def stored_tracker_events(engine: Engine, sender_id: str) -> Optional[list[dict[str, Any]]]:
+    """Every event Rasa stored for `sender_id`, oldest first, every session; None when Rasa has not
+    created its table yet. A turn's tracker holds only the recent part of a long conversation
+    (bot/rasa_tracker_store.py): a client's export reads the whole record from here."""
+    with engine.connect() as connection:
+        if not inspect(connection).has_table(RASA_EVENTS_TABLE):
+            return None
+        rows = connection.execute(text("SELECT data FROM events WHERE sender_id = :sender ORDER BY id"), {"sender": sender_id})
+        return [json.loads(data) for data in rows.scalars()]
