@@ -256,3 +256,13 @@ async def test_a_client_s_export_holds_the_whole_conversation_not_the_window(sto
     exported = json.loads((tmp_path / "media" / message["attachment"].removeprefix("/media/")).read_text())
     said = [event["text"] for event in exported["rasa_events"] if event["event"] == "user"]
     assert said == ["hello", "I work in a shop"] + [f"answer {n}" for n in range(1, 13)]
+
+
+async def test_on_sqlite_the_store_keeps_its_connection_open_in_wal_mode(store):
+    with store.engine.connect() as connection:
+        first = connection.connection.dbapi_connection
+        assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+    await store.save(DialogueStateTracker.from_events("client", opening(), DOMAIN.slots))
+    with store.engine.connect() as connection:
+        assert connection.connection.dbapi_connection is first
+    assert (await store.retrieve("client")).get_slot("stage") == "start"
