@@ -448,7 +448,7 @@ def print_and_judge(report: dict[str, Any], figures: dict[str, Any], window: int
             "baseline_cpu_ms_per_turn": before, "cpu_ms_per_turn": now, "cut": cut,
         }  # fmt: skip
         print(f"  CPU per turn, full stack, all turns: {now:.0f} ms against {before:.0f} ms in the baseline "
-              f"({baseline.get('date')}): {cut * 100:+.0f} % less" if cut is not None else "")
+              f"({baseline.get('date')}): {cut * 100:.0f} % less" if cut is not None else "")
         targets["CPU per turn (all processes) >= 30 % below the baseline"] = None if cut is None else cut >= CPU_CUT_TARGET
     report["ratios"] = ratios
     report["targets"] = {rule: {"met": value} for rule, value in targets.items()}
