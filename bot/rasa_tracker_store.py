@@ -2,8 +2,10 @@
 
 Rasa 3.6 rebuilds the whole session from its events on every turn, featurizes every step of it again
 for each prediction, and sends all of it to the action server with every custom action: a turn cost
-more the longer the client had been talking (3.7 times at the 300th message). The policies look at
-the last five steps only (`max_history: 5`), and the actions at the last few messages.
+more the longer the client had been talking (3.1 times the CPU at turns 271-300 as at turns 1-30,
+benchmarks/growth.py). TED looks at the last five steps (`max_history: 5`), the rules at a few, the
+actions at the last few messages; the MemoizationPolicy (no max_history) recalls whole stories of at
+most seven client messages, which a window (more than 20) cannot match, as the whole session could not.
 
 So this store keeps, per conversation that has grown past `window_turns` messages of the client, a
 row in `tracker_windows`: the id of the stored event where the window starts (the `action_listen`
