@@ -22,6 +22,9 @@ from bot.settings import PROJECT_ROOT
 
 EVALUATION_SET = PROJECT_ROOT / "tests" / "corpora" / "nlu" / "evaluation.yml"
 TARGET = 0.95
+# What `make test` holds the model to until the target is met: 0.939 measured at commit c0b81f3,
+# less what differs between two trainings. Raise it as the figure rises; never lower it.
+FLOOR = 0.92
 
 
 def examples(path: Path = EVALUATION_SET) -> list[tuple[str, str]]:
@@ -59,7 +62,7 @@ class Results:
         return Counter((e, p) for _, e, p in self.rows if e != p).most_common(top)
 
     def summary(self) -> str:
-        lines = [f"NLU evaluation: intent macro-F1 {self.macro_f1():.3f} on {len(self.rows)} examples written apart from the training data (target {TARGET})"]
+        lines = [f"NLU evaluation: intent macro-F1 {self.macro_f1():.3f} on {len(self.rows)} examples written apart from the training data (target {TARGET}{' met' if self.macro_f1() >= TARGET else ', not met yet'}; floor {FLOOR})"]
         weakest = sorted(self.f1_by_intent().items(), key=lambda item: item[1])[:5]
         lines.append("  weakest: " + ", ".join(f"{intent} {score:.2f}" for intent, score in weakest))
         return "\n".join(lines)

@@ -26,6 +26,10 @@ from bot.settings import PROJECT_ROOT
 
 CORPUS_DIR = PROJECT_ROOT / "tests" / "corpora" / "replies"
 TARGET = 0.97
+# What `make test` holds the held-out half to until the target is met: the shares measured at
+# commit c0b81f3, less what differs between two trainings (one reply in forty is 2.5 points). Raise
+# them as the shares rise; never lower them to let a change through.
+FLOORS = {"answer": 0.87, "correction": 0.75, "no": 0.72, "non_answer": 0.72, "off_topic": 0.54, "question": 0.6, "request": 0.57, "yes": 0.8, "asides": 0.92}
 
 
 def load_cases(half: str | Path) -> tuple[datetime.date, list[dict[str, Any]]]:
@@ -49,6 +53,8 @@ def key_of(asked: str, kind: str) -> str:
     """The question's key as the bot knows it, read from its words (the corpus gives only the words)."""
     if re.search(r"practitioner|send it|transcript|summary|take anything out", asked, re.I):
         return f"handoff.{kind}"
+    if re.search(r"get out of this guidance process", asked, re.I):
+        return "goals"
     return kind
 
 
@@ -95,6 +101,10 @@ class Results:
             missed.append(f"asides: {self.aside_accuracy():.1%}")
         return missed
 
+    def below_floors(self) -> list[str]:
+        shares = {**self.accuracy(), "asides": self.aside_accuracy()}
+        return [f"{o}: {a:.1%} (floor {FLOORS[o]:.0%})" for o, a in shares.items() if a < FLOORS.get(o, TARGET)]
+
     def table(self) -> str:
         counts: dict[str, int] = defaultdict(int)
         for row in self.rows:
@@ -103,6 +113,8 @@ class Results:
         for outcome, accuracy in self.accuracy().items():
             lines.append(f"  {outcome:<12} {accuracy:>7.1%}  of {counts[outcome]}")
         lines.append(f"  {'asides':<12} {self.aside_accuracy():>7.1%}  (the feeling or event beside the reply, or none)")
+        missed = self.below_target()
+        lines.append(f"  target: {'met for every outcome' if not missed else f'not met yet for {len(missed)} of {len(self.accuracy()) + 1}'}")
         return "\n".join(lines)
 
     def write(self, path: Path, commit: str = "") -> None:

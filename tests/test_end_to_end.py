@@ -59,7 +59,7 @@ def test_consent_and_goals_conversation_is_stored_and_recalled_after_a_restart(s
     assert "situation" in client.replies_to("Yes, I agree", "/affirm")
     situation = f"I work in a warehouse and want to become a nurse {uuid.uuid4().hex[:8]}"
     assert "How clear" in client.replies_to(situation)
-    assert "Could you give me a number" in client.replies_to("no idea honestly")
+    assert "Could you give me a number" in client.replies_to("7")  # out of the scale: asked again
     assert "confident" in client.replies_to("3 · somewhat", "3")
     assert "goals" in client.replies_to("two")
     summary = client.replies_to("Find out how to start nursing school; talk to my family about it")

@@ -166,3 +166,16 @@ def test_asking_for_examples_is_a_question_back_that_wants_the_example(words):
     criteria = Question("decision.criteria", LIST)
     assert read(words, criteria, "can u give me examples", "ask_clarification", 0.9).value == "examples"
     assert read(words, criteria, "what does criteria mean", "ask_clarification", 0.9).value is None
+
+
+@pytest.mark.parametrize("reply", ["Decide between teaching and museum work", "plan my next steps"])
+def test_at_the_goals_question_a_bare_command_is_a_goal(words, reply):
+    intent = "make_decision" if reply.startswith("Decide") else "plan_actions"
+    assert read(words, Question("goals", LIST), reply, intent, 0.99).outcome == ANSWER
+    assert read(words, Question("goals", LIST), "can we do the decision part first", "make_decision", 0.99).outcome == REQUEST
+
+
+def test_asking_to_stop_for_now_is_a_pause_whatever_the_classifier_heard(words):
+    reading = read(words, Question("situation", OPEN), "can we stop for today, my dad has just been taken into hospital and i need to go", "inform", 1.0)
+    assert (reading.outcome, reading.value) == (REQUEST, "pause")
+    assert read(words, Question("goals", LIST), "i want to stop working nights", "inform", 1.0).outcome == ANSWER

@@ -106,7 +106,7 @@ def test_the_whole_journey_is_driven_by_the_client_and_stored(stack):
     assert rows(stack, "SELECT title, origin FROM options WHERE client_id = :c ORDER BY position", c=client_id) == [
         ("Nursing at the hospital", "own"),
         ("teaching adults at the college", "own"),
-        ("Social work with young people, my sister would say", "suggested"),
+        ("Social work with young people", "suggested"),
     ]
     [(status, rationale, image)] = rows(
         stack, "SELECT status, rationale, matrix_image FROM decisions WHERE client_id = :c", c=client_id

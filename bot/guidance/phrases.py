@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, Sequence
 
 DEFAULT_MAX_GAP = 2
-_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)*|[.!?;\n]+")
+# A time or a number ("7.40", "3.5") is one word, not the end of a sentence.
+_WORD = re.compile(r"[0-9]+(?:[.:][0-9]+)+|[a-z0-9]+(?:'[a-z]+)*|[.!?;\n]+")
 _BOUNDARY = re.compile(r"[.!?;\n]+")
 _NOTATION = re.compile(r"\(([^()]*)\)(\?)?|(\S+)")
 APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u00b4": "'"})

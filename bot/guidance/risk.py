@@ -7,9 +7,13 @@ Two layers, each covering what the other cannot:
    predictable, explainable and extendable by a service, and they do not depend on training: a
    message with "took too many of my pills" is a crisis whatever the model makes of it.
 2. The trained model's `express_distress` intent, for phrasings no list foresaw. It is a second
-   signal, never the only one: alone it asks the check question, and only when the message also
-   has one of the model hints of risk.yml (words about life and death, harm, methods, danger);
-   with an intent signal as well ("tonight", "I mean it") it is the crisis answer. The classifier's confidence is not a probability: it
+   signal, never the only one: it counts only when the message also has one of the model hints of
+   risk.yml. A `clear` hint is a word of harm itself (dying, an overdose, cutting, blood, being
+   hit, a weapon): with the model's reading, the crisis answer. A `possible` hint is a topic near
+   risk (life, being safe, home, eating, deserving): the check question, or with an intent signal
+   as well ("tonight", "I mean it") the crisis answer. Measured on the development halves of the
+   safety corpus, the model alone reaches almost every risk phrasing the phrases missed, but also
+   one ordinary phrasing in seven; the hints and the ordinary expressions remove those. The classifier's confidence is not a probability: it
    gives 1.0 to "i like gaming and drawing" as readily as to a real crisis, and a crisis answer
    to an ordinary message costs the client's trust and the practitioner an urgent flag for
    nothing, where the check question costs one gentle turn. It is ignored when an ordinary
@@ -96,10 +100,11 @@ def assess(
         return Assessment(level, categories, quote(text, first), bool(ordinary), "words")
     if ordinary or already_checked:
         return Assessment(ordinary=bool(ordinary))
-    if distress_confidence >= model_confidence and words.model_hints.find(text):
-        # With a plan or a time as well, three signals together are the crisis answer.
-        level = CLEAR if words.intent_signals.find(text) else POSSIBLE
-        return Assessment(level, (UNSPECIFIED,), quote_whole(text), False, "model")
+    hints = words.model_hints.find(text) if distress_confidence >= model_confidence else []
+    if hints:
+        # A word of harm itself, or a plan or a time, with the model's reading is the crisis answer.
+        clear = any(found.phrase.data["level"] == CLEAR for found in hints) or words.intent_signals.find(text)
+        return Assessment(CLEAR if clear else POSSIBLE, (UNSPECIFIED,), quote_whole(text), False, "model")
     return Assessment()
 
 

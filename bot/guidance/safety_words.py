@@ -35,8 +35,19 @@ class SafetyWords:
     risk: PhraseBook  # data: level, category, strong
     ordinary: PhraseBook  # data: kind
     intent_signals: PhraseBook
-    model_hints: PhraseBook  # words without which the model's express_distress does not count
+    model_hints: PhraseBook  # data: level; words without which the model's express_distress does not count
     answers: Mapping[str, PhraseBook]  # "fine", "concern", "safe", "not_safe", "unsure"
+
+
+def _hints_by_level(hints: object) -> dict[str, list]:
+    """`model_hints` by level; a plain list (a service's file from before the levels) is `possible`."""
+    if not hints:
+        return {}
+    if isinstance(hints, list):
+        return {"possible": hints}
+    if not isinstance(hints, dict) or set(hints) - set(LEVELS):
+        raise ValueError(f"model_hints: give a list, or lists under {' and '.join(LEVELS)}")
+    return {level: items or [] for level, items in hints.items()}
 
 
 def load_safety_words(language: str = "en", extra_dir: Path | None = None) -> SafetyWords:
@@ -53,7 +64,8 @@ def load_safety_words(language: str = "en", extra_dir: Path | None = None) -> Sa
                 where = f"{folder / 'risk.yml'} ({level}, {category})"
                 risk += compiler.phrases(items, DEFAULT_MAX_GAP, where, level=level, category=category)
         signals += compiler.phrases(data.get("intent_signals"), DEFAULT_MAX_GAP, f"{folder / 'risk.yml'} (intent_signals)")
-        hints += compiler.phrases(data.get("model_hints"), DEFAULT_MAX_GAP, f"{folder / 'risk.yml'} (model_hints)")
+        for level, items in _hints_by_level(data.get("model_hints")).items():
+            hints += compiler.phrases(items, DEFAULT_MAX_GAP, f"{folder / 'risk.yml'} (model_hints, {level})", level=level)
         data = read(folder / "ordinary.yml")
         for kind in ORDINARY_KINDS:
             # Lists of job titles are exact: "careers" is not "carer".

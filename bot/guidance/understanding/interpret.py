@@ -74,6 +74,9 @@ _LEADING_FILLER = re.compile(r"^(?:(?:honestly|tbh|hmm+|um+|uh+|well|ok|okay|so|
 _NOUN_PHRASE = re.compile(r"^(?:the|a|an|my|our|your|this|that|those|these)\b", re.I)
 # Questions whose answer may well be a question: the client's message for their practitioner.
 QUESTIONS_WELCOME = {"handoff.message"}
+# Questions about what the client wants from the process: "decide between teaching and museum
+# work" or "plan my next steps" is a goal there; stepping out takes asking ("can we plan my steps").
+QUESTIONS_OF_WANTS = {"goals"}
 _COMMAND_VERBS = {"plan", "review", "reflect", "explore", "decide", "help", "give", "check", "weigh", "compare", "update", "show", "skip", "pause", "stop", "go", "delete", "send", "talk", "tell"}
 
 
@@ -280,13 +283,16 @@ class _Listener:
         """The intent the client asks to carry out instead of answering, if they clearly do."""
         intent = _disambiguated(self.heard.intent, self.said)
         if intent not in REQUEST_INTENTS:
-            return None
+            stopping = self._first("stopping_for_now")
+            return "pause" if stopping is not None and stopping.first <= 1 else None
         short = len(self.said.split()) <= MAX_WORDS_OF_A_COMMAND
         asks = self._first("request_forms") is not None
         book = self.words.words_of_request.get(intent)
         says_what = book is None or bool(book.find(self.said))
         # Less sure, the classifier is still believed when the words ask for just that ("can i see my plan first").
         if self.heard.confidence < (SURE if not (asks and says_what and book is not None) else LESS_SURE):
+            return None
+        if self.question.key in QUESTIONS_OF_WANTS and not asks:
             return None
         if intent in PHASE_INTENTS:
             # Naming a part is an answer ("the reflection questions helped"); asking for it is a request.
