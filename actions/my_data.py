@@ -10,9 +10,10 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.database import client_data
+from actions.database import client_data, tracker_engine
 from bot.guidance.wording import data_summary
 from bot.settings import load_settings
+from bot.storage.tracker_events import stored_tracker_events
 from bot.storage.export import client_export
 
 
@@ -25,8 +26,10 @@ class ActionShowMyData(Action):
     ) -> List[EventType]:
         with client_data() as session:
             export = client_export(session, tracker.sender_id)
-        # Rasa's own record of the conversation, as it keeps it in the tracker store.
-        export["rasa_events"] = list(tracker.events)
+        # Rasa's own record of the conversation, all of it as the tracker store keeps it: the tracker
+        # an action is sent holds only the recent part of a long conversation.
+        stored = stored_tracker_events(tracker_engine(), tracker.sender_id)
+        export["rasa_events"] = stored if stored is not None else list(tracker.events)
         media_dir = load_settings().media_dir
         media_dir.mkdir(parents=True, exist_ok=True)
         # The client's id lets their erasure find the file; the random part keeps the link unguessable.

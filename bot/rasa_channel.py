@@ -32,6 +32,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot import rasa_action_results
 from bot.rasa_preparation import TurnPreparation
 from bot.rasa_understanding import acknowledged
 
@@ -70,6 +71,7 @@ class GatewayInput(InputChannel):
 
     def __init__(self, token: Text) -> None:
         self.token = token
+        rasa_action_results.install()  # the action server's answers checked without re-checking the schema
         self._preparation: Optional[TurnPreparation] = None  # the phrase files are read on the first message
 
     def preparation(self) -> TurnPreparation:

@@ -122,10 +122,12 @@ def db(session_factory):
 
 
 @pytest.fixture
-def actions_db(session_factory):
+def actions_db(session_factory, engine):
     actions_database.use_session_factory(session_factory)
+    actions_database.use_tracker_engine(engine)
     yield session_factory
     actions_database.use_session_factory(None)
+    actions_database.use_tracker_engine(None)
 
 
 @pytest.fixture

@@ -39,6 +39,17 @@ def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(tmp_path):
     engine.dispose()
 
 
+def test_a_sqlite_file_keeps_its_connection_open_between_transactions(tmp_path):
+    """Closing the last connection to a WAL database checkpoints it: not after every transaction."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'pooled.db'}")
+    with engine.connect() as connection:
+        first = connection.connection.dbapi_connection
+    with engine.connect() as connection:
+        assert connection.connection.dbapi_connection is first
+        assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+    engine.dispose()
+
+
 def test_web_client_is_found_by_its_token_and_the_token_is_not_stored(db):
     with db() as session:
         client, token = identity.create_web_client(session)
