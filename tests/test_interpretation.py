@@ -179,3 +179,9 @@ def test_asking_to_stop_for_now_is_a_pause_whatever_the_classifier_heard(words):
     reading = read(words, Question("situation", OPEN), "can we stop for today, my dad has just been taken into hospital and i need to go", "inform", 1.0)
     assert (reading.outcome, reading.value) == (REQUEST, "pause")
     assert read(words, Question("goals", LIST), "i want to stop working nights", "inform", 1.0).outcome == ANSWER
+
+
+@pytest.mark.parametrize("reply", ["ok, fine", "sure", "yes"])
+def test_a_bare_yes_at_a_list_question_names_nothing(words, reply):
+    assert read(words, Question("decision.options", LIST), reply, "affirm", 0.99).outcome == NON_ANSWER
+    assert read(words, Question("decision.options", LIST), "nursing, ok fine and teaching").outcome == ANSWER

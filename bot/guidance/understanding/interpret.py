@@ -210,6 +210,8 @@ class _Listener:
             return Reading(NO)
         if non_answer := self._non_answer():
             return Reading(*non_answer)
+        if self._yes_or_no() == YES and self._only_yes_or_no(loose=True):
+            return Reading(NON_ANSWER, VAGUE)  # "ok, fine" names nothing: never an item called "fine"
         if other := self._other():
             return other
         return Reading(ANSWER, split_items(self.said, self.words) or None)
