@@ -37,6 +37,15 @@ def postgres_server_answers(server) -> bool:
     return subprocess.run([str(server.bin / "pg_isready"), "-h", "127.0.0.1", "-p", str(server.port)], capture_output=True).returncode == 0
 
 
+async def hello_finished(socket) -> None:
+    """Waits until the gateway has done the hello's work that follows "ready" (opening the conversation,
+    the check-in offer), which reads the database: stopping it before then fails the hello, not the
+    message under test. A socket's frames are handled in order, so the answer to a later frame says so."""
+    await socket.send_json({"type": "no such frame"})
+    answer = await socket.receive_json(timeout=30)
+    assert (answer["type"], answer["error"]) == ("error", "unknown_type"), answer
+
+
 async def test_while_the_database_is_away_clients_are_told_and_nothing_is_lost(gateway, fake_rasa, postgres_server, postgres_away):
     headers = await start_session(gateway)
     await open_chat(gateway, token_of(headers))
@@ -47,6 +56,7 @@ async def test_while_the_database_is_away_clients_are_told_and_nothing_is_lost(g
     async with gateway.ws_connect("/api/ws") as socket:
         await socket.send_json({"type": "hello", "client_token": token})
         assert (await socket.receive_json())["type"] == "ready"
+        await hello_finished(socket)
 
         await asyncio.to_thread(postgres_away)
         refused = await gateway.post("/api/messages", json={"text": "during, over HTTP"}, headers=headers)
