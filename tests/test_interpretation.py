@@ -9,7 +9,7 @@ import pytest
 
 from bot.guidance.understanding.interpret import Heard, interpret
 from bot.guidance.understanding.reading import (
-    ANSWER, CHOICE, CONFIRM, CORRECTION, DATE, LIST, NO, NON_ANSWER, OPEN, QUESTION, RATING, REQUEST, YES, YES_NO, Question,
+    ANSWER, CHOICE, CONFIRM, CORRECTION, DATE, LIST, NO, NON_ANSWER, OFF_TOPIC, OPEN, QUESTION, RATING, REQUEST, YES, YES_NO, Question,
 )  # fmt: skip
 from bot.guidance.understanding.words import load_conversation_words
 
@@ -185,3 +185,93 @@ def test_asking_to_stop_for_now_is_a_pause_whatever_the_classifier_heard(words):
 def test_a_bare_yes_at_a_list_question_names_nothing(words, reply):
     assert read(words, Question("decision.options", LIST), reply, "affirm", 0.99).outcome == NON_ANSWER
     assert read(words, Question("decision.options", LIST), "nursing, ok fine and teaching").outcome == ANSWER
+
+
+# Replies from a second writer's development set (tests/corpora/replies/development_fresh.yml).
+
+
+@pytest.mark.parametrize(
+    "reply, value",
+    [("4, theyre band 6 i think", 4), ("maybe 2 because salon is open 7 days", 2), ("2? no. 1 tbh", 1), ("3. hmm no 2", 2), ("is very important, 5", 5)],
+)
+def test_a_rating_with_its_reason_or_a_change_of_mind_is_read(words, reply, value):
+    reading = read(words, Question("decision.weight", RATING), reply)
+    assert (reading.outcome, reading.value) == (ANSWER, value)
+
+
+@pytest.mark.parametrize(
+    "reply, days_ahead",
+    [("thurs", 5), ("2moro", 1), ("tonight", 0), ("next wk", 2), ("Wednesday next week", 4), ("thursday. sorry friday", 6)],
+)
+def test_chat_spellings_of_dates_and_a_corrected_date(words, reply, days_ahead):
+    # TODAY is Saturday 5 December 2026: next week's Monday is the 7th.
+    reading = read(words, Question("planning.due", DATE), reply)
+    assert (reading.outcome, reading.value) == (ANSWER, (TODAY + datetime.timedelta(days=days_ahead)).isoformat())
+
+
+@pytest.mark.parametrize("reply", ["once things calm down on the ward", "when i get a quiet day", "at some stage"])
+def test_a_condition_instead_of_a_date_is_vague(words, reply):
+    assert read(words, Question("planning.due", DATE), reply).value == "vague"
+
+
+@pytest.mark.parametrize(
+    "reply, kind",
+    [
+        ("I don't know, I never think about this", "unsure"),
+        ("not sure. been feeling pretty flat lately", "unsure"),
+        ("Nothing at all, it was very well done.", "nothing"),
+        ("none, i know the job inside out", "nothing"),
+        ("aint got a clue", "unsure"),
+        ("thats my business mate", "rather_not"),
+    ],
+)
+def test_a_non_answer_with_a_sentence_about_it_is_still_a_non_answer(words, reply, kind):
+    assert read(words, Question("situation", OPEN), reply).value == kind
+
+
+def test_a_non_answer_followed_by_a_hedged_idea_is_an_answer(words):
+    assert read(words, Question("situation", OPEN), "idk, maybe nursing").outcome == ANSWER
+
+
+@pytest.mark.parametrize("reply", ["no, i'm happy with my three", "nah bro", "No, thank you. Three is quite enough.", "no ta"])
+def test_no_with_a_remark_at_any_more_is_no_never_an_item(words, reply):
+    assert read(words, Question("options.more", LIST, nothing_is_an_answer=True), reply).outcome == NO
+
+
+@pytest.mark.parametrize(
+    "reply, intent",
+    [
+        ("can i speak to an actual person love, im better on the phone", "request_human"),
+        ("put me through to my careers adviser", "request_human"),
+        ("I'm not very good with computers dear, how does this thing work?", "help"),
+        ("before I say anything else, what do you actually store about me?", "show_my_data"),
+        ("hold on can we go back one", "go_back"),
+    ],
+)
+def test_asking_in_so_many_words_is_the_request_whatever_the_classifier_heard(words, reply, intent):
+    reading = read(words, Question("strengths", OPEN), reply, "inform", 1.0)
+    assert (reading.outcome, reading.value) == (REQUEST, intent)
+
+
+def test_asking_to_go_to_a_part_is_a_message_at_the_handoff(words):
+    reading = read(words, Question("handoff.message", OPEN), "could we talk about my options next time", "inform", 1.0)
+    assert reading.outcome == ANSWER
+
+
+@pytest.mark.parametrize("reply", ["like my school situation or my home situation?", "what, like a job i did?", "wdym skills"])
+def test_asking_which_is_meant_is_a_question_back(words, reply):
+    assert read(words, Question("situation", OPEN), reply).outcome == QUESTION
+
+
+def test_a_long_question_about_something_else_is_off_topic_even_if_the_classifier_hears_a_question(words):
+    assert read(words, Question("situation", OPEN), "whats the best spf for oily skin", "ask_clarification", 0.96).outcome == OFF_TOPIC
+
+
+@pytest.mark.parametrize("reply, outcome", [("nah not me", NO), ("no actually thats right, ignore me", YES), ("suppose so", YES)])
+def test_a_no_said_twice_is_no_and_right_after_all_is_yes(words, reply, outcome):
+    assert read(words, CONFIRMING, reply).outcome == outcome
+
+
+def test_a_question_at_a_choice_chooses_nothing(words):
+    question = Question("decision.choice", CHOICE, options=("nursing", "teaching"))
+    assert read(words, question, "if i pick one can i change it later?").outcome == QUESTION

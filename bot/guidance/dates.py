@@ -21,6 +21,8 @@ Meanings chosen here (dateparser has no opinion on them or reads them differentl
   December. "this weekend" or "the weekend": the coming Saturday (today on a Saturday or Sunday).
   "next month": the last day of next month. "Christmas" is 25 December, "Christmas Eve" 24,
   "New Year's Eve" 31 December, "New Year" 1 January.
+- "Wednesday next week": that weekday in the week of "next week". "tonight" is today; "2moro",
+  "tmrw", "next wk", "thurs" and "tues" are what they abbreviate.
 - "soon", "whenever", "I don't know" give None: dateparser has no reading for them, and the
   fallback search below refuses the one-word false positives it finds in such answers.
 """
@@ -60,6 +62,14 @@ _BARE_NUMBER = re.compile(r"\d+|one|two|three|four|five|six|seven|eight|nine|ten
 _FULL_WEEKDAY = r"monday|tuesday|wednesday|thursday|friday|saturday|sunday"
 # Abbreviations only after "next"/"this": alone, "sat", "sun" and "wed" are ordinary words.
 _SHORT_WEEKDAY = r"mon|tues?|wed|thu(?:rs?)?|fri|sat|sun"
+# Abbreviations that are no other word stand alone too.
+_LONE_SHORT_WEEKDAY = r"tues|weds|thurs|thur"
+# Chat spellings, written out before anything else reads the text.
+_SPELLINGS = [
+    (re.compile(r"\b(?:2moro|2morrow|tmrw|tmrow|tmr|tomoz|tomorow|tomorro|tommorow|tommorrow)\b"), "tomorrow"),
+    (re.compile(r"\b(?:tonight|tonite|this evening|later today)\b"), "today"),
+    (re.compile(r"\bwks?\b"), "week"),
+]
 
 
 def _add_days(n: int) -> _Rule:
@@ -82,12 +92,17 @@ def _end_of_week(_match: re.Match[str], today: datetime.date) -> datetime.date:
 
 
 def _weekday(match: re.Match[str], today: datetime.date) -> datetime.date:
-    name = match["day"] or match["bare"]
+    name = match["day"] or match["bare"] or match["lone"]
     target = [day[:3].lower() for day in _WEEKDAY_NAMES].index(name[:3])
     ahead = (target - today.weekday()) % 7
     if ahead == 0 and match["which"] != "this":
         ahead = 7
     return today + datetime.timedelta(days=ahead)
+
+
+def _weekday_next_week(match: re.Match[str], today: datetime.date) -> datetime.date:
+    target = [day[:3].lower() for day in _WEEKDAY_NAMES].index(match["day"][:3])
+    return _next_monday(today) + datetime.timedelta(days=target)
 
 
 def _day_of_month(match: re.Match[str], today: datetime.date) -> datetime.date | None:
@@ -157,11 +172,12 @@ _RULES: list[tuple[str, _Rule]] = [
     (r"(?:the )?end of next month", lambda _m, today: _end_of_month(today, 1)),
     (r"(?:the )?end of (?:the |this )?week|this week", _end_of_week),
     (r"(?:the )?end of (?:the |this )?month|this month", lambda _m, today: _end_of_month(today, 0)),
+    (rf"(?P<day>{_FULL_WEEKDAY}|{_SHORT_WEEKDAY}) (?:of )?next week", _weekday_next_week),
     (r"next week", lambda _m, today: _next_monday(today)),
     # dateparser's search reads "the day after tomorrow" in a sentence as tomorrow.
     (r"(?:the )?day after tomorrow", _add_days(2)),
     (r"(?:in )?(?:a|one) fortnight", _add_days(14)),
-    (rf"(?P<which>next|this) (?P<day>{_FULL_WEEKDAY}|{_SHORT_WEEKDAY})|(?P<bare>{_FULL_WEEKDAY})", _weekday),
+    (rf"(?P<which>next|this) (?P<day>{_FULL_WEEKDAY}|{_SHORT_WEEKDAY})|(?P<bare>{_FULL_WEEKDAY})|(?P<lone>{_LONE_SHORT_WEEKDAY})", _weekday),
     (r"(?:the )?(?P<day>\d{1,2})(?:st|nd|rd|th)", _day_of_month),
 ]
 _PATTERNS = [(re.compile(rf"\b(?:{pattern})\b"), rule) for pattern, rule in _RULES]
@@ -176,6 +192,8 @@ def _valid_date(year: int, month: int, day: int) -> datetime.date | None:
 
 def _clean(text: str) -> str:
     cleaned = re.sub(r"\s+", " ", text.lower().replace("’", "'")).strip(" .,!?;:")
+    for spelling, meaning in _SPELLINGS:
+        cleaned = spelling.sub(meaning, cleaned)
     previous = None
     while cleaned != previous:
         previous = cleaned

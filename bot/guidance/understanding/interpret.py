@@ -62,6 +62,7 @@ PHASE_INTENTS = {"start_reflection", "explore_options", "make_decision", "plan_a
 SURE = 0.8
 LESS_SURE = 0.5
 MAX_WORDS_OF_A_COMMAND = 6
+MAX_WORDS_BEFORE_A_REQUEST = 4  # "hold on can we go back one", "Before options, I would like to ..."
 STRICT = (RATING, DATE, CHOICE, CONFIRM, YES_NO)
 _QUESTION_OPENING = re.compile(
     r"^(?:sorry\s+|wait\s+|so\s+|um+\s+|hmm+\s+)?(?:what|whats|what's|why|how|hows|how's|who|whos|which|when|where|wheres|where's|does|do|did|is|isnt|are|can|could|"
@@ -70,7 +71,25 @@ _QUESTION_OPENING = re.compile(
 )
 # A question opening that asks about something rather than for something ("can I ..." asks for it).
 _ASKING_ABOUT = re.compile(r"^(?:sorry\s+|wait\s+|so\s+|um+\s+|hmm+\s+)?(?:what|whats|what's|why|how|who|whos|which|when|where|does|do|did|is|isnt|are|was|will|would|you mean|do you mean|like(?=[^?]*\?\s*$))\b", re.I)
-_LEADING_FILLER = re.compile(r"^(?:(?:honestly|tbh|hmm+|um+|uh+|well|ok|okay|so|lol|erm|oh|ah|ngl)\b[\s,.]*)+", re.I)
+_LEADING_FILLER = re.compile(r"^(?:(?:honestly|tbh|hmm+|um+|uh+|well|ok|okay|so|lol|erm|oh|ah|ngl|actually)\b[\s,.]*)+", re.I)
+# "like my school situation or my home situation?", "what, like a job i did?": asking which is meant.
+_CLARIFYING = re.compile(r"^(?:(?:what|oh|so|sorry|wait|hmm+)\W+)?(?:like|as in|(?:do |d'?)?(?:you|u) mean)\b[^?]*\?\s*$", re.I)
+# After "no," at "any more?": a remark, not an item ("no, i'm happy with my three", "nah bro", "no ta").
+_REMARK = re.compile(
+    r"^(?:thanks|thank you|ta|cheers|bro|mate|love|im|i'?m|i am|ive|i'?ve|i have|that'?s|that is|its|it'?s|"
+    r"two|three|four|five|those|these|all|enough|happy|good|fine|alright|all good|not now|not today)\b",
+    re.I,
+)
+# After "idk," or "nothing," a sentence about the client, not about the question's subject, says why
+# ("I don't know, I never think about this"); "idk, maybe nursing" answers after all.
+_ABOUT_ITSELF = re.compile(
+    r"^(?:i|i'?m|im|i'?ve|ive|i'?d|id|it|it'?s|its|this|that|thats|that'?s|there|never|not|been|no one|nobody|you|u)\b"
+    r"(?!\s+(?:guess|think|suppose|reckon|like|love|enjoy|want|would like|could|might|maybe)\b)",
+    re.I,
+)
+# A no after a first answer, then another: "2? no. 1 tbh", "end of april, no, end of may".
+_CORRECTED = re.compile(r"(?<=\S)[,.?!…]+\s*(?:(?:hmm+|um+|oh|wait)\W+)?(?:no|nah|nope|sorry|or rather)\b[\s,.]*(?=\w)", re.I)
+_RIGHT_AFTER_ALL = re.compile(r"^(?:thats|that's|that is|you were|you're|youre|it was|it's|its|it is) (?:right|correct|fine|it)\b", re.I)
 _NOUN_PHRASE = re.compile(r"^(?:the|a|an|my|our|your|this|that|those|these)\b", re.I)
 # Questions whose answer may well be a question: the client's message for their practitioner.
 QUESTIONS_WELCOME = {"handoff.message"}
@@ -115,7 +134,7 @@ class _Listener:
         edit = edit_of(self.said) if self.question.key != "handoff.remove" else None
         if edit is not None:
             return Reading(REQUEST, edit.as_dict(), intent="edit_options")
-        if self.question.key.startswith("handoff.") and self._whole("cancel"):
+        if self.question.key.startswith("handoff.") and (self._whole("cancel") or self._starts_with("cancel")):
             return Reading(REQUEST, "cancel", intent="deny")
         return getattr(self, f"_{self.question.kind}")()
 
@@ -132,6 +151,8 @@ class _Listener:
         if self._first("question_back"):
             return self._question_back()
         correction = self._correction()
+        if correction and _RIGHT_AFTER_ALL.match(correction):
+            return Reading(YES)  # "no actually thats right, ignore me"
         if correction is not None and not self._first("request_forms"):
             return Reading(CORRECTION, correction) if correction else Reading(NO)
         if other := self._other():
@@ -162,7 +183,8 @@ class _Listener:
             return other
         change = self._change_of_mind_at()
         ratings = ratings_in(self.said, change)
-        if ratings and not _QUESTION_OPENING.match(self.said):
+        rating_last = re.search(r"[,.;:]\s*\d\s*[.!]?$", self.said)  # "is very important, 5"
+        if ratings and (not _QUESTION_OPENING.match(self.said) or rating_last):
             if len(set(ratings)) == 1 or change is not None:
                 return Reading(ANSWER, ratings[-1] if change is not None else ratings[0])
             return Reading(ANSWER, ratings)  # several at once ("4 2 5"): the phase decides whether it takes them
@@ -192,6 +214,8 @@ class _Listener:
 
     def _choice(self) -> Reading:
         options = self.question.options
+        if self.said.rstrip().endswith("?") and self._first("question_back"):
+            return self._question_back()  # "if i pick one can i change it later?" postpones nothing
         change = self._change_of_mind_at()
         pick = self._option_in(self.said[change:]) if change is not None else None
         pick = pick or self._option_in(self.said)
@@ -206,7 +230,7 @@ class _Listener:
         return Reading(ANSWER, named) if named is not None else self._unread()
 
     def _list(self) -> Reading:
-        if self.question.nothing_is_an_answer and self._yes_or_no() == NO and self._only_yes_or_no(loose=True):
+        if self.question.nothing_is_an_answer and self._yes_or_no() == NO and (self._only_yes_or_no(loose=True) or self._no_then_remark()):
             return Reading(NO)
         if non_answer := self._non_answer():
             return Reading(*non_answer)
@@ -231,11 +255,16 @@ class _Listener:
         if self.question.key in QUESTIONS_WELCOME:
             intent = self._requested()
             return Reading(REQUEST, intent, intent=intent) if intent and self._asks_or_commands() else None
+        if asked := self._asked_in_words():
+            return Reading(REQUEST, asked, intent=asked)  # "how do i rate this bot" asks to give feedback
         # The classifier alone hears a question back only where the reply is not about the options
         # or working life ("what the pay is like" answers "what don't you know yet?").
         classifier_asks = self.heard.intent == "ask_clarification" and self.heard.confidence >= 0.5 and self._question_shaped()
-        if self._first("question_back") or (classifier_asks and (self.question.kind in STRICT or self._about_something_else())):
+        if self._first("question_back") or (_CLARIFYING.match(self.said) and self.question.kind != LIST):
             return self._question_back()
+        if classifier_asks and (self.question.kind in STRICT or self._about_something_else()):
+            # "whats the best spf for oily skin" asks about something else entirely, not about the question.
+            return Reading(OFF_TOPIC) if self._asks_about_something_else() else self._question_back()
         # "will my advisor know?", "is 5 the most important?": asking about the conversation, not for something.
         short_question = self.question.kind in STRICT or len(self.said.split()) <= 10
         about = _ASKING_ABOUT.match(self.said) or (self.said.rstrip().endswith("?") and not self._first("request_forms"))
@@ -264,6 +293,13 @@ class _Listener:
         said = self.said.lower()
         return not any(word in said for option in self.question.options for word in option.lower().split() if len(word) > 3)
 
+    def _asks_about_something_else(self) -> bool:
+        """A question of some length about something else, naming what it asks about ("how does that
+        work?" points back at the conversation)."""
+        said_words = re.findall(r"[\w']+", self.said.lower())
+        pointing_back = {"that", "this", "it", "those", "these", "one"}
+        return len(said_words) >= 5 and not pointing_back.intersection(said_words) and self._about_something_else()
+
     def _unread(self) -> Reading:
         """A reply a strict question could not read: off-topic when it is about something else
         ("lmao my cat just knocked my tea over" at a rating), otherwise asked again."""
@@ -283,10 +319,12 @@ class _Listener:
 
     def _requested(self) -> str | None:
         """The intent the client asks to carry out instead of answering, if they clearly do."""
+        asked = self._asked_in_words()
+        if asked is not None:
+            return asked
         intent = _disambiguated(self.heard.intent, self.said)
         if intent not in REQUEST_INTENTS:
-            stopping = self._first("stopping_for_now")
-            return "pause" if stopping is not None and stopping.first <= 1 else None
+            return None
         short = len(self.said.split()) <= MAX_WORDS_OF_A_COMMAND
         asks = self._first("request_forms") is not None
         book = self.words.words_of_request.get(intent)
@@ -308,6 +346,20 @@ class _Listener:
         if self.question.kind in STRICT and not says_what:
             return None
         return intent
+
+    def _asked_in_words(self) -> str | None:
+        """What the client asks for in so many words as the message opens, whatever the classifier heard.
+        A request opening a later sentence counts too ("I'm not very good with computers dear, how does this
+        thing work?"). At a question about what they want, or for their practitioner, asking to go to a
+        part is an answer ("i'd like to explore options", "could we talk about my options next time")."""
+        found = [
+            (f.first, intent)
+            for intent, book in self.words.requests_in_words.items()
+            if not (self.question.key in QUESTIONS_OF_WANTS | QUESTIONS_WELCOME and intent in PHASE_INTENTS)
+            for f in book.find(self.said)
+            if f.first <= MAX_WORDS_BEFORE_A_REQUEST or re.search(r"[,.;:!?]\s*$", self.said[: f.start])
+        ]
+        return min(found)[1] if found else None
 
     def _asks_or_commands(self) -> bool:
         return self._first("request_forms") is not None or self._is_command()
@@ -339,6 +391,12 @@ class _Listener:
                 return YES if min(opening)[2] == "yes" else NO
         return None
 
+    def _no_then_remark(self) -> bool:
+        """A no as the message opens, and after it a remark about the list, not another item."""
+        opening = [f for f in self.words.replies["no"].find(self.said) if f.first == 0]
+        rest = self.said[max(f.end for f in opening) :].strip(EDGES) if opening else None
+        return rest is not None and (not rest or bool(_REMARK.match(rest)))
+
     def _first_yes_or_no_end(self) -> int:
         found = [f for kind in ("yes", "no") for f in self.words.replies[kind].find(self.said) if f.first <= 1]
         return max((f.end for f in found), default=0)
@@ -364,20 +422,23 @@ class _Listener:
     def _correction(self) -> str | None:
         """What the client says instead, after "no,", "not quite:", "ya... actually no,"; "" when the
         rest is not a correction but an aside ("no. sorry, bit all over the place today")."""
-        openers = [f for f in self.words.replies["correction_openers"].find(self.said) if f.first == 0]
+        said = _LEADING_FILLER.sub("", self.said) if re.match(r"^(?:well|hmm+|oh|ah|um+|erm)\b", self.said, re.I) else self.said
+        openers = [f for f in self.words.replies["correction_openers"].find(said) if f.first == 0]
         # A change of mind splits off what came before only when that was a yes or no ("ya... actually no,").
         changes = [
-            f for f in self.words.replies["change_of_mind"].find(self.said)
-            if f.first == 0 or self._only_yes_or_no_in(self.said[: f.start])
+            f for f in self.words.replies["change_of_mind"].find(said)
+            if f.first == 0 or self._only_yes_or_no_in(said[: f.start])
         ]
         marks = openers + changes
         if not marks:
             return None
         end = max(f.end for f in marks)
-        rest = self.said[end:].strip(EDGES)
+        rest = said[end:].strip(EDGES)
         rest = re.sub(r"^(?:actually|no|nah)\b[\s,]*", "", rest, flags=re.I).strip(EDGES)
         if re.match(r"^(?:sorry|thanks|thank you|lol|haha|ok|okay|just)\b", rest, re.I) or not rest:
             return ""
+        if self._only_yes_or_no_in(rest) or re.match(r"^not (?:me|really|at all|quite|so much)$", rest, re.I):
+            return ""  # "nah not me": a no said twice, nothing instead
         return rest
 
     def _only_yes_or_no_in(self, text: str) -> bool:
@@ -389,9 +450,11 @@ class _Listener:
         return bool(text.strip(EDGES)) and not re.sub(r"[\W_]+", "", rest)
 
     def _change_of_mind_at(self) -> int | None:
-        """Where the client's last change of mind ends ("like a 4. actually no, 3" -> before "3")."""
-        found = self.words.replies["change_of_mind"].find(self.said)
-        return max(f.end for f in found) if found else None
+        """Where the client's last change of mind ends ("like a 4. actually no, 3" -> before "3";
+        "thursday. sorry friday" and "3. hmm no 2" too)."""
+        found = [f.end for f in self.words.replies["change_of_mind"].find(self.said)]
+        found += [m.end() for m in _CORRECTED.finditer(self.said)]
+        return max(found) if found else None
 
     # -- non-answers ---------------------------------------------------------------------------
 
@@ -407,7 +470,22 @@ class _Listener:
                 return NON_ANSWER, value  # nothing but fillers and "idk"
         if is_only_non_answer(self.said, self.words):
             return NON_ANSWER, UNSURE
+        if not any(ch.isalnum() for ch in self.said) and any(symbol in self.said for symbol in self.words.unsure_symbols):
+            return NON_ANSWER, UNSURE
+        for kind, value in (("nothing", NOTHING), ("unsure", UNSURE)):
+            if self._opens_with_then_explains(kind):
+                return NON_ANSWER, value
         return None
+
+    def _opens_with_then_explains(self, kind: str) -> bool:
+        """"I don't know, I never think about this", "nothing, it was very well done": the non-answer,
+        then a sentence about it; a hedge after it brings an answer after all ("idk, maybe nursing")."""
+        opening = _LEADING_FILLER.sub("", self.said).strip(EDGES)
+        for found in self.words.replies[kind].find(opening):
+            rest = opening[found.end :]
+            if found.first == 0 and re.match(r"^\s*[,.;!…–—-]", rest) and _ABOUT_ITSELF.match(rest.strip(EDGES)):
+                return True
+        return False
 
     # -- choices -------------------------------------------------------------------------------
 

@@ -20,12 +20,25 @@ _WORDS = [
 ]
 
 
+# Where the reason for a rating starts: "4, theyre band 6 i think", "maybe 2 because salon is open 7 days".
+_REASON = re.compile(r"[,.;:!?]\s|\s(?:because|cos|coz|cause|cuz|as|since|but)\s", re.IGNORECASE)
+
+
 def ratings_in(text: str, change_of_mind_at: int | None = None) -> list[int]:
-    """The 1-5 ratings in `text`, in order; from a change of mind on, if the message has one."""
+    """The 1-5 ratings in `text`, in order; from a change of mind on, if the message has one. When
+    the whole text holds a number that is no rating, the rating given before the reason counts."""
     if change_of_mind_at is not None:
         later = ratings_in(text[change_of_mind_at:])
         if later:
             return later
+    found = _ratings(text)
+    reason = _REASON.search(text)
+    if not found and reason is not None:
+        return _ratings(text[: reason.start()])
+    return found
+
+
+def _ratings(text: str) -> list[int]:
     found = []
     for match in _NUMBER.finditer(text):
         if match.group(4):

@@ -20,7 +20,7 @@ REPLY_GAP = 0
 REPLY_KINDS = (
     "yes", "no", "correction_openers", "change_of_mind", "unsure", "nothing", "rather_not", "vague",
     "question_back", "request_forms", "cancel", "fillers", "conversation_words", "career_words",
-    "asks_for_examples", "stopping_for_now",
+    "asks_for_examples",
 )  # fmt: skip
 
 
@@ -36,9 +36,11 @@ class Explanation:
 class ConversationWords:
     replies: Mapping[str, PhraseBook]
     words_of_request: Mapping[str, PhraseBook]  # per intent
+    requests_in_words: Mapping[str, PhraseBook]  # per intent: asking for it in so many words
     choice_synonyms: Mapping[str, PhraseBook]  # an option title's first word -> other words for it
     yes_symbols: frozenset[str]
     no_symbols: frozenset[str]
+    unsure_symbols: frozenset[str]
     asides: Mapping[str, PhraseBook]
     acknowledgements: Mapping[str, tuple[str, ...]]
     questions: Mapping[str, Explanation]
@@ -55,8 +57,9 @@ def load_conversation_words(language: str = "en", extra_dir: Path | None = None)
     compiler = PhraseCompiler(language, phrase_folders)
     replies: dict[str, list] = {kind: [] for kind in REPLY_KINDS}
     requests: dict[str, list] = {}
+    asked: dict[str, list] = {}
     synonyms: dict[str, list] = {}
-    symbols: dict[str, set[str]] = {"yes_symbols": set(), "no_symbols": set()}
+    symbols: dict[str, set[str]] = {"yes_symbols": set(), "no_symbols": set(), "unsure_symbols": set()}
     asides: dict[str, list] = {kind: [] for kind in ASIDES}
     acknowledgements: dict[str, list[str]] = {kind: [] for kind in ASIDES}
     questions: dict[str, Explanation] = {}
@@ -68,6 +71,9 @@ def load_conversation_words(language: str = "en", extra_dir: Path | None = None)
         for intent, notation in (data.get("words_of_request") or {}).items():
             where = f"{folder / 'replies.yml'} (words_of_request: {intent})"
             requests.setdefault(str(intent), []).extend(compiler.phrases([notation], 0, where))
+        for intent, notations in (data.get("requests_in_words") or {}).items():
+            where = f"{folder / 'replies.yml'} (requests_in_words: {intent})"
+            asked.setdefault(str(intent), []).extend(compiler.phrases(notations, REPLY_GAP, where))
         for first_word, notation in (data.get("choice_synonyms") or {}).items():
             where = f"{folder / 'replies.yml'} (choice_synonyms: {first_word})"
             synonyms.setdefault(str(first_word).lower(), []).extend(compiler.phrases([notation], 0, where))
@@ -92,9 +98,11 @@ def load_conversation_words(language: str = "en", extra_dir: Path | None = None)
     return ConversationWords(
         replies={kind: book(phrases) for kind, phrases in replies.items()},
         words_of_request={intent: book(phrases) for intent, phrases in requests.items()},
+        requests_in_words={intent: book(phrases) for intent, phrases in asked.items()},
         choice_synonyms={word: book(phrases) for word, phrases in synonyms.items()},
         yes_symbols=frozenset(symbols["yes_symbols"]),
         no_symbols=frozenset(symbols["no_symbols"]),
+        unsure_symbols=frozenset(symbols["unsure_symbols"]),
         asides={kind: book(phrases) for kind, phrases in asides.items()},
         acknowledgements={kind: tuple(texts) for kind, texts in acknowledgements.items()},
         questions=questions,
