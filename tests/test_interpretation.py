@@ -275,3 +275,50 @@ def test_a_no_said_twice_is_no_and_right_after_all_is_yes(words, reply, outcome)
 def test_a_question_at_a_choice_chooses_nothing(words):
     question = Question("decision.choice", CHOICE, options=("nursing", "teaching"))
     assert read(words, question, "if i pick one can i change it later?").outcome == QUESTION
+
+
+@pytest.mark.parametrize(
+    "reply, items",
+    [
+        ("no lifting, decent money, local", ["no lifting", "decent money", "local"]),
+        ("weekends off, decent pay & no more 14hr shifts", ["weekends off", "decent pay", "no more 14hr shifts"]),
+        ("mum would say electrician cos my uncle is one", ["electrician"]),
+        ("ok this is random but zookeeper?? 😂", ["zookeeper"]),
+        ("site manager, health and safety, driving instructor", ["site manager", "health and safety", "driving instructor"]),
+        ("psychologist? or police? or is that too random", ["psychologist", "police"]),
+        ("ha, my friend suggested charity comms, hadnt thought of that", ["charity comms"]),
+    ],
+)
+def test_list_items_keep_what_the_client_wants_and_leave_out_reasons_and_framing(words, reply, items):
+    reading = read(words, Question("options.list", LIST), reply)
+    assert (reading.outcome, reading.value) == (ANSWER, items)
+
+
+@pytest.mark.parametrize(
+    "reply, option",
+    [("Number 1", "finance manager"), ("option 2", "food tech teacher"), ("teacher", "food tech teacher"), ("PT 💪", "personal trainer")],
+)
+def test_an_option_is_chosen_by_number_part_of_its_name_or_initials(words, reply, option):
+    question = Question("decision.choice", CHOICE, options=("finance manager", "food tech teacher", "personal trainer"))
+    assert read(words, question, reply).value == option
+
+
+@pytest.mark.parametrize(
+    "reply, aside",
+    [
+        ("yea lets finish it", None),
+        ("I'd like to finish the RHS course", None),
+        ("When I interpret for a mother in hospital and the doctor understands her", None),
+        ("can we stop, my nan's been taken to hospital", "hard_news"),
+        ("5 but the money is scary", "worry"),
+        ("completely burnt out", "low"),
+        ("I finally passed!", "good_news"),
+    ],
+)
+def test_news_is_news_only_when_it_happened(words, reply, aside):
+    assert read(words, Question("situation", OPEN), reply).aside == aside
+
+
+@pytest.mark.parametrize("reply", ["By the way, how do I send money home cheaper?", "ooh did you see they're forecasting snow for the weekend"])
+def test_a_remark_opening_with_by_the_way_is_off_topic(words, reply):
+    assert read(words, Question("options.list", LIST), reply).outcome == OFF_TOPIC

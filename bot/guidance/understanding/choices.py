@@ -13,7 +13,7 @@ from bot.guidance.understanding.reading import POSTPONE
 _ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4, "fifth": 5, "5th": 5, "sixth": 6, "6th": 6, "last": -1}
 _POSTPONE = re.compile(
     r"\b(?:postpone|postponing|later|not yet|wait|waiting|undecided|not decide|can't decide|cant decide|decide later|hold off|"
-    r"not ready|not sure yet|don'?t know yet|need more time|sleep on it|no decision)\b",
+    r"not ready|not sure yet|don'?t know yet|need more time|sleep on it|no decision|put (?:it|this|that) off|put off|hold fire)\b",
     re.IGNORECASE,
 )
 _IGNORED = {"the", "a", "an", "one", "job", "option", "course", "my", "in", "as", "to", "of", "and"}
@@ -26,8 +26,9 @@ def _words(text: str) -> list[str]:
 def chosen(text: str, options: Sequence[str]) -> str | None:
     """The title of the option chosen, POSTPONE, or None when the reply names none (or several)."""
     stripped = text.strip().lower().rstrip(".!")
-    if stripped.isdigit() and 1 <= int(stripped) <= len(options):
-        return options[int(stripped) - 1]
+    numbered = re.fullmatch(r"(?:number|no\.?|option|#|nr\.?)?\s*(\d+)", stripped)
+    if numbered and 1 <= int(numbered[1]) <= len(options):
+        return options[int(numbered[1]) - 1]
     said = _words(text)
     scores = []
     for option in options:
@@ -42,12 +43,30 @@ def chosen(text: str, options: Sequence[str]) -> str | None:
         if len(scores) == 1 or scores[0][:2] > scores[1][:2]:
             return scores[0][2]
         return None
+    if (short := _by_a_short_name(text, options)) is not None:
+        return short
     for word, position in _ORDINALS.items():
         if re.search(rf"\b(?:the )?{word}(?: one| option)?\b", stripped) and len(stripped.split()) <= 4:
             return options[position - 1] if position != -1 and position <= len(options) else options[-1]
     if _POSTPONE.search(text):
         return POSTPONE
     return None
+
+
+def _by_a_short_name(text: str, options: Sequence[str]) -> str | None:
+    """The one option a short reply names by part of a word or by initials: "teacher" is "food tech
+    teacher", "hair defo" is "hairdressing", "PT" is "personal trainer"."""
+    said = [w.lower() for w in re.findall(r"[A-Za-z]+", text)]
+    if not said or len(said) > 3:
+        return None
+    matches = set()
+    for option in options:
+        option_words = [w.lower() for w in re.findall(r"[A-Za-z]+", option)]
+        initials = "".join(w[0] for w in option_words)
+        for word in said:
+            if (len(word) >= 4 and any(w.startswith(word) for w in option_words)) or (len(option_words) > 1 and word == initials):
+                matches.add(option)
+    return matches.pop() if len(matches) == 1 else None
 
 
 def last_named(text: str, options: Sequence[str]) -> str | None:

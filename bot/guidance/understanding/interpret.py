@@ -257,6 +257,9 @@ class _Listener:
             return Reading(REQUEST, intent, intent=intent) if intent and self._asks_or_commands() else None
         if asked := self._asked_in_words():
             return Reading(REQUEST, asked, intent=asked)  # "how do i rate this bot" asks to give feedback
+        opener = self._first("off_topic_openers", after=0)
+        if opener is not None and opener.first <= 1 and not self._first("conversation_words"):
+            return Reading(OFF_TOPIC)
         # The classifier alone hears a question back only where the reply is not about the options
         # or working life ("what the pay is like" answers "what don't you know yet?").
         classifier_asks = self.heard.intent == "ask_clarification" and self.heard.confidence >= 0.5 and self._question_shaped()

@@ -14,14 +14,29 @@ _STRONG_SEPARATORS = re.compile(r"\s*(?:\n+|;|\s/\s|(?<=\w)/(?=[a-zA-Z])|\s(?=\d
 _WEAK_SEPARATORS = re.compile(r"\s*(?:,|\band also\b|\band then\b|\band\b|\bor\b|&|\+|\bplus\b)\s*", re.IGNORECASE)
 _SENTENCES = re.compile(r"(?<=[.!?])\s+|(?<=[?!])(?=\w)")
 _LIST_MARKER = re.compile(r"^\s*(?:[-*•]+|\d+[.)])\s*")
-# "between nursing and IT" is one item: its "and" does not separate.
-_BETWEEN = re.compile(r"\bbetween\s+\S+(?:\s+\S+)?\s+and\s+\S+", re.IGNORECASE)
+# "between nursing and IT" is one item: its "and" does not separate; nor does the "and" of a field's name.
+_BETWEEN = re.compile(
+    r"\bbetween\s+\S+(?:\s+\S+)?\s+and\s+\S+|\b(?:health and safety|hair and beauty|travel and tourism|food and drink|"
+    r"sport and fitness|hospitality and catering|sales and marketing|arts and crafts|research and development|"
+    r"health and social care|media and communications|law and order|bed and breakfast)\b",
+    re.IGNORECASE,
+)
+# "no nights", "no more 14hr shifts", "no lifting": a want, not a no.
+_WANTING_NONE = re.compile(r"^no (?:more )?(?!thanks\b|thank\b|idea\b|clue\b|one\b|way\b|worries\b|problem\b|i\b|im\b|it\b)[a-z0-9]{3,}", re.IGNORECASE)
+# The reason given after an item: "electrician cos my uncle is one".
+_REASON_AFTER = re.compile(r"\s+(?:because|cos|coz|cuz|cause|since)\s.*$", re.IGNORECASE)
+# Framing before an item: "this is random but zookeeper", "id make a good gp receptionist".
+_FRAMING = re.compile(
+    r"^(?:(?:this|it|that)(?:'s| is| may be| might be| sounds)? (?:random|silly|weird|daft|stupid|a long shot|mad|odd)\s*(?:but)?|"
+    r"(?:i'?d|i’d|i would|i could) make an? (?:good|great|decent)?)\s*",
+    re.IGNORECASE,
+)
 # A fragment starting so gives a reason or an aside, not an item.
 _NOT_AN_ITEM = re.compile(
     r"^(?:because|cause|cos|coz|cuz|since|as|but|so|less|more|better|worse|than|which|that'?s|thats|it'?s|"
     r"they'?re|they|there'?s|theres|i'?m|im|i|we|you|the money|the pay|the hours|not that|not sure|if|both|all|"
     r"the first|the second|the last|the other|none|didn'?t|didnt|don'?t|dont|can'?t|cant|won'?t|wont|haven'?t|"
-    r"havent|never|no|yes|yeah|oh|sounds|seems|looks|everyone|someone|nobody|whatever)\b",
+    r"havent|hadn'?t|hadnt|never|no|yes|yeah|oh|sounds|seems|looks|everyone|someone|nobody|whatever|about|is that|is it|was that)\b",
     re.IGNORECASE,
 )
 # "my mum would say hairdresser", "people always tell me teaching": what was said is the item.
@@ -61,7 +76,10 @@ def clean_title(text: str, words: ConversationWords) -> str:
     fragment = re.sub(r"^(?:so|and|or|but)\s*:\s*", "", text.strip(EDGES), flags=re.I)
     if _SAID.match(fragment):
         fragment = _SAID.sub("", fragment, count=1).strip(EDGES)
+    fragment = _REASON_AFTER.sub("", _FRAMING.sub("", strip_fillers(fragment, words)))
     fragment = strip_fillers(fragment, words)
+    if _WANTING_NONE.match(fragment):
+        return fragment
     pronoun = fragment.lower() in _PRONOUNS and fragment != fragment.upper()  # "IT" is a field, "it" a pronoun
     if not fragment or pronoun or _NOT_AN_ITEM.match(fragment) or is_only_non_answer(fragment, words):
         return ""
