@@ -3,7 +3,7 @@ import pytest
 from bot.guidance.answers import clean_answer, parse_rating, split_goals
 from bot.guidance.crisis import load_crisis_resources
 from bot.guidance.interruptions import is_clear_interruption
-from bot.guidance.wording import intake_summary, progress_report, welcome_back
+from bot.guidance.wording import intake_summary, progress_report, reflection_summary, welcome_back
 from bot.settings import PROJECT_ROOT
 from bot.storage.progress import ClientSnapshot
 
@@ -104,6 +104,18 @@ def test_welcome_back_recalls_every_goal():
 def test_intake_summary_reflects_the_clients_words():
     text = intake_summary("Studying law", {"clarity": 2, "confidence": 4}, ["Decide on a master's"])
     assert '"Studying law"' in text and "2 out of 5" in text and "Decide on a master's" in text
+
+
+def test_the_reflection_summary_says_a_correction_back_without_its_lead_in():
+    from types import SimpleNamespace as Row
+
+    text = reflection_summary([
+        Row(theme="values", answer="its more that i need to be home by 3 for pickup", example=None),
+        Row(theme="interests", answer="more money", example=None),
+        Row(theme="strengths", answer="it's more about flexibility than money", example=None),
+    ])
+    assert "What matters to you: you need to be home by 3 for pickup" in text
+    assert "Your interests: more money" in text and "more about flexibility than money" in text
 
 
 def test_progress_report_depends_on_stage():

@@ -38,3 +38,15 @@ def to_second_person(text: str) -> str:
     with_apostrophes = _APOSTROPHE_PATTERN.sub(lambda m: _APOSTROPHES[m.group(0).lower()], text.strip())
     swapped = _PRONOUN_PATTERN.sub(lambda match: _PRONOUNS[match.group(0).lower()], with_apostrophes)
     return swapped.rstrip(" .!")
+
+
+# Said back in a summary, a correction's lead-in goes ("its more that i need to be home by 3" is
+# "you need to be home by 3"); "it's more about flexibility than money" keeps it, and so does "more money".
+_SAID_INSTEAD = re.compile(r"^(?:(?:it'?s|its|it is)\s+)?(?:more|rather)\s+(?:that|like|about)\s+|^(?:what i meant was|i meant|i mean)\s+(?:that\s+)?", re.I)
+
+
+def in_plain_words(answer: str) -> str:
+    """A stored answer as a summary says it back, without the lead-in of a correction."""
+    if re.search(r"\bthan\b", answer, re.I):
+        return answer
+    return _SAID_INSTEAD.sub("", answer.strip()) or answer

@@ -7,7 +7,7 @@ from typing import Mapping, Sequence
 
 from bot.guidance.journey import PHASES, suggestion_text
 from bot.guidance.dates import describe_date
-from bot.guidance.second_person import to_second_person
+from bot.guidance.second_person import in_plain_words, to_second_person
 from bot.storage.models import STEP_BLOCKED, STEP_DONE, STEP_OPEN, ActionPlan, CareerOption, Decision, StepUpdate
 from bot.storage.progress import PHASE_DONE, PHASE_IN_PROGRESS, ClientSnapshot
 
@@ -48,7 +48,7 @@ def reflection_summary(reflections) -> str:
             lines.append(f"• {THEME_LABELS[row.theme]}: skipped for now")
         else:
             example = f" (for example: {to_second_person(row.example)})" if row.example else ""
-            lines.append(f"• {THEME_LABELS[row.theme]}: {to_second_person(row.answer)}{example}")
+            lines.append(f"• {THEME_LABELS[row.theme]}: {to_second_person(in_plain_words(row.answer))}{example}")
     lines.append("\nIt's stored, and you can come back to it any time.")
     return "\n".join(lines)
 
