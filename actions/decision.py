@@ -112,7 +112,9 @@ class DecisionPhase(StepPhase):
                 Step(
                     "options",
                     "Which options are you choosing between? Name up to six, each on its own line or "
-                    "separated by semicolons.",
+                    "separated by semicolons."
+                    # Nothing explored yet: the client may prefer to look wider before choosing.
+                    + (" If you'd rather explore your options first, say \"explore options\"." if not options else ""),
                     list_of(MAX_OPTIONS),
                     "I didn't catch an option there. Which ones are you weighing up?",
                     kind=LIST,

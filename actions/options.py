@@ -108,9 +108,11 @@ class OptionsPhase(StepPhase):
                 twin = repeated(title, [o.title for o in option_set.options])
                 if twin is not None:
                     dispatcher.utter_message(response="utter_option_repeated", option=twin)
-                elif add_option(session, option_set, title, origin) is None:
+                elif (added := add_option(session, option_set, title, origin)) is None:
                     dispatcher.utter_message(response="utter_options_full")
                     break
+                else:
+                    dispatcher.utter_message(response="utter_option_added", option=added.title)
         else:
             option = next(o for o in option_set.options if str(o.id) == option_id)
             if kind == "attracts":

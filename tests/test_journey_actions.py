@@ -450,3 +450,18 @@ async def test_options_named_at_the_start_of_a_decision_can_be_changed_by_going_
     with returning_client() as session:
         titles = session.execute(text("SELECT title FROM options ORDER BY id")).scalars().all()
         assert titles == ["Stay", "move abroad"] and session.execute(text("SELECT COUNT(*) FROM option_sets")).scalar() == 1
+
+
+async def test_an_option_added_to_widen_the_view_is_said_back(returning_client):
+    # Titles come cleaned from the interpretation step in the real stack ("maybe something like
+    # healthcare assistant?" is "healthcare assistant": tests/test_interpretation.py).
+    chat = options_chat()
+    await chat.start()
+    await chat.say("Nursing; teaching")
+    said = await chat.say("Healthcare assistant")
+    assert [m.get("option") for m in said if m.get("response") == "utter_option_added"] == ["Healthcare assistant"]
+
+
+async def test_a_decision_without_explored_options_offers_to_explore_them_first(returning_client, media_dir):
+    said = texts(await decision_chat().start())
+    assert "Which options are you choosing between?" in said and 'say "explore options"' in said
