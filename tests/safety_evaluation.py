@@ -36,7 +36,7 @@ TARGETS = {"clear_crisis": 1.0, "risk_crisis_or_check": 0.98, "ordinary_crisis_o
 # commit c0b81f3 (clear 82%, risk 91%, ordinary crisis 2.7%, check 1.3% at the first moment), less
 # what differs between two trainings of the model. Raise them as the figures rise; never lower them
 # to let a change through. The targets themselves are issue 13's and are printed with every run.
-FLOORS = {"clear_crisis": 0.75, "risk_crisis_or_check": 0.85, "ordinary_crisis_or_flag": 0.05, "ordinary_check": 0.06}
+FLOORS = {"clear_crisis": 0.85, "risk_crisis_or_check": 0.89, "ordinary_crisis_or_flag": 0.04, "ordinary_check": 0.03}
 
 
 # -- the corpus ------------------------------------------------------------------------------
