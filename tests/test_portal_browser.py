@@ -7,7 +7,8 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from playwright.sync_api import expect
@@ -15,6 +16,7 @@ from sqlalchemy import select
 
 from bot.portal import client_routes
 from bot.settings import PROJECT_ROOT
+from bot.storage.access import client_label
 from bot.storage.identity import find_web_client
 from bot.storage.contact import next_session
 from bot.storage.models import Client, Handoff, Invite, Message, Practitioner, PractitionerNote, SafetyFlag
@@ -23,6 +25,12 @@ from tests.demo_support import TIME_ZONE, browser, demo, log_in, open_page, prob
 
 AMIRA, BEN, CARMEN, DANA = "Amira Haddad", "Ben Okafor", "Carmen Ruiz", "Dana Kowalski"
 REPORTS = PROJECT_ROOT / "reports"
+
+
+@dataclass(frozen=True)
+class Reader:
+    id: int
+    is_admin: bool = False
 
 
 def practitioner_id(demo, name: str) -> int:
@@ -110,6 +118,50 @@ def test_the_dashboard_answers_who_needs_me_now_on_a_desktop_and_a_phone(demo, b
     assert "Waiting" in named, named  # each value says what it is
     expect(card.get_by_role("link", name="Urgent safety flag")).to_be_visible()
     phone.screenshot(path=str(REPORTS / "portal-dashboard-phone.png"))
+
+
+def next_sessions_of(demo, name: str) -> tuple[tuple[str, date], str]:
+    """Clients as `name` (an administrator) knows them: one whose next session is still to come (label,
+    date), and one whose last one has passed (label)."""
+    today = datetime.now(ZoneInfo(TIME_ZONE)).date()
+    upcoming = passed = None
+    reader = Reader(practitioner_id(demo, name), is_admin=True)
+    with demo.database() as session:
+        for client_id in session.execute(select(Client.id).where(Client.practitioner_id.is_not(None)).order_by(Client.id)).scalars():
+            day = next_session(session, client_id)
+            if day is not None and day > today and upcoming is None:
+                upcoming = (client_label(session, reader, client_id), day)
+            elif day is not None and day < today and passed is None:
+                passed = client_label(session, reader, client_id)
+    assert upcoming and passed, "the demo has clients with a next session to come and one whose session has passed"
+    return upcoming, passed
+
+
+def test_the_dashboard_and_the_caseload_csv_show_each_clients_next_session(demo, browser, problems):
+    (label, day), passed = next_sessions_of(demo, DANA)
+    page = log_in(open_page(browser, problems), demo, DANA)  # every client, and the widest table (with the practitioner)
+    expect(page.locator("table.caseload thead")).to_contain_text("Next session")
+    for wanted, shown, in_file in ((label, f"{day:%d %b %Y}", day.isoformat()), (passed, "none set", "")):
+        page.get_by_label("Label").fill(wanted)
+        page.get_by_role("button", name="Show").click()
+        row = page.locator("table.caseload tbody tr", has=page.get_by_role("link", name=wanted, exact=True))
+        expect(row.locator('td[data-label="Next session"]')).to_have_text(shown)  # a passed date is not shown
+        with page.expect_download() as download:
+            page.get_by_role("link", name="Download as CSV").click()
+        rows = list(csv.DictReader(io.StringIO(download.value.path().read_text(encoding="utf-8-sig"))))
+        assert [(r["Client"], r["Next session"]) for r in rows if r["Client"] == wanted] == [(wanted, in_file)]
+    wrap = page.locator("table.caseload").locator("xpath=..")
+    assert wrap.evaluate("w => w.scrollWidth <= w.clientWidth"), "the table fits a desktop without scrolling sideways"
+
+    phone = log_in(open_page(browser, problems, width=375, height=800, is_mobile=True, has_touch=True), demo, DANA)
+    phone.get_by_label("Label").fill(label)
+    phone.get_by_role("button", name="Show").click()
+    cell = phone.locator('table.caseload tbody tr td[data-label="Next session"]').first
+    expect(cell).to_have_text(f"{day:%d %b %Y}")
+    assert "Next session" in cell.evaluate("td => getComputedStyle(td, '::before').content")  # the card names the value
+    box = cell.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 375
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 375
 
 
 def test_an_administrator_pages_through_every_client(demo, browser, problems):
