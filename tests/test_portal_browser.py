@@ -1,6 +1,7 @@
 """The portal for a real caseload, in Chromium, on the demo caseload (`python -m bot.demo`, run once per
-session): who needs me now, the client's record, notes, safeguarding, exports, administration, and
-the visual defects of issue 16. The gateway runs with the stand-in Rasa, in Europe/Helsinki time."""
+session): who needs me now, the client's record, writing to a client and their next session (seen in
+the client's own chat), notes, safeguarding, exports, administration, and the visual defects of
+issue 16. The gateway runs with the stand-in Rasa, in Europe/Helsinki time."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import csv
 import io
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from playwright.sync_api import expect
@@ -19,8 +20,18 @@ from bot.settings import PROJECT_ROOT
 from bot.storage.access import client_label
 from bot.storage.identity import find_web_client
 from bot.storage.contact import next_session
-from bot.storage.models import Client, Handoff, Invite, Message, Practitioner, PractitionerNote, SafetyFlag
-from bot.storage.progress import CONSENT_GIVEN, record_consent
+from bot.storage.linking import create_link_code
+from bot.storage.models import (
+    ChannelAccount,
+    Client,
+    Handoff,
+    Invite,
+    Message,
+    Practitioner,
+    PractitionerNote,
+    SafetyFlag,
+)
+from bot.storage.progress import CONSENT_GIVEN, record_consent, snapshot
 from tests.demo_support import TIME_ZONE, browser, demo, log_in, open_page, problems, run_demo  # noqa: F401 (fixtures)
 
 AMIRA, BEN, CARMEN, DANA = "Amira Haddad", "Ben Okafor", "Carmen Ruiz", "Dana Kowalski"
@@ -242,6 +253,72 @@ def test_the_record_shows_what_the_practitioner_wrote_and_the_next_session(demo,
     expect(newest.nth(1)).to_contain_text("See you on Thursday. Bring your CV, please.")
     newest.nth(1).get_by_role("link").click()  # to the contact page, where it is in full
     expect(page.locator("#messages li").first).to_contain_text("See you on Thursday. Bring your CV, please.")
+
+
+def returning_client_of(demo, name: str) -> str:
+    """A client of `name` who did the start (the bot welcomes them back) and has no chat of their own in the
+    demo yet; not one whose pages other tests take pictures of."""
+    taken = {showcase_handoff(demo, name)[0], client_with_handoffs(demo, name)}
+    with demo.database() as session:
+        for client_id in session.execute(
+            select(Client.id).where(
+                Client.practitioner_id == practitioner_id(demo, name),
+                Client.id.not_in(select(ChannelAccount.client_id)),
+                Client.id.not_in(select(SafetyFlag.client_id)),
+            ).order_by(Client.id)
+        ).scalars():  # fmt: skip
+            if client_id not in taken and snapshot(session, client_id).stage == "returning":
+                return client_id
+    raise AssertionError(f"the demo has a client of {name} who did the start")
+
+
+def test_a_demo_clients_open_chat_gets_the_practitioners_message_and_the_bot_names_the_next_session(demo, browser, problems, monkeypatch):
+    monkeypatch.setenv("SERVICE_TIME_ZONE", TIME_ZONE)  # the welcome's "today" is the service's, as the portal's
+    client_id = returning_client_of(demo, AMIRA)
+    # The client continues in the web chat with a code from the channel they use (/link on Telegram
+    # makes one with the same function); the demo's made-up clients have no chat of their own to ask in.
+    with demo.database() as session:
+        code = create_link_code(session, client_id).code
+    chat = open_page(browser, problems)
+    chat.goto(f"{demo.url}/?link={code}")
+    chat.get_by_role("button", name="Continue that conversation").click()
+    log = chat.get_by_role("list", name="Conversation")
+    expect(log).to_contain_text("Done: this chat now continues the conversation")
+
+    amira = log_in(open_page(browser, problems), demo, AMIRA)
+    amira.goto(f"{demo.url}/portal/clients/{client_id}")
+    label = amira.get_by_role("heading", level=1).inner_text()
+    amira.get_by_role("link", name=f"Write to {label} or set the next session").click()
+    today = datetime.now(ZoneInfo(TIME_ZONE)).date()
+    day = today + timedelta(days=9)
+    amira.get_by_label("Date of the next session").fill(day.isoformat())
+    amira.get_by_role("button", name=re.compile("^(Save|Change) the date$")).click()
+    expect(amira.get_by_role("status")).to_contain_text("The date of the next session is saved")
+    sent = "I've booked our next session. Could you bring the list of courses you found?"
+    amira.get_by_label("Your message").fill(sent)
+    amira.get_by_role("button", name=f"Send to {label}").click()
+    expect(amira.get_by_role("status")).to_contain_text("Sent.")
+
+    # The open chat shows it at once, as the practitioner's.
+    bubble = log.locator("li.from-practitioner", has_text=sent)
+    expect(bubble).to_have_count(1)
+    expect(bubble.locator(".author")).to_have_text(f"Message from {AMIRA}, your practitioner:")
+    expect(log.locator("li.out", has_text="Your next session is on")).to_have_count(0)  # not told when the date is set
+
+    # The client comes back another day (the same browser) and says hello: the bot names the date.
+    chat.close()
+    back = chat.context.new_page()
+    back.on("pageerror", lambda error: problems.append(f"{back.url}: {error}"))
+    back.goto(demo.url + "/")
+    log = back.get_by_role("list", name="Conversation")
+    expect(log.locator("li.from-practitioner", has_text=sent)).to_have_count(1)  # still in their conversation
+    back.get_by_label("Your message").fill("hello")
+    back.get_by_label("Your message").press("Enter")
+    expect(log.locator("li.in").last).to_have_text(re.compile("hello$"), timeout=15_000)  # taken in
+    said = f"{day:%A} {day.day} {day:%B}" + (f" {day.year}" if day.year != today.year else "")
+    mention = log.locator("li.out", has_text="Your next session is on")
+    expect(mention).to_have_text(f"Waypoint: Your next session is on {said}.", timeout=15_000)
+    expect(log).to_contain_text("Welcome back")
 
 
 def test_notes_on_the_client_are_beside_every_handoff_and_their_author_edits_and_deletes_them(demo, browser, problems):
