@@ -1,7 +1,7 @@
 """The portal for a real caseload, in Chromium, on the demo caseload (`python -m bot.demo`, run once per
-session): who needs me now, the client's record, writing to a client and their next session (seen in
-the client's own chat), notes, safeguarding, exports, administration, and the visual defects of
-issue 16. The gateway runs with the stand-in Rasa, in Europe/Helsinki time."""
+session): who needs me now, the client's record and latest summary, writing to a client and their
+next session (seen in the client's own chat), notes, safeguarding, exports, administration, and the
+visual defects of issue 16. The gateway runs with the stand-in Rasa, in Europe/Helsinki time."""
 
 from __future__ import annotations
 
@@ -22,20 +22,27 @@ from bot.storage.identity import find_web_client
 from bot.storage.contact import next_session
 from bot.storage.linking import create_link_code
 from bot.storage.models import (
+    HANDOFF_APPROVED,
+    ROUND_COMPLETE,
     ChannelAccount,
     Client,
     Handoff,
+    Intake,
     Invite,
     Message,
     Practitioner,
     PractitionerNote,
     SafetyFlag,
 )
+from bot.storage.options import latest_option_set
+from bot.storage.plans import latest_plan
 from bot.storage.progress import CONSENT_GIVEN, record_consent, snapshot
 from tests.demo_support import TIME_ZONE, browser, demo, log_in, open_page, problems, run_demo  # noqa: F401 (fixtures)
 
 AMIRA, BEN, CARMEN, DANA = "Amira Haddad", "Ben Okafor", "Carmen Ruiz", "Dana Kowalski"
 REPORTS = PROJECT_ROOT / "reports"
+MATRIX_TABLE = "Decision matrix: each option rated on the client's own criteria, weighted"
+A_DATE_WITH_ITS_YEAR = re.compile(r"by (Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday) [0-9]{1,2} [A-Z][a-z]+ [0-9]{4}")
 
 
 @dataclass(frozen=True)
@@ -319,6 +326,86 @@ def test_a_demo_clients_open_chat_gets_the_practitioners_message_and_the_bot_nam
     mention = log.locator("li.out", has_text="Your next session is on")
     expect(mention).to_have_text(f"Waypoint: Your next session is on {said}.", timeout=15_000)
     expect(log).to_contain_text("Welcome back")
+
+
+@dataclass(frozen=True)
+class ApprovedSummary:
+    """What a client wrote, beside the latest summary they approved for their practitioner."""
+
+    client_id: str
+    handoff_id: int
+    situation: str
+    kept_options: list[str]
+    removed_option: str  # an option they took out before approving
+    obstacle: str  # a step's obstacle and the client's plan for it
+    plan_for_it: str
+
+
+def summary_with_an_option_taken_out(demo, name: str) -> ApprovedSummary:
+    """A client of `name` whose latest summary to them left out one of the options they had weighed."""
+    reader = practitioner_id(demo, name)
+    with demo.database() as session:
+        seen = set()
+        for handoff in session.execute(
+            select(Handoff).join(Client, Client.id == Handoff.client_id)
+            .where(Handoff.practitioner_id == reader, Client.practitioner_id == reader, Handoff.status == HANDOFF_APPROVED)
+            .order_by(Handoff.approved_at.desc(), Handoff.id.desc())
+        ).scalars():  # fmt: skip
+            if handoff.client_id in seen:
+                continue
+            seen.add(handoff.client_id)  # the latest summary of each client
+            options = latest_option_set(session, handoff.client_id, ROUND_COMPLETE)
+            listed = " ".join(item["text"] for item in handoff.items if item["section"] == "options")
+            titles = [option.title for option in options.options] if options else []
+            plan = latest_plan(session, handoff.client_id, ROUND_COMPLETE)
+            step = next((s for s in plan.steps if s.obstacle and s.if_then), None) if plan else None
+            left_out = [title for title in titles if title not in listed]
+            if len(left_out) == 1 and step is not None:
+                situation = session.execute(
+                    select(Intake.situation).where(Intake.client_id == handoff.client_id).order_by(Intake.id.desc())
+                ).scalars().first()  # fmt: skip
+                kept = [title for title in titles if title != left_out[0]]
+                return ApprovedSummary(handoff.client_id, handoff.id, situation, kept, left_out[0], step.obstacle, step.if_then)
+    raise AssertionError(f"the demo has a client of {name} who took an option out of their latest summary")
+
+
+def expect_a_summary_for_the_practitioner(scope, wrote: ApprovedSummary) -> None:
+    """The summary as issue 16 asks: the situation in the client's words, neutral labels, if-then plans with
+    their obstacle, dates with the year, the matrix as a table, nothing taken out, clean full stops."""
+    expect(scope.get_by_role("heading", name="Situation, in the client's words")).to_be_visible()
+    expect(scope).to_contain_text(wrote.situation)
+    expect(scope).to_contain_text(f"if-then: if {wrote.obstacle}, then {wrote.plan_for_it}")
+    expect(scope).to_contain_text(A_DATE_WITH_ITS_YEAR)
+    expect(scope).to_contain_text("Interests: ")
+    table = scope.get_by_role("table", name=MATRIX_TABLE)
+    expect(table).to_be_visible()
+    expect(table.locator("tbody th")).to_have_text(wrote.kept_options)
+    expect(scope).not_to_contain_text(wrote.removed_option)  # not in the options, not in the matrix
+    text = "\n".join(scope.locator("section.summary-section").all_inner_texts())
+    assert not re.search(r"\byour\b", text, re.IGNORECASE), "labels for the practitioner, never addressed to the client"
+    assert not re.search(r"\.\s*\.", text), "no doubled full stops"
+
+
+def test_the_latest_summary_on_the_demo_reads_as_the_practitioner_needs_it_on_screen_and_printed(demo, browser, problems):
+    wrote = summary_with_an_option_taken_out(demo, AMIRA)
+    page = log_in(open_page(browser, problems), demo, AMIRA)
+    page.goto(f"{demo.url}/portal/clients/{wrote.client_id}")
+    expect_a_summary_for_the_practitioner(page.locator("#summary"), wrote)
+
+    page.get_by_role("link", name="Printable record").click()
+    page.emulate_media(media="print")
+    latest = page.locator("section", has=page.get_by_role("heading", name=re.compile("^The latest summary, approved")))
+    expect_a_summary_for_the_practitioner(latest, wrote)
+    page.emulate_media(media="screen")
+    page.go_back()
+
+    page.locator("#summary").get_by_role("link", name="Open the handoff").click()
+    expect(page).to_have_url(re.compile(f"/portal/handoffs/{wrote.handoff_id}$"))
+    expect_a_summary_for_the_practitioner(page.locator("section", has=page.get_by_role("heading", name="Summary approved by the client")), wrote)
+    page.get_by_role("link", name="Printable version").click()
+    page.emulate_media(media="print")
+    expect(page.get_by_role("button", name="Print")).to_be_hidden()
+    expect_a_summary_for_the_practitioner(page.locator("main"), wrote)
 
 
 def test_notes_on_the_client_are_beside_every_handoff_and_their_author_edits_and_deletes_them(demo, browser, problems):
