@@ -3,7 +3,8 @@
 For gateway tests that need no model. It checks the bearer token like the real channel and
 answers with scripted replies; `available` and `actions_available` switch it between answering
 and failing like a Rasa that is still loading or an action server that is restarting.
-`during_turn` runs inside a turn, as a custom action would.
+`during_turn` runs inside a turn, as a custom action would; a subclass can answer a turn itself
+(`answer`), as the real actions would.
 """
 
 from __future__ import annotations
@@ -34,6 +35,10 @@ class FakeRasa:
             ]
         return [{"recipient_id": "x", "text": f"You said: {message}"}, {"image": "https://example.org/matrix.png"}]
 
+    async def answer(self, body: dict[str, Any]) -> list[dict[str, Any]]:
+        """The replies to one turn (the webhook's body: sender, message, metadata)."""
+        return self.reply_to(body["message"])
+
     def app(self) -> web.Application:
         async def webhook(request: web.Request) -> web.Response:
             if request.headers.get("Authorization") != f"Bearer {TOKEN}":
@@ -44,7 +49,7 @@ class FakeRasa:
             self.received.append(body)
             if self.during_turn is not None:
                 self.during_turn(body)
-            return web.json_response(self.reply_to(body["message"]))
+            return web.json_response(await self.answer(body))
 
         async def health(request: web.Request) -> web.Response:
             if request.headers.get("Authorization") != f"Bearer {TOKEN}" or not self.available:

@@ -24,9 +24,11 @@ Result = TypeVar("Result")
 
 
 class GatewayInThread:
-    """The gateway on a migrated SQLite file, FakeRasa as Rasa, and any other apps (a fake Telegram)."""
+    """The gateway on a migrated SQLite file, FakeRasa (or `fake_rasa`) as Rasa, and any other apps (a fake Telegram)."""
 
-    def __init__(self, work_dir: Path, environment: dict[str, str] | None = None, **changes: Any) -> None:
+    def __init__(
+        self, work_dir: Path, environment: dict[str, str] | None = None, fake_rasa: FakeRasa | None = None, **changes: Any
+    ) -> None:
         self.loop = asyncio.new_event_loop()
         self.port, rasa_port = free_port(), free_port()
         self.database_url = f"sqlite:///{work_dir / 'waypoint.db'}"
@@ -40,7 +42,7 @@ class GatewayInThread:
         self.settings: Settings = dataclasses.replace(
             settings, gateway_port=self.port, rasa_port=rasa_port, rasa_token=TOKEN, **changes
         )
-        self.fake_rasa = FakeRasa()
+        self.fake_rasa = fake_rasa or FakeRasa()
         self.apps: list[tuple[web.Application, int]] = [(self.fake_rasa.app(), rasa_port)]
         self.runners: list[web.AppRunner] = []
         self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)

@@ -14,6 +14,7 @@ from bot.guidance.progress import PartRecord, describe_progress
 from bot.storage.access import client_labels
 from bot.storage.assignment import assign_client, client_notices
 from bot.storage.caseload import caseload, client_facts
+from bot.storage.contact import next_session, set_next_session
 from bot.storage.engine import make_engine, make_session_factory
 from bot.storage.invites import REVOKED, clients_moved_away, create_invite, redeem_invite, revoke_invite
 from bot.storage.labels import set_label
@@ -206,6 +207,21 @@ def test_the_facts_the_dashboard_and_the_record_share(db):
         assert facts.progress.where == "Action plan (done)"
         assert client_facts(session, Reader(bo), client_id, today) is None  # not Bo's client
         assert [f.id for f in caseload(session, Reader(bo, True), today)] == [client_id]
+
+
+def test_the_facts_hold_each_clients_next_session_as_last_set(db):
+    pat = add_account(db, "pat@example.org", "Pat")
+    moved, removed, never = (add_client(db, pat, label) for label in ("M.", "R.", "N."))
+    day = date(2031, 3, 14)
+    with db() as session:
+        set_next_session(session, moved, pat, day)
+        set_next_session(session, removed, pat, day)
+        set_next_session(session, moved, pat, day + timedelta(days=7))  # changed: the newest setting counts
+        set_next_session(session, removed, pat, None)  # removed
+    with db() as session:
+        facts = {f.id: f.next_session for f in caseload(session, Reader(pat), day)}
+        assert facts == {moved: day + timedelta(days=7), removed: None, never: None}
+        assert all(facts[c] == next_session(session, c) for c in facts), "as the record and the bot read it"
 
 
 def test_a_visitor_who_never_agreed_and_came_without_an_invite_is_nobodys_client(db):

@@ -1,13 +1,15 @@
 """The portal for a real caseload, in Chromium, on the demo caseload (`python -m bot.demo`, run once per
-session): who needs me now, the client's record, notes, safeguarding, exports, administration, and
-the visual defects of issue 16. The gateway runs with the stand-in Rasa, in Europe/Helsinki time."""
+session): who needs me now, the client's record and latest summary, writing to a client and their
+next session (seen in the client's own chat), notes, safeguarding, exports, administration, and the
+visual defects of issue 16. The gateway runs with the stand-in Rasa, in Europe/Helsinki time."""
 
 from __future__ import annotations
 
 import csv
 import io
 import re
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from playwright.sync_api import expect
@@ -15,14 +17,38 @@ from sqlalchemy import select
 
 from bot.portal import client_routes
 from bot.settings import PROJECT_ROOT
+from bot.storage.access import client_label
 from bot.storage.identity import find_web_client
 from bot.storage.contact import next_session
-from bot.storage.models import Client, Handoff, Invite, Message, Practitioner, PractitionerNote, SafetyFlag
-from bot.storage.progress import CONSENT_GIVEN, record_consent
+from bot.storage.linking import create_link_code
+from bot.storage.models import (
+    HANDOFF_APPROVED,
+    ROUND_COMPLETE,
+    ChannelAccount,
+    Client,
+    Handoff,
+    Intake,
+    Invite,
+    Message,
+    Practitioner,
+    PractitionerNote,
+    SafetyFlag,
+)
+from bot.storage.options import latest_option_set
+from bot.storage.plans import latest_plan
+from bot.storage.progress import CONSENT_GIVEN, record_consent, snapshot
 from tests.demo_support import TIME_ZONE, browser, demo, log_in, open_page, problems, run_demo  # noqa: F401 (fixtures)
 
 AMIRA, BEN, CARMEN, DANA = "Amira Haddad", "Ben Okafor", "Carmen Ruiz", "Dana Kowalski"
 REPORTS = PROJECT_ROOT / "reports"
+MATRIX_TABLE = "Decision matrix: each option rated on the client's own criteria, weighted"
+A_DATE_WITH_ITS_YEAR = re.compile(r"by (Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday) [0-9]{1,2} [A-Z][a-z]+ [0-9]{4}")
+
+
+@dataclass(frozen=True)
+class Reader:
+    id: int
+    is_admin: bool = False
 
 
 def practitioner_id(demo, name: str) -> int:
@@ -112,6 +138,50 @@ def test_the_dashboard_answers_who_needs_me_now_on_a_desktop_and_a_phone(demo, b
     phone.screenshot(path=str(REPORTS / "portal-dashboard-phone.png"))
 
 
+def next_sessions_of(demo, name: str) -> tuple[tuple[str, date], str]:
+    """Clients as `name` (an administrator) knows them: one whose next session is still to come (label,
+    date), and one whose last one has passed (label)."""
+    today = datetime.now(ZoneInfo(TIME_ZONE)).date()
+    upcoming = passed = None
+    reader = Reader(practitioner_id(demo, name), is_admin=True)
+    with demo.database() as session:
+        for client_id in session.execute(select(Client.id).where(Client.practitioner_id.is_not(None)).order_by(Client.id)).scalars():
+            day = next_session(session, client_id)
+            if day is not None and day > today and upcoming is None:
+                upcoming = (client_label(session, reader, client_id), day)
+            elif day is not None and day < today and passed is None:
+                passed = client_label(session, reader, client_id)
+    assert upcoming and passed, "the demo has clients with a next session to come and one whose session has passed"
+    return upcoming, passed
+
+
+def test_the_dashboard_and_the_caseload_csv_show_each_clients_next_session(demo, browser, problems):
+    (label, day), passed = next_sessions_of(demo, DANA)
+    page = log_in(open_page(browser, problems), demo, DANA)  # every client, and the widest table (with the practitioner)
+    expect(page.locator("table.caseload thead")).to_contain_text("Next session")
+    for wanted, shown, in_file in ((label, f"{day:%d %b %Y}", day.isoformat()), (passed, "none set", "")):
+        page.get_by_label("Label").fill(wanted)
+        page.get_by_role("button", name="Show").click()
+        row = page.locator("table.caseload tbody tr", has=page.get_by_role("link", name=wanted, exact=True))
+        expect(row.locator('td[data-label="Next session"]')).to_have_text(shown)  # a passed date is not shown
+        with page.expect_download() as download:
+            page.get_by_role("link", name="Download as CSV").click()
+        rows = list(csv.DictReader(io.StringIO(download.value.path().read_text(encoding="utf-8-sig"))))
+        assert [(r["Client"], r["Next session"]) for r in rows if r["Client"] == wanted] == [(wanted, in_file)]
+    wrap = page.locator("table.caseload").locator("xpath=..")
+    assert wrap.evaluate("w => w.scrollWidth <= w.clientWidth"), "the table fits a desktop without scrolling sideways"
+
+    phone = log_in(open_page(browser, problems, width=375, height=800, is_mobile=True, has_touch=True), demo, DANA)
+    phone.get_by_label("Label").fill(label)
+    phone.get_by_role("button", name="Show").click()
+    cell = phone.locator('table.caseload tbody tr td[data-label="Next session"]').first
+    expect(cell).to_have_text(f"{day:%d %b %Y}")
+    assert "Next session" in cell.evaluate("td => getComputedStyle(td, '::before').content")  # the card names the value
+    box = cell.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 375
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 375
+
+
 def test_an_administrator_pages_through_every_client(demo, browser, problems):
     page = log_in(open_page(browser, problems), demo, DANA)
     expect(page.locator("#caseload-count")).to_contain_text("120 clients")
@@ -190,6 +260,152 @@ def test_the_record_shows_what_the_practitioner_wrote_and_the_next_session(demo,
     expect(newest.nth(1)).to_contain_text("See you on Thursday. Bring your CV, please.")
     newest.nth(1).get_by_role("link").click()  # to the contact page, where it is in full
     expect(page.locator("#messages li").first).to_contain_text("See you on Thursday. Bring your CV, please.")
+
+
+def returning_client_of(demo, name: str) -> str:
+    """A client of `name` who did the start (the bot welcomes them back) and has no chat of their own in the
+    demo yet; not one whose pages other tests take pictures of."""
+    taken = {showcase_handoff(demo, name)[0], client_with_handoffs(demo, name)}
+    with demo.database() as session:
+        for client_id in session.execute(
+            select(Client.id).where(
+                Client.practitioner_id == practitioner_id(demo, name),
+                Client.id.not_in(select(ChannelAccount.client_id)),
+                Client.id.not_in(select(SafetyFlag.client_id)),
+            ).order_by(Client.id)
+        ).scalars():  # fmt: skip
+            if client_id not in taken and snapshot(session, client_id).stage == "returning":
+                return client_id
+    raise AssertionError(f"the demo has a client of {name} who did the start")
+
+
+def test_a_demo_clients_open_chat_gets_the_practitioners_message_and_the_bot_names_the_next_session(demo, browser, problems, monkeypatch):
+    monkeypatch.setenv("SERVICE_TIME_ZONE", TIME_ZONE)  # the welcome's "today" is the service's, as the portal's
+    client_id = returning_client_of(demo, AMIRA)
+    # The client continues in the web chat with a code from the channel they use (/link on Telegram
+    # makes one with the same function); the demo's made-up clients have no chat of their own to ask in.
+    with demo.database() as session:
+        code = create_link_code(session, client_id).code
+    chat = open_page(browser, problems)
+    chat.goto(f"{demo.url}/?link={code}")
+    chat.get_by_role("button", name="Continue that conversation").click()
+    log = chat.get_by_role("list", name="Conversation")
+    expect(log).to_contain_text("Done: this chat now continues the conversation")
+
+    amira = log_in(open_page(browser, problems), demo, AMIRA)
+    amira.goto(f"{demo.url}/portal/clients/{client_id}")
+    label = amira.get_by_role("heading", level=1).inner_text()
+    amira.get_by_role("link", name=f"Write to {label} or set the next session").click()
+    today = datetime.now(ZoneInfo(TIME_ZONE)).date()
+    day = today + timedelta(days=9)
+    amira.get_by_label("Date of the next session").fill(day.isoformat())
+    amira.get_by_role("button", name=re.compile("^(Save|Change) the date$")).click()
+    expect(amira.get_by_role("status")).to_contain_text("The date of the next session is saved")
+    sent = "I've booked our next session. Could you bring the list of courses you found?"
+    amira.get_by_label("Your message").fill(sent)
+    amira.get_by_role("button", name=f"Send to {label}").click()
+    expect(amira.get_by_role("status")).to_contain_text("Sent.")
+
+    # The open chat shows it at once, as the practitioner's.
+    bubble = log.locator("li.from-practitioner", has_text=sent)
+    expect(bubble).to_have_count(1)
+    expect(bubble.locator(".author")).to_have_text(f"Message from {AMIRA}, your practitioner:")
+    expect(log.locator("li.out", has_text="Your next session is on")).to_have_count(0)  # not told when the date is set
+
+    # The client comes back another day (the same browser) and says hello: the bot names the date.
+    chat.close()
+    back = chat.context.new_page()
+    back.on("pageerror", lambda error: problems.append(f"{back.url}: {error}"))
+    back.goto(demo.url + "/")
+    log = back.get_by_role("list", name="Conversation")
+    expect(log.locator("li.from-practitioner", has_text=sent)).to_have_count(1)  # still in their conversation
+    back.get_by_label("Your message").fill("hello")
+    back.get_by_label("Your message").press("Enter")
+    expect(log.locator("li.in").last).to_have_text(re.compile("hello$"), timeout=15_000)  # taken in
+    said = f"{day:%A} {day.day} {day:%B}" + (f" {day.year}" if day.year != today.year else "")
+    mention = log.locator("li.out", has_text="Your next session is on")
+    expect(mention).to_have_text(f"Waypoint: Your next session is on {said}.", timeout=15_000)
+    expect(log).to_contain_text("Welcome back")
+
+
+@dataclass(frozen=True)
+class ApprovedSummary:
+    """What a client wrote, beside the latest summary they approved for their practitioner."""
+
+    client_id: str
+    handoff_id: int
+    situation: str
+    kept_options: list[str]
+    removed_option: str  # an option they took out before approving
+    obstacle: str  # a step's obstacle and the client's plan for it
+    plan_for_it: str
+
+
+def summary_with_an_option_taken_out(demo, name: str) -> ApprovedSummary:
+    """A client of `name` whose latest summary to them left out one of the options they had weighed."""
+    reader = practitioner_id(demo, name)
+    with demo.database() as session:
+        seen = set()
+        for handoff in session.execute(
+            select(Handoff).join(Client, Client.id == Handoff.client_id)
+            .where(Handoff.practitioner_id == reader, Client.practitioner_id == reader, Handoff.status == HANDOFF_APPROVED)
+            .order_by(Handoff.approved_at.desc(), Handoff.id.desc())
+        ).scalars():  # fmt: skip
+            if handoff.client_id in seen:
+                continue
+            seen.add(handoff.client_id)  # the latest summary of each client
+            options = latest_option_set(session, handoff.client_id, ROUND_COMPLETE)
+            listed = " ".join(item["text"] for item in handoff.items if item["section"] == "options")
+            titles = [option.title for option in options.options] if options else []
+            plan = latest_plan(session, handoff.client_id, ROUND_COMPLETE)
+            step = next((s for s in plan.steps if s.obstacle and s.if_then), None) if plan else None
+            left_out = [title for title in titles if title not in listed]
+            if len(left_out) == 1 and step is not None:
+                situation = session.execute(
+                    select(Intake.situation).where(Intake.client_id == handoff.client_id).order_by(Intake.id.desc())
+                ).scalars().first()  # fmt: skip
+                kept = [title for title in titles if title != left_out[0]]
+                return ApprovedSummary(handoff.client_id, handoff.id, situation, kept, left_out[0], step.obstacle, step.if_then)
+    raise AssertionError(f"the demo has a client of {name} who took an option out of their latest summary")
+
+
+def expect_a_summary_for_the_practitioner(scope, wrote: ApprovedSummary) -> None:
+    """The summary as issue 16 asks: the situation in the client's words, neutral labels, if-then plans with
+    their obstacle, dates with the year, the matrix as a table, nothing taken out, clean full stops."""
+    expect(scope.get_by_role("heading", name="Situation, in the client's words")).to_be_visible()
+    expect(scope).to_contain_text(wrote.situation)
+    expect(scope).to_contain_text(f"if-then: if {wrote.obstacle}, then {wrote.plan_for_it}")
+    expect(scope).to_contain_text(A_DATE_WITH_ITS_YEAR)
+    expect(scope).to_contain_text("Interests: ")
+    table = scope.get_by_role("table", name=MATRIX_TABLE)
+    expect(table).to_be_visible()
+    expect(table.locator("tbody th")).to_have_text(wrote.kept_options)
+    expect(scope).not_to_contain_text(wrote.removed_option)  # not in the options, not in the matrix
+    text = "\n".join(scope.locator("section.summary-section").all_inner_texts())
+    assert not re.search(r"\byour\b", text, re.IGNORECASE), "labels for the practitioner, never addressed to the client"
+    assert not re.search(r"\.\s*\.", text), "no doubled full stops"
+
+
+def test_the_latest_summary_on_the_demo_reads_as_the_practitioner_needs_it_on_screen_and_printed(demo, browser, problems):
+    wrote = summary_with_an_option_taken_out(demo, AMIRA)
+    page = log_in(open_page(browser, problems), demo, AMIRA)
+    page.goto(f"{demo.url}/portal/clients/{wrote.client_id}")
+    expect_a_summary_for_the_practitioner(page.locator("#summary"), wrote)
+
+    page.get_by_role("link", name="Printable record").click()
+    page.emulate_media(media="print")
+    latest = page.locator("section", has=page.get_by_role("heading", name=re.compile("^The latest summary, approved")))
+    expect_a_summary_for_the_practitioner(latest, wrote)
+    page.emulate_media(media="screen")
+    page.go_back()
+
+    page.locator("#summary").get_by_role("link", name="Open the handoff").click()
+    expect(page).to_have_url(re.compile(f"/portal/handoffs/{wrote.handoff_id}$"))
+    expect_a_summary_for_the_practitioner(page.locator("section", has=page.get_by_role("heading", name="Summary approved by the client")), wrote)
+    page.get_by_role("link", name="Printable version").click()
+    page.emulate_media(media="print")
+    expect(page.get_by_role("button", name="Print")).to_be_hidden()
+    expect_a_summary_for_the_practitioner(page.locator("main"), wrote)
 
 
 def test_notes_on_the_client_are_beside_every_handoff_and_their_author_edits_and_deletes_them(demo, browser, problems):

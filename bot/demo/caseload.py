@@ -2,9 +2,9 @@
 
 Every client goes through the process as far as their stage, in order (agreeing, the start,
 reflection, options, a decision, a plan, check-ins, the closing feedback), sends summaries along
-the way, and some show distress; their practitioners write to some of them and note the next
-session (some changed, some already past); their dates are then spread over the last months, as a real
-caseload's would be. Nothing here is real.
+the way (some keeping an option they turned down to themselves), and some show distress; their
+practitioners write to some of them and note the next session (some changed, some already past);
+their dates are then spread over the last months, as a real caseload's would be. Nothing here is real.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from bot.demo.material import FIRST_NAMES, FLAG_OUTCOMES, INITIALS, NOTES, PRACTITIONER_MESSAGES, STORIES, Story
 from bot.guidance.consent import CONSENT_TEXT_VERSION
+from bot.handoff.summary import OPTION_PREFIX
 from bot.portal.practitioners import create_account
 from bot.storage import message_log
 from bot.storage.assignment import assign_client
@@ -26,7 +27,7 @@ from bot.storage.contact import record_practitioner_message, set_next_session
 from bot.storage.decisions import complete_decision, decision_in_progress, options_of, set_criteria, set_outcome, set_rating
 from bot.storage.deletion import delete_client
 from bot.storage.feedback import save_feedback
-from bot.storage.handoffs import approve, start_draft
+from bot.storage.handoffs import approve, kept_items, remove_items, start_draft
 from bot.storage.invites import create_invite, redeem_invite, revoke_invite
 from bot.storage.labels import set_label
 from bot.storage.models import (
@@ -221,8 +222,18 @@ class DemoClient:
                  "I'd like to talk about money next time.", "Thank you, this helped."]
             )  # fmt: skip
         draft.share_transcript = False
+        if self.number % 4 == 2:
+            self.keep_an_option_to_themselves(draft)
         approve(self.session, draft)
         self.handoffs.append((draft, moment))
+
+    def keep_an_option_to_themselves(self, draft: Handoff) -> None:
+        """Take the last option (never the chosen one) out before approving, as "remove <its number>" in the
+        chat does: some clients keep one they turned down to themselves. It leaves the decision matrix too."""
+        kept = kept_items(draft)
+        options = [number for number, item in enumerate(kept, start=1) if item.key.startswith(OPTION_PREFIX)]
+        if len(options) > 1:
+            remove_items(draft, options[-1:])
 
     def decide(self) -> None:
         session, story = self.session, self.story

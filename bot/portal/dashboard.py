@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 
 from sqlalchemy.orm import Session
 
+from bot.guidance.contact import upcoming_session
 from bot.guidance.progress import PART_LABELS, PART_ORDER
 from bot.portal.auth import Viewer
 from bot.portal.waiting import BLOCKED, DUE, KINDS, STEPS, Waiting, matches, urgency, waiting_items
@@ -93,6 +94,7 @@ class CaseRow:
     steps: StepCounts
     waiting: list[Waiting]
     practitioner: str | None  # shown to administrators
+    next_session: date | None = None  # today or later, in the service's time zone; None when none is set or it has passed
 
     @property
     def most_urgent(self) -> str | None:
@@ -133,14 +135,24 @@ class Dashboard:
 
 
 def case_rows(
-    facts: list[ClientFacts], labels: dict[str, str], names: dict[int, str] | None, now: datetime, inactive_after_days: int
+    facts: list[ClientFacts],
+    labels: dict[str, str],
+    names: dict[int, str] | None,
+    now: datetime,
+    inactive_after_days: int,
+    today: date,
 ) -> tuple[list[CaseRow], list[ClientFacts]]:
-    """Every client as a row, the most urgent first (see bot/portal/waiting.py), with their facts in the same order."""
+    """Every client as a row, the most urgent first (see bot/portal/waiting.py), with their facts in the same order.
+
+    `today` is the service's (SERVICE_TIME_ZONE): a next session dated before it has passed and is left out."""
     keyed = []
     for client in facts:
         waiting = waiting_items(client, now, inactive_after_days)
         practitioner = None if names is None else names.get(client.practitioner_id, "no practitioner")
-        row = CaseRow(client.id, labels[client.id], client.progress.where, client.last_active_at, client.steps, waiting, practitioner)
+        row = CaseRow(
+            client.id, labels[client.id], client.progress.where, client.last_active_at, client.steps, waiting, practitioner,
+            upcoming_session(client.next_session, today),
+        )
         keyed.append((urgency(client, waiting), row, client))
     keyed.sort(key=lambda entry: entry[0])
     return [row for _, row, _ in keyed], [client for _, _, client in keyed]
@@ -177,7 +189,7 @@ def dashboard(
     facts = caseload(db, viewer, today)
     labels = client_labels(db, viewer, [client.id for client in facts], caseload_scope(viewer))
     names = display_names(db) if viewer.is_admin else None
-    rows, ordered_facts = case_rows(facts, labels, names, now, inactive_after_days)
+    rows, ordered_facts = case_rows(facts, labels, names, now, inactive_after_days, today)
     wanted = query.search.casefold()
     matching = [
         row

@@ -26,7 +26,7 @@ routes = web.RouteTableDef()
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CSV_COLUMNS = [
     "Client", "Practitioner", "Waiting", "Where they are", "Last active", "Plan steps", "Steps done", "Steps blocked",
-    "Steps due", "Next step due",
+    "Steps due", "Next step due", "Next session",
 ]  # fmt: skip
 
 
@@ -52,6 +52,7 @@ def caseload_csv(rows: list[CaseRow], clock: ServiceClock, zone_name: str, with_
             "Steps blocked": row.steps.blocked,
             "Steps due": row.steps.due,
             "Next step due": row.steps.next_due.isoformat() if row.steps.next_due else "",
+            "Next session": row.next_session.isoformat() if row.next_session else "",  # a day in the service's zone
         }
         writer.writerow([cell(values[column]) for column in columns])
     return out.getvalue()

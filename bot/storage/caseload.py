@@ -3,7 +3,8 @@
 The dashboard, the client's record and the caseload export all read these facts, so that what one
 page says about a client (their part, their steps, what is waiting) is what the others say. Only
 process metadata is read: parts, dates, counts of plan steps by status and date (never a step's
-words), safety flags (a date and a kind, never the client's words) and handoffs waiting for review.
+words), safety flags (a date and a kind, never the client's words), handoffs waiting for review and
+the date of the next session as the practitioner last set it.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from bot.storage.models import (
     Handoff,
     PhaseProgress,
     SafetyFlag,
+    SessionDate,
 )
 from bot.storage.progress import CONSENT_GIVEN
 
@@ -73,6 +75,9 @@ class ClientFacts:
     steps: StepCounts = StepCounts()
     open_flags: list[OpenFlag] = field(default_factory=list)  # oldest first
     waiting_handoffs: list[WaitingHandoff] = field(default_factory=list)  # oldest first
+    # As last set on the contact page (None when never set or removed); whether it is past is the
+    # caller's rule (bot/guidance/contact.py's upcoming_session), as with bot/storage/contact.py's next_session.
+    next_session: date | None = None
 
 
 def caseload_scope(reader: Reader, client_ids: Iterable[str] | None = None) -> Select:
@@ -126,6 +131,7 @@ def caseload(session: Session, reader: Reader, today: date, client_ids: Iterable
         .order_by(Handoff.approved_at, Handoff.id)
     ):
         handoffs.setdefault(client_id, []).append(WaitingHandoff(handoff_id, approved_at))
+    sessions = _next_sessions(session, scope)
     return [
         ClientFacts(
             id=client.id,
@@ -136,6 +142,7 @@ def caseload(session: Session, reader: Reader, today: date, client_ids: Iterable
             steps=steps.get(client.id, NO_STEPS),
             open_flags=flags.get(client.id, []),
             waiting_handoffs=handoffs.get(client.id, []),
+            next_session=sessions.get(client.id),
         )
         for client in clients
     ]
@@ -171,6 +178,24 @@ def _step_counts(session: Session, scope: Select, today: date) -> dict[str, Step
         client_id: StepCounts(int(total), int(done or 0), int(blocked or 0), int(due or 0), _as_date(next_due))
         for client_id, total, done, blocked, due, next_due in rows
     }
+
+
+def _next_sessions(session: Session, scope: Select) -> dict[str, date | None]:
+    """Each client's next session as last set (the newest setting, as bot/storage/contact.py's next_session
+    reads it), for every client in `scope` with one; a removal is the newest setting with no date."""
+    newest = (
+        select(
+            SessionDate.client_id,
+            SessionDate.session_on,
+            func.row_number()
+            .over(partition_by=SessionDate.client_id, order_by=(SessionDate.recorded_at.desc(), SessionDate.id.desc()))
+            .label("newness"),
+        )
+        .where(SessionDate.client_id.in_(scope))
+        .subquery()
+    )
+    rows = session.execute(select(newest.c.client_id, newest.c.session_on).where(newest.c.newness == 1)).all()
+    return {client_id: _as_date(day) for client_id, day in rows}
 
 
 def _as_date(value: date | str | None) -> date | None:
