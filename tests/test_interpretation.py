@@ -322,3 +322,74 @@ def test_news_is_news_only_when_it_happened(words, reply, aside):
 @pytest.mark.parametrize("reply", ["By the way, how do I send money home cheaper?", "ooh did you see they're forecasting snow for the weekend"])
 def test_a_remark_opening_with_by_the_way_is_off_topic(words, reply):
     assert read(words, Question("options.list", LIST), reply).outcome == OFF_TOPIC
+
+
+# Replies from a third writer's development set (tests/corpora/replies/development_fresh2.yml).
+
+
+@pytest.mark.parametrize(
+    "reply, value",
+    [
+        ("close but i want to get paid while i learn", "i want to get paid while i learn"),
+        ("yes and no, the people bit yes but it's more about being on my feet", "the people bit yes but it's more about being on my feet"),
+        ("Half right. I want to leave academic research", "I want to leave academic research"),
+        ("noo 🙈 more like staying in hospitality", "more like staying in hospitality"),
+    ],
+)
+def test_a_correction_after_a_mixed_answer_keeps_only_what_is_put_instead(words, reply, value):
+    reading = read(words, CONFIRMING, reply)
+    assert (reading.outcome, reading.value) == (CORRECTION, value)
+
+
+@pytest.mark.parametrize("reply", ["That is a fair summary, thank you.", "you've summed it up perfectly 🙌", "near enough", "groundbreaking stuff 😂 but yes"])
+def test_yes_in_other_words_at_a_confirmation(words, reply):
+    assert read(words, CONFIRMING, reply).outcome == YES
+
+
+def test_a_no_that_only_says_it_was_wrong_is_no(words):
+    assert read(words, CONFIRMING, "No. That is the opposite.").outcome == NO
+
+
+@pytest.mark.parametrize("reply", ["thats the lot", "I'm good thanks 😊", "No further options.", "no one's suggested anything, no", "I think not. Those three will do."])
+def test_nothing_more_to_add_is_no_at_name_it_or_say_no(words, reply):
+    assert read(words, Question("options.someone_else", LIST, nothing_is_an_answer=True), reply).outcome == NO
+
+
+@pytest.mark.parametrize("reply, value", [("4 of 5", 4), ("4, would've been 5 if you'd laughed at my jokes", 4), ("Four, I think. Perhaps five. Let us say four.", 4)])
+def test_a_rating_said_with_its_scale_or_second_thoughts(words, reply, value):
+    assert read(words, Question("decision.weight", RATING), reply).value == value
+
+
+@pytest.mark.parametrize("reply, option", [("carpentry", "carpenter"), ("hgv", "hgv class 2")])
+def test_an_option_by_its_stem_or_a_whole_word(words, reply, option):
+    question = Question("decision.choice", CHOICE, options=("carpenter", "hgv class 2", "IT support"))
+    assert read(words, question, reply).value == option
+
+
+def test_a_review_step_reported_in_words(words):
+    review = Question("review.status", CHOICE, options=("Done", "Blocked", "Replan it"))
+    assert read(words, review, "passed it 💪 doc said im fit as a fiddle").value == "Done"
+    assert read(words, review, "He say no, there is no budget for training this year").value == "Blocked"
+
+
+@pytest.mark.parametrize(
+    "reply, intent",
+    [
+        ("Please delete my informations, I do not want them kept", "delete_my_data"),
+        ("sorry can we carry this on later, it's school run time 🙈", "pause"),
+        ("can I see where I'm up to overall? 🤔", "show_progress"),
+        ("could we move on to planning some concrete next steps?", "plan_actions"),
+    ],
+)
+def test_more_requests_in_so_many_words(words, reply, intent):
+    reading = read(words, Question("situation", OPEN), reply, "inform", 1.0)
+    assert (reading.outcome, reading.value) == (REQUEST, intent)
+
+
+@pytest.mark.parametrize("reply", ["Random but who do you reckon wins the Arsenal game tonight", "u know any good kebab shops open late round levenshulme"])
+def test_a_random_question_is_off_topic(words, reply):
+    assert read(words, Question("situation", OPEN), reply).outcome == OFF_TOPIC
+
+
+def test_a_date_in_a_sentence_with_other_words_of_number(words):
+    assert read(words, Question("planning.due", DATE), "We have our one-to-one on 19 March.").value == "2027-03-19"

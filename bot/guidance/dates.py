@@ -67,7 +67,8 @@ _LONE_SHORT_WEEKDAY = r"tues|weds|thurs|thur"
 # Chat spellings, written out before anything else reads the text.
 _SPELLINGS = [
     (re.compile(r"\b(?:2moro|2morrow|tmrw|tmrow|tmr|tomoz|tomorow|tomorro|tommorow|tommorrow)\b"), "tomorrow"),
-    (re.compile(r"\b(?:tonight|tonite|this evening|later today)\b"), "today"),
+    (re.compile(r"\b(?:tonight|tonite|2nite|2night|this evening|later today)\b"), "today"),
+    (re.compile(r"\bnxt\b"), "next"),
     (re.compile(r"\bwks?\b"), "week"),
 ]
 
@@ -255,6 +256,13 @@ def parse_due_date(text: str, today: datetime.date) -> datetime.date | None:
     if parsed:
         return parsed.date()
 
+    # A day and a month named inside a sentence ("we have our one-to-one on 19 March"), before
+    # search_dates, which other words in the sentence can throw off.
+    day_and_month = re.search(rf"\b(\d{{1,2}})(?:st|nd|rd|th)? (?:of )?({_ANY_MONTH})\b|\b({_ANY_MONTH}) (\d{{1,2}})(?:st|nd|rd|th)?\b", cleaned)
+    if day_and_month:
+        named = dateparser.parse(day_and_month.group(0), languages=["en"], settings=_settings(today))
+        if named:
+            return named.date()
     # Then a date inside a sentence: "I want to have it done by next Friday".
     for pattern, rule in _PATTERNS:
         match = pattern.search(cleaned)

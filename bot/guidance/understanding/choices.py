@@ -13,14 +13,15 @@ from bot.guidance.understanding.reading import POSTPONE
 _ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4, "fifth": 5, "5th": 5, "sixth": 6, "6th": 6, "last": -1}
 _POSTPONE = re.compile(
     r"\b(?:postpone|postponing|later|not yet|wait|waiting|undecided|not decide|can't decide|cant decide|decide later|hold off|"
-    r"not ready|not sure yet|don'?t know yet|need more time|sleep on it|no decision|put (?:it|this|that) off|put off|hold fire)\b",
+    r"not ready|not sure yet|don'?t know yet|need more time|sleep on (?:it|this|that)(?: one)?|no decision|put (?:it|this|that) off|put off|hold fire)\b",
     re.IGNORECASE,
 )
 _IGNORED = {"the", "a", "an", "one", "job", "option", "course", "my", "in", "as", "to", "of", "and"}
 
 
 def _words(text: str) -> list[str]:
-    return [t.stem for t in tokens(text) if not t.boundary and t.stem not in _IGNORED]
+    # "it" is a pronoun ("Replan it", "passed it"); "IT" is a field ("IT support").
+    return [t.stem for t in tokens(text) if not t.boundary and t.stem not in _IGNORED and text[t.start : t.end] != "it"]
 
 
 def chosen(text: str, options: Sequence[str]) -> str | None:
@@ -64,7 +65,10 @@ def _by_a_short_name(text: str, options: Sequence[str]) -> str | None:
         option_words = [w.lower() for w in re.findall(r"[A-Za-z]+", option)]
         initials = "".join(w[0] for w in option_words)
         for word in said:
-            if (len(word) >= 4 and any(w.startswith(word) for w in option_words)) or (len(option_words) > 1 and word == initials):
+            by_part = len(word) >= 4 and any(w.startswith(word) for w in option_words)
+            by_stem = len(word) >= 6 and any(len(w) >= 6 and w[:6] == word[:6] for w in option_words)  # "carpentry" is "carpenter"
+            whole = len(word) >= 3 and word in option_words  # "hgv" is "hgv class 2"
+            if by_part or by_stem or whole or (len(option_words) > 1 and word == initials):
                 matches.add(option)
     return matches.pop() if len(matches) == 1 else None
 

@@ -11,7 +11,10 @@ _TARGET = r"(?:(?:option|step|number|no\.?|nr\.?|#)\s*)?(?P<target>\d+|one|two|t
 _EDGES = " .!?\"'"
 _ASKING = r"(?:please\s+|pls\s+|can you\s+|could you\s+|can u\s+|could u\s+|can we\s+|could we\s+|i want to\s+|i'd like to\s+|id like to\s+)?"
 # Not an option: "delete everything you have on me" asks for the client's data to go.
-_NOT_A_TARGET = re.compile(r"\b(?:everything|all|data|me|my data|account|conversation|chat|it all|this|that|it)\b", re.IGNORECASE)
+_NOT_A_TARGET = re.compile(
+    r"\b(?:everything|all|data|me|my data|account|conversation|chat|it all|this|that|it|information|informations|info|details|messages)\b",
+    re.IGNORECASE,
+)
 _RENAME = re.compile(rf"^{_ASKING}(?:rename|relabel|change|call|make)\s+{_TARGET}(?:\s+one)?\s+(?:to|into|as)\s+(?P<new>.+?)(?:\s+instead)?$", re.IGNORECASE)
 _REMOVE = re.compile(rf"^{_ASKING}(?:remove|delete|drop|take out|take off|cross off|get rid of|scrap|bin)\s+{_TARGET}(?:\s+one)?(?:\s+(?:option|from (?:my|the) (?:options|list)))?$", re.IGNORECASE)
 _ADD = re.compile(rf"^{_ASKING}(?:add|put|include|stick)\s+(?P<new>.+?)(?:\s+(?:to|on|in)\s+(?:my|the)\s+(?:options|list|option list))?(?:\s+too|\s+as well)?$", re.IGNORECASE)

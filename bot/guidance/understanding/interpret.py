@@ -71,24 +71,32 @@ _QUESTION_OPENING = re.compile(
 )
 # A question opening that asks about something rather than for something ("can I ..." asks for it).
 _ASKING_ABOUT = re.compile(r"^(?:sorry\s+|wait\s+|so\s+|um+\s+|hmm+\s+)?(?:what|whats|what's|why|how|who|whos|which|when|where|does|do|did|is|isnt|are|was|will|would|you mean|do you mean|like(?=[^?]*\?\s*$))\b", re.I)
-_LEADING_FILLER = re.compile(r"^(?:(?:honestly|tbh|hmm+|um+|uh+|well|ok|okay|so|lol|erm|oh|ah|ngl|actually)\b[\s,.]*)+", re.I)
+_LEADING_FILLER = re.compile(r"^(?:(?:honestly|genuinely|tbh|hmm+|um+|uh+|well|ok|okay|so|lol|erm|oh|ah|ngl|actually)\b[\s,.?!]*)+", re.I)
 # "like my school situation or my home situation?", "what, like a job i did?": asking which is meant.
-_CLARIFYING = re.compile(r"^(?:(?:what|oh|so|sorry|wait|hmm+)\W+)?(?:like|as in|(?:do |d'?)?(?:you|u) mean)\b[^?]*\?\s*$", re.I)
+_CLARIFYING = re.compile(r"^(?:(?:what|oh|so|sorry|wait|hmm+)\W+)?(?:like|as in|(?:do |d'?)?(?:you|u) mean)\b[^?]*\?", re.I)
 # After "no," at "any more?": a remark, not an item ("no, i'm happy with my three", "nah bro", "no ta").
 _REMARK = re.compile(
     r"^(?:thanks|thank you|ta|cheers|bro|mate|love|im|i'?m|i am|ive|i'?ve|i have|that'?s|that is|its|it'?s|"
-    r"two|three|four|five|those|these|all|enough|happy|good|fine|alright|all good|not now|not today)\b",
+    r"two|three|four|five|those|these|this|that|all|enough|happy|good|fine|alright|all good|not now|not today|only|just|nobody|no one|none)\b",
     re.I,
 )
 # After "idk," or "nothing," a sentence about the client, not about the question's subject, says why
 # ("I don't know, I never think about this"); "idk, maybe nursing" answers after all.
 _ABOUT_ITSELF = re.compile(
-    r"^(?:i|i'?m|im|i'?ve|ive|i'?d|id|it|it'?s|its|this|that|thats|that'?s|there|never|not|been|no one|nobody|you|u)\b"
+    r"^(?:i|i'?m|im|i'?ve|ive|i'?d|id|it|it'?s|its|this|that|thats|that'?s|there|never|not|been|no one|nobody|you|u|everything|everyone|everyone'?s|everybody)\b"
     r"(?!\s+(?:guess|think|suppose|reckon|like|love|enjoy|want|would like|could|might|maybe)\b)",
     re.I,
 )
 # A no after a first answer, then another: "2? no. 1 tbh", "end of april, no, end of may".
-_CORRECTED = re.compile(r"(?<=\S)[,.?!…]+\s*(?:(?:hmm+|um+|oh|wait)\W+)?(?:no|nah|nope|sorry|or rather)\b[\s,.]*(?=\w)", re.I)
+_CORRECTED = re.compile(
+    r"(?<=\S)[,.?!…]+\s*(?:(?:hmm+|um+|oh|wait)\W+)?(?:no|nah|nope|sorry|or rather|let us say|lets say|let's say|call it)\b[\s,.]*(?=\w)"
+    r"|\bbut (?:realistically|really|honestly|actually|in reality)\b[\s,]*(?:it'?s|its)?\s*(?:a\s)?(?=\w)",
+    re.I,
+)
+# After "no.": a remark about the paraphrase, nothing put instead ("No. That is the opposite.").
+_JUST_WRONG = re.compile(r"^(?:that is|thats|that's|its|it's|it is) (?:the opposite|wrong|not it|not right|not what i said|not true|backwards|the wrong way round)\W*$", re.I)
+# Yes at the end of a remark: "groundbreaking stuff 😂 but yes".
+_YES_AT_THE_END = re.compile(r"(?:\bbut|\bso|,)\s*(?:yes|yeah|yep|yup|ya)\W*$", re.I)
 _RIGHT_AFTER_ALL = re.compile(r"^(?:thats|that's|that is|you were|you're|youre|it was|it's|its|it is) (?:right|correct|fine|it)\b", re.I)
 _NOUN_PHRASE = re.compile(r"^(?:the|a|an|my|our|your|this|that|those|these)\b", re.I)
 # Questions whose answer may well be a question: the client's message for their practitioner.
@@ -161,7 +169,9 @@ class _Listener:
             return Reading(CORRECTION, correction) if correction else Reading(NO)
         if answer is not None:
             return Reading(answer)
-        return Reading(CORRECTION, self.said.strip(EDGES))
+        if _YES_AT_THE_END.search(self.said) and not self.words.replies["no"].find(self.said):
+            return Reading(YES)
+        return Reading(CORRECTION, _LEADING_FILLER.sub("", self.said).strip(EDGES))
 
     def _yes_no(self) -> Reading:
         answer = self._yes_or_no()
@@ -230,7 +240,7 @@ class _Listener:
         return Reading(ANSWER, named) if named is not None else self._unread()
 
     def _list(self) -> Reading:
-        if self.question.nothing_is_an_answer and self._yes_or_no() == NO and (self._only_yes_or_no(loose=True) or self._no_then_remark()):
+        if self.question.nothing_is_an_answer and self._says_no_more():
             return Reading(NO)
         if non_answer := self._non_answer():
             return Reading(*non_answer)
@@ -394,6 +404,15 @@ class _Listener:
                 return YES if min(opening)[2] == "yes" else NO
         return None
 
+    def _says_no_more(self) -> bool:
+        """At "name it or say no": a no ("no, i'm happy with my three"), nothing more to add in other
+        words ("thats the lot"), or a no to end with ("no one's suggested anything, no")."""
+        if self._yes_or_no() == NO and (self._only_yes_or_no(loose=True) or self._no_then_remark()):
+            return True
+        if self._whole("nothing_to_add") or self._starts_with("nothing_to_add"):
+            return True
+        return bool(re.search(r"(?:^|[\s,.])(?:no|nope|nah)\W*$", self.said, re.I)) and len(self.said.split()) > 1
+
     def _no_then_remark(self) -> bool:
         """A no as the message opens, and after it a remark about the list, not another item."""
         opening = [f for f in self.words.replies["no"].find(self.said) if f.first == 0]
@@ -425,7 +444,7 @@ class _Listener:
     def _correction(self) -> str | None:
         """What the client says instead, after "no,", "not quite:", "ya... actually no,"; "" when the
         rest is not a correction but an aside ("no. sorry, bit all over the place today")."""
-        said = _LEADING_FILLER.sub("", self.said) if re.match(r"^(?:well|hmm+|oh|ah|um+|erm)\b", self.said, re.I) else self.said
+        said = _LEADING_FILLER.sub("", self.said) if re.match(r"^(?:well|hmm+|oh|ah|um+|erm|lol|ok|okay|so)\b", self.said, re.I) else self.said
         openers = [f for f in self.words.replies["correction_openers"].find(said) if f.first == 0]
         # A change of mind splits off what came before only when that was a yes or no ("ya... actually no,").
         changes = [
@@ -436,11 +455,11 @@ class _Listener:
         if not marks:
             return None
         end = max(f.end for f in marks)
-        rest = said[end:].strip(EDGES)
+        rest = re.sub(r"^[^\w]+", "", said[end:]).strip(EDGES)  # "noo 🙈 more like ...": the emoji goes too
         rest = re.sub(r"^(?:actually|no|nah)\b[\s,]*", "", rest, flags=re.I).strip(EDGES)
         if re.match(r"^(?:sorry|thanks|thank you|lol|haha|ok|okay|just)\b", rest, re.I) or not rest:
             return ""
-        if self._only_yes_or_no_in(rest) or re.match(r"^not (?:me|really|at all|quite|so much)$", rest, re.I):
+        if self._only_yes_or_no_in(rest) or re.match(r"^not (?:me|really|at all|quite|so much)$", rest, re.I) or _JUST_WRONG.match(rest):
             return ""  # "nah not me": a no said twice, nothing instead
         return rest
 

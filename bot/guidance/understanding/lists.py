@@ -11,7 +11,8 @@ from bot.guidance.understanding.words import ConversationWords
 MAX_ITEM_CHARS = 200
 EDGES = " \t\n.,;:!?-–—\"'()[]{}…"
 _STRONG_SEPARATORS = re.compile(r"\s*(?:\n+|;|\s/\s|(?<=\w)/(?=[a-zA-Z])|\s(?=\d+[.)]\s))\s*")
-_WEAK_SEPARATORS = re.compile(r"\s*(?:,|\band also\b|\band then\b|\band\b|\bor\b|&|\+|\bplus\b)\s*", re.IGNORECASE)
+# "&" separates only with spaces round it: "R&D" and "A&E" are one word.
+_WEAK_SEPARATORS = re.compile(r"\s*(?:,|\band also\b|\band then\b|\band\b|\bor\b|(?<=\s)&(?=\s)|\+|\bplus\b)\s*", re.IGNORECASE)
 _SENTENCES = re.compile(r"(?<=[.!?])\s+|(?<=[?!])(?=\w)")
 _LIST_MARKER = re.compile(r"^\s*(?:[-*•]+|\d+[.)])\s*")
 # "between nursing and IT" is one item: its "and" does not separate; nor does the "and" of a field's name.
@@ -24,7 +25,10 @@ _BETWEEN = re.compile(
 # "no nights", "no more 14hr shifts", "no lifting": a want, not a no.
 _WANTING_NONE = re.compile(r"^no (?:more )?(?!thanks\b|thank\b|idea\b|clue\b|one\b|way\b|worries\b|problem\b|i\b|im\b|it\b)[a-z0-9]{3,}", re.IGNORECASE)
 # The reason given after an item: "electrician cos my uncle is one".
-_REASON_AFTER = re.compile(r"\s+(?:because|cos|coz|cuz|cause|since)\s.*$", re.IGNORECASE)
+_REASON_AFTER = re.compile(
+    r"\s+(?:(?:because|cos|coz|cuz|cause|since)\s.*|as an? (?:foot in the door|stepping stone|backup|back up|last resort|fallback|side thing|side hustle)\b.*)$",
+    re.IGNORECASE,
+)
 # Framing before an item: "this is random but zookeeper", "id make a good gp receptionist".
 _FRAMING = re.compile(
     r"^(?:(?:this|it|that)(?:'s| is| may be| might be| sounds)? (?:random|silly|weird|daft|stupid|a long shot|mad|odd)\s*(?:but)?|"
@@ -41,8 +45,8 @@ _NOT_AN_ITEM = re.compile(
 )
 # "my mum would say hairdresser", "people always tell me teaching": what was said is the item.
 _SAID = re.compile(
-    r"^.*?\b(?:would|might|always|usually|probably|often|keeps?|kept)?\s*(?:say|says|said|suggest|suggests|suggested|"
-    r"tell me|tells me|told me|reckon|reckons)\b\s*(?:i should do|i should|"
+    r"^.*?\b(?:would|might|always|usually|probably|often|keeps?|kept)?\s*(?:say|says|said|suggest|suggests|suggested|mentioned|mentions|"
+    r"tell me|tells me|told me|reckon|reckons)\b\s*(?:being an?|i should do|i should|i could|(?<=suggested )i\b|(?<=mentioned )i\b|"
     r"(?:i'?d|i’d|i would) be (?:good|great) (?:at|in|as|doing)(?: an?\b| the\b)?|maybe)?\s*",
     re.IGNORECASE,
 )
@@ -77,7 +81,7 @@ def clean_title(text: str, words: ConversationWords) -> str:
     if _SAID.match(fragment):
         fragment = _SAID.sub("", fragment, count=1).strip(EDGES)
     fragment = _REASON_AFTER.sub("", _FRAMING.sub("", strip_fillers(fragment, words)))
-    fragment = strip_fillers(fragment, words)
+    fragment = re.sub(r"^an?\s+(?=\w)", "", strip_fillers(fragment, words), flags=re.IGNORECASE)  # "a salon apprenticeship"
     if _WANTING_NONE.match(fragment):
         return fragment
     pronoun = fragment.lower() in _PRONOUNS and fragment != fragment.upper()  # "IT" is a field, "it" a pronoun

@@ -7,7 +7,7 @@ import re
 
 _NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "a one": 1, "a two": 2, "a three": 3, "a four": 4, "a five": 5}
 _NUMBER = re.compile(
-    r"\b(\d+(?:[.,]5)?)\s*(?:/\s*(\d+)|out of\s*(\d+))?|(?<!this )(?<!that )(?<!the )(?<!which )(?<!next )(?<!last )\b(one|two|three|four|five)\b",
+    r"\b(\d+(?:[.,]5)?)\s*(?:/\s*(\d+)|(?:out of|of)\s*(\d+))?|(?<!this )(?<!that )(?<!the )(?<!which )(?<!next )(?<!last )\b(one|two|three|four|five)\b",
     re.IGNORECASE,
 )
 # Short answers in words: only when the whole answer says it.
@@ -33,8 +33,13 @@ def ratings_in(text: str, change_of_mind_at: int | None = None) -> list[int]:
             return later
     found = _ratings(text)
     reason = _REASON.search(text)
-    if not found and reason is not None:
-        return _ratings(text[: reason.start()])
+    if reason is None:
+        return found
+    first = _ratings(text[: reason.start()])
+    # "4, would've been 5 if you'd laughed at my jokes": a rating, then a sentence about it.
+    said_after = re.findall(r"[a-z']+", text[reason.end() :], re.IGNORECASE)
+    if not found or (len(first) == 1 and len(said_after) >= 3):
+        return first
     return found
 
 

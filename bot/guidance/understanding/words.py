@@ -20,7 +20,7 @@ REPLY_GAP = 0
 REPLY_KINDS = (
     "yes", "no", "correction_openers", "change_of_mind", "unsure", "nothing", "rather_not", "vague",
     "question_back", "request_forms", "cancel", "fillers", "conversation_words", "career_words",
-    "asks_for_examples", "off_topic_openers",
+    "asks_for_examples", "off_topic_openers", "nothing_to_add",
 )  # fmt: skip
 
 
