@@ -62,7 +62,7 @@ PHASE_INTENTS = {"start_reflection", "explore_options", "make_decision", "plan_a
 SURE = 0.8
 LESS_SURE = 0.5
 MAX_WORDS_OF_A_COMMAND = 6
-MAX_WORDS_BEFORE_A_REQUEST = 4  # "hold on can we go back one", "Before options, I would like to ..."
+MAX_WORDS_BEFORE_A_REQUEST = 6  # "hold on can we go back one", "Could you tell me first what exactly gets stored"
 STRICT = (RATING, DATE, CHOICE, CONFIRM, YES_NO)
 _QUESTION_OPENING = re.compile(
     r"^(?:sorry\s+|wait\s+|so\s+|um+\s+|hmm+\s+)?(?:what|whats|what's|why|how|hows|how's|who|whos|which|when|where|wheres|where's|does|do|did|is|isnt|are|can|could|"
@@ -189,6 +189,8 @@ class _Listener:
         return self._unread()
 
     def _rating(self) -> Reading:
+        if self._opens_off_topic():
+            return Reading(OFF_TOPIC)  # "By the way you know where I can change my licence for a UK one?"
         if self._first("request_forms") and (other := self._other()):
             return other
         change = self._change_of_mind_at()
@@ -267,8 +269,7 @@ class _Listener:
             return Reading(REQUEST, intent, intent=intent) if intent and self._asks_or_commands() else None
         if asked := self._asked_in_words():
             return Reading(REQUEST, asked, intent=asked)  # "how do i rate this bot" asks to give feedback
-        opener = self._first("off_topic_openers", after=0)
-        if opener is not None and opener.first <= 1 and not self._first("conversation_words"):
+        if self._opens_off_topic():
             return Reading(OFF_TOPIC)
         # The classifier alone hears a question back only where the reply is not about the options
         # or working life ("what the pay is like" answers "what don't you know yet?").
@@ -298,6 +299,13 @@ class _Listener:
         if self._question_shaped() and len(self.said.split()) <= 12 and self._about_something_else():
             return Reading(OFF_TOPIC)  # "hows the traffic on the m6 rn", whatever the classifier made of it
         return None
+
+    def _opens_off_topic(self) -> bool:
+        """"By the way, ...", "random but ...", "do you know any good ...": about something else,
+        unless it asks about the question itself."""
+        opener = self._first("off_topic_openers")
+        asked_back = self._first("question_back")
+        return opener is not None and opener.first <= 3 and (asked_back is None or asked_back.overlaps(opener))
 
     def _about_something_else(self) -> bool:
         """No word of work, study, money, the people around the client, the conversation or the options."""
@@ -370,7 +378,7 @@ class _Listener:
             for intent, book in self.words.requests_in_words.items()
             if not (self.question.key in QUESTIONS_OF_WANTS | QUESTIONS_WELCOME and intent in PHASE_INTENTS)
             for f in book.find(self.said)
-            if f.first <= MAX_WORDS_BEFORE_A_REQUEST or re.search(r"[,.;:!?]\s*$", self.said[: f.start])
+            if f.first <= MAX_WORDS_BEFORE_A_REQUEST or re.search(r"[,.;:!?]\s*(?:[\w']+\s+){0,3}$", self.said[: f.start])
         ]
         return min(found)[1] if found else None
 
@@ -456,7 +464,10 @@ class _Listener:
             return None
         end = max(f.end for f in marks)
         rest = re.sub(r"^[^\w]+", "", said[end:]).strip(EDGES)  # "noo 🙈 more like ...": the emoji goes too
-        rest = re.sub(r"^(?:actually|no|nah)\b[\s,]*", "", rest, flags=re.I).strip(EDGES)
+        # A second opener after the first ("nah other way round, ..."), and politeness ("I'm afraid:").
+        again = [f for f in self.words.replies["correction_openers"].find(rest) if f.first == 0]
+        rest = rest[max(f.end for f in again) :].strip(EDGES) if again else rest
+        rest = re.sub(r"^(?:actually|no|nah|but|except|though|however|i'?m afraid|im afraid|i am afraid|sadly|unfortunately)\b[\s,:]*", "", rest, flags=re.I).strip(EDGES)
         if re.match(r"^(?:sorry|thanks|thank you|lol|haha|ok|okay|just)\b", rest, re.I) or not rest:
             return ""
         if self._only_yes_or_no_in(rest) or re.match(r"^not (?:me|really|at all|quite|so much)$", rest, re.I) or _JUST_WRONG.match(rest):
