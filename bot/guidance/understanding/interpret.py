@@ -22,6 +22,7 @@ from typing import Any, Mapping
 from bot.guidance.dates import parse_due_date
 from bot.guidance.phrases import Found
 from bot.guidance.understanding.choices import chosen, last_named
+from bot.guidance.understanding import shapes
 from bot.guidance.understanding.edits import edit_of
 from bot.guidance.understanding.lists import EDGES, is_only_non_answer, split_items, strip_fillers
 from bot.guidance.understanding.numbers import rating_in_words, ratings_in
@@ -64,41 +65,6 @@ LESS_SURE = 0.5
 MAX_WORDS_OF_A_COMMAND = 6
 MAX_WORDS_BEFORE_A_REQUEST = 6  # "hold on can we go back one", "Could you tell me first what exactly gets stored"
 STRICT = (RATING, DATE, CHOICE, CONFIRM, YES_NO)
-_QUESTION_OPENING = re.compile(
-    r"^(?:sorry\s+|wait\s+|so\s+|um+\s+|hmm+\s+)?(?:what|whats|what's|why|how|hows|how's|who|whos|which|when|where|wheres|where's|does|do|did|is|isnt|are|can|could|"
-    r"should|will|would|may|you mean|do you mean|like(?=[^?]*\?\s*$))\b",
-    re.I,
-)
-# A question opening that asks about something rather than for something ("can I ..." asks for it).
-_ASKING_ABOUT = re.compile(r"^(?:sorry\s+|wait\s+|so\s+|um+\s+|hmm+\s+)?(?:what|whats|what's|why|how|who|whos|which|when|where|does|do|did|is|isnt|are|was|will|would|you mean|do you mean|like(?=[^?]*\?\s*$))\b", re.I)
-_LEADING_FILLER = re.compile(r"^(?:(?:honestly|genuinely|tbh|hmm+|um+|uh+|well|ok|okay|so|lol|erm|oh|ah|ngl|actually)\b[\s,.?!]*)+", re.I)
-# "like my school situation or my home situation?", "what, like a job i did?": asking which is meant.
-_CLARIFYING = re.compile(r"^(?:(?:what|oh|so|sorry|wait|hmm+)\W+)?(?:like|as in|(?:do |d'?)?(?:you|u) mean)\b[^?]*\?", re.I)
-# After "no," at "any more?": a remark, not an item ("no, i'm happy with my three", "nah bro", "no ta").
-_REMARK = re.compile(
-    r"^(?:thanks|thank you|ta|cheers|bro|mate|love|im|i'?m|i am|ive|i'?ve|i have|that'?s|that is|its|it'?s|"
-    r"two|three|four|five|those|these|this|that|all|enough|happy|good|fine|alright|all good|not now|not today|only|just|nobody|no one|none)\b",
-    re.I,
-)
-# After "idk," or "nothing," a sentence about the client, not about the question's subject, says why
-# ("I don't know, I never think about this"); "idk, maybe nursing" answers after all.
-_ABOUT_ITSELF = re.compile(
-    r"^(?:i|i'?m|im|i'?ve|ive|i'?d|id|it|it'?s|its|this|that|thats|that'?s|there|never|not|been|no one|nobody|you|u|everything|everyone|everyone'?s|everybody)\b"
-    r"(?!\s+(?:guess|think|suppose|reckon|like|love|enjoy|want|would like|could|might|maybe)\b)",
-    re.I,
-)
-# A no after a first answer, then another: "2? no. 1 tbh", "end of april, no, end of may".
-_CORRECTED = re.compile(
-    r"(?<=\S)[,.?!…]+\s*(?:(?:hmm+|um+|oh|wait)\W+)?(?:no|nah|nope|sorry|or rather|let us say|lets say|let's say|call it)\b[\s,.]*(?=\w)"
-    r"|\bbut (?:realistically|really|honestly|actually|in reality)\b[\s,]*(?:it'?s|its)?\s*(?:a\s)?(?=\w)",
-    re.I,
-)
-# After "no.": a remark about the paraphrase, nothing put instead ("No. That is the opposite.").
-_JUST_WRONG = re.compile(r"^(?:that is|thats|that's|its|it's|it is) (?:the opposite|wrong|not it|not right|not what i said|not true|backwards|the wrong way round)\W*$", re.I)
-# Yes at the end of a remark: "groundbreaking stuff 😂 but yes".
-_YES_AT_THE_END = re.compile(r"(?:\bbut|\bso|,)\s*(?:yes|yeah|yep|yup|ya)\W*$", re.I)
-_RIGHT_AFTER_ALL = re.compile(r"^(?:thats|that's|that is|you were|you're|youre|it was|it's|its|it is) (?:right|correct|fine|it)\b", re.I)
-_NOUN_PHRASE = re.compile(r"^(?:the|a|an|my|our|your|this|that|those|these)\b", re.I)
 # Questions whose answer may well be a question: the client's message for their practitioner.
 QUESTIONS_WELCOME = {"handoff.message"}
 # Questions about what the client wants from the process: "decide between teaching and museum
@@ -159,7 +125,7 @@ class _Listener:
         if self._first("question_back"):
             return self._question_back()
         correction = self._correction()
-        if correction and _RIGHT_AFTER_ALL.match(correction):
+        if correction and shapes.RIGHT_AFTER_ALL.match(correction):
             return Reading(YES)  # "no actually thats right, ignore me"
         if correction is not None and not self._first("request_forms"):
             return Reading(CORRECTION, correction) if correction else Reading(NO)
@@ -169,9 +135,9 @@ class _Listener:
             return Reading(CORRECTION, correction) if correction else Reading(NO)
         if answer is not None:
             return Reading(answer)
-        if _YES_AT_THE_END.search(self.said) and not self.words.replies["no"].find(self.said):
+        if shapes.YES_AT_THE_END.search(self.said) and not self.words.replies["no"].find(self.said):
             return Reading(YES)
-        return Reading(CORRECTION, _LEADING_FILLER.sub("", self.said).strip(EDGES))
+        return Reading(CORRECTION, shapes.LEADING_FILLER.sub("", self.said).strip(EDGES))
 
     def _yes_no(self) -> Reading:
         answer = self._yes_or_no()
@@ -196,7 +162,7 @@ class _Listener:
         change = self._change_of_mind_at()
         ratings = ratings_in(self.said, change)
         rating_last = re.search(r"[,.;:]\s*\d\s*[.!]?$", self.said)  # "is very important, 5"
-        if ratings and (not _QUESTION_OPENING.match(self.said) or rating_last):
+        if ratings and (not shapes.QUESTION_OPENING.match(self.said) or rating_last):
             if len(set(ratings)) == 1 or change is not None:
                 return Reading(ANSWER, ratings[-1] if change is not None else ratings[0])
             return Reading(ANSWER, ratings)  # several at once ("4 2 5"): the phase decides whether it takes them
@@ -231,7 +197,7 @@ class _Listener:
         change = self._change_of_mind_at()
         pick = self._option_in(self.said[change:]) if change is not None else None
         pick = pick or self._option_in(self.said)
-        asked_elsewhere = _QUESTION_OPENING.match(self.said) and (self.said.rstrip().endswith("?") or self._off_topic_intent())
+        asked_elsewhere = shapes.QUESTION_OPENING.match(self.said) and (self.said.rstrip().endswith("?") or self._off_topic_intent())
         if pick is not None and not asked_elsewhere:
             return Reading(ANSWER, pick)
         if non_answer := self._non_answer(leading=True):
@@ -274,14 +240,14 @@ class _Listener:
         # The classifier alone hears a question back only where the reply is not about the options
         # or working life ("what the pay is like" answers "what don't you know yet?").
         classifier_asks = self.heard.intent == "ask_clarification" and self.heard.confidence >= 0.5 and self._question_shaped()
-        if self._first("question_back") or (_CLARIFYING.match(self.said) and self.question.kind != LIST):
+        if self._first("question_back") or (shapes.CLARIFYING.match(self.said) and self.question.kind != LIST):
             return self._question_back()
         if classifier_asks and (self.question.kind in STRICT or self._about_something_else()):
             # "whats the best spf for oily skin" asks about something else entirely, not about the question.
             return Reading(OFF_TOPIC) if self._asks_about_something_else() else self._question_back()
         # "will my advisor know?", "is 5 the most important?": asking about the conversation, not for something.
         short_question = self.question.kind in STRICT or len(self.said.split()) <= 10
-        about = _ASKING_ABOUT.match(self.said) or (self.said.rstrip().endswith("?") and not self._first("request_forms"))
+        about = shapes.ASKING_ABOUT.match(self.said) or (self.said.rstrip().endswith("?") and not self._first("request_forms"))
         if short_question and about and self._first("conversation_words"):
             return self._question_back()
         if intent := self._requested():
@@ -333,7 +299,7 @@ class _Listener:
         return Reading(QUESTION, EXAMPLES if self._first("asks_for_examples") else None)
 
     def _question_shaped(self) -> bool:
-        return bool(_QUESTION_OPENING.match(self.said) or self.said.rstrip().endswith("?"))
+        return bool(shapes.QUESTION_OPENING.match(self.said) or self.said.rstrip().endswith("?"))
 
     def _off_topic_intent(self) -> bool:
         return self.heard.intent == "out_of_scope" and self.heard.confidence >= SURE
@@ -358,10 +324,10 @@ class _Listener:
         if intent in PHASE_INTENTS:
             # Naming a part is an answer ("the reflection questions helped"); asking for it is a request.
             return intent if says_what and (asks or self._is_command()) else None
-        confident = self.heard.confidence >= 0.95 and len(self.said.split()) <= 10 and bool(_QUESTION_OPENING.match(self.said) or self._is_command())
+        confident = self.heard.confidence >= 0.95 and len(self.said.split()) <= 10 and bool(shapes.QUESTION_OPENING.match(self.said) or self._is_command())
         # In an open question a short noun phrase is an answer ("the plan" helped most); a short
         # command or a request asks ("show my plan", "can i see my plan").
-        short = short and not _NOUN_PHRASE.match(self.plain)
+        short = short and not shapes.NOUN_PHRASE.match(self.plain)
         if self.question.kind in (OPEN, LIST) and not (says_what and (short or asks or confident)):
             return None
         if self.question.kind in STRICT and not says_what:
@@ -425,7 +391,7 @@ class _Listener:
         """A no as the message opens, and after it a remark about the list, not another item."""
         opening = [f for f in self.words.replies["no"].find(self.said) if f.first == 0]
         rest = self.said[max(f.end for f in opening) :].strip(EDGES) if opening else None
-        return rest is not None and (not rest or bool(_REMARK.match(rest)))
+        return rest is not None and (not rest or bool(shapes.REMARK.match(rest)))
 
     def _first_yes_or_no_end(self) -> int:
         found = [f for kind in ("yes", "no") for f in self.words.replies[kind].find(self.said) if f.first <= 1]
@@ -452,7 +418,7 @@ class _Listener:
     def _correction(self) -> str | None:
         """What the client says instead, after "no,", "not quite:", "ya... actually no,"; "" when the
         rest is not a correction but an aside ("no. sorry, bit all over the place today")."""
-        said = _LEADING_FILLER.sub("", self.said) if re.match(r"^(?:well|hmm+|oh|ah|um+|erm|lol|ok|okay|so)\b", self.said, re.I) else self.said
+        said = shapes.LEADING_FILLER.sub("", self.said) if re.match(r"^(?:well|hmm+|oh|ah|um+|erm|lol|ok|okay|so)\b", self.said, re.I) else self.said
         openers = [f for f in self.words.replies["correction_openers"].find(said) if f.first == 0]
         # A change of mind splits off what came before only when that was a yes or no ("ya... actually no,").
         changes = [
@@ -470,7 +436,7 @@ class _Listener:
         rest = re.sub(r"^(?:actually|no|nah|but|except|though|however|i'?m afraid|im afraid|i am afraid|sadly|unfortunately)\b[\s,:]*", "", rest, flags=re.I).strip(EDGES)
         if re.match(r"^(?:sorry|thanks|thank you|lol|haha|ok|okay|just)\b", rest, re.I) or not rest:
             return ""
-        if self._only_yes_or_no_in(rest) or re.match(r"^not (?:me|really|at all|quite|so much)$", rest, re.I) or _JUST_WRONG.match(rest):
+        if self._only_yes_or_no_in(rest) or re.match(r"^not (?:me|really|at all|quite|so much)$", rest, re.I) or shapes.JUST_WRONG.match(rest):
             return ""  # "nah not me": a no said twice, nothing instead
         return rest
 
@@ -486,7 +452,7 @@ class _Listener:
         """Where the client's last change of mind ends ("like a 4. actually no, 3" -> before "3";
         "thursday. sorry friday" and "3. hmm no 2" too)."""
         found = [f.end for f in self.words.replies["change_of_mind"].find(self.said)]
-        found += [m.end() for m in _CORRECTED.finditer(self.said)]
+        found += [m.end() for m in shapes.CORRECTED.finditer(self.said)]
         return max(found) if found else None
 
     # -- non-answers ---------------------------------------------------------------------------
@@ -513,10 +479,10 @@ class _Listener:
     def _opens_with_then_explains(self, kind: str) -> bool:
         """"I don't know, I never think about this", "nothing, it was very well done": the non-answer,
         then a sentence about it; a hedge after it brings an answer after all ("idk, maybe nursing")."""
-        opening = _LEADING_FILLER.sub("", self.said).strip(EDGES)
+        opening = shapes.LEADING_FILLER.sub("", self.said).strip(EDGES)
         for found in self.words.replies[kind].find(opening):
             rest = opening[found.end :]
-            if found.first == 0 and re.match(r"^\s*[,.;!…–—-]", rest) and _ABOUT_ITSELF.match(rest.strip(EDGES)):
+            if found.first == 0 and re.match(r"^\s*[,.;!…–—-]", rest) and shapes.ABOUT_ITSELF.match(rest.strip(EDGES)):
                 return True
         return False
 
@@ -550,7 +516,7 @@ class _Listener:
         return False
 
     def _starts_with(self, kind: str) -> bool:
-        opening = _LEADING_FILLER.sub("", self.said).strip(EDGES)
+        opening = shapes.LEADING_FILLER.sub("", self.said).strip(EDGES)
         return any(f.first == 0 for f in self.words.replies[kind].find(opening))
 
 

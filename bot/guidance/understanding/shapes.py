@@ -1,0 +1,43 @@
+"""Shapes of English replies that a phrase list cannot say, because where a word stands matters:
+a question's opening, a correction after a first answer, a remark after "no", yes at the very end.
+The words themselves, wherever they stand, live in the phrase files (bot/defaults/conversation/)."""
+
+from __future__ import annotations
+
+import re
+
+QUESTION_OPENING = re.compile(
+    r"^(?:sorry\s+|wait\s+|so\s+|um+\s+|hmm+\s+)?(?:what|whats|what's|why|how|hows|how's|who|whos|which|when|where|wheres|where's|does|do|did|is|isnt|are|can|could|"
+    r"should|will|would|may|you mean|do you mean|like(?=[^?]*\?\s*$))\b",
+    re.I,
+)
+# A question opening that asks about something rather than for something ("can I ..." asks for it).
+ASKING_ABOUT = re.compile(r"^(?:sorry\s+|wait\s+|so\s+|um+\s+|hmm+\s+)?(?:what|whats|what's|why|how|who|whos|which|when|where|does|do|did|is|isnt|are|was|will|would|you mean|do you mean|like(?=[^?]*\?\s*$))\b", re.I)
+LEADING_FILLER = re.compile(r"^(?:(?:honestly|genuinely|tbh|hmm+|um+|uh+|well|ok|okay|so|lol|erm|oh|ah|ngl|actually)\b[\s,.?!]*)+", re.I)
+# "like my school situation or my home situation?", "what, like a job i did?": asking which is meant.
+CLARIFYING = re.compile(r"^(?:(?:what|oh|so|sorry|wait|hmm+)\W+)?(?:like|as in|(?:do |d'?)?(?:you|u) mean)\b[^?]*\?", re.I)
+# After "no," at "any more?": a remark, not an item ("no, i'm happy with my three", "nah bro", "no ta").
+REMARK = re.compile(
+    r"^(?:thanks|thank you|ta|cheers|bro|mate|love|im|i'?m|i am|ive|i'?ve|i have|that'?s|that is|its|it'?s|"
+    r"two|three|four|five|those|these|this|that|all|enough|happy|good|fine|alright|all good|not now|not today|only|just|nobody|no one|none)\b",
+    re.I,
+)
+# After "idk," or "nothing," a sentence about the client, not about the question's subject, says why
+# ("I don't know, I never think about this"); "idk, maybe nursing" answers after all.
+ABOUT_ITSELF = re.compile(
+    r"^(?:i|i'?m|im|i'?ve|ive|i'?d|id|it|it'?s|its|this|that|thats|that'?s|there|never|not|been|no one|nobody|you|u|everything|everyone|everyone'?s|everybody)\b"
+    r"(?!\s+(?:guess|think|suppose|reckon|like|love|enjoy|want|would like|could|might|maybe)\b)",
+    re.I,
+)
+# A no after a first answer, then another: "2? no. 1 tbh", "end of april, no, end of may".
+CORRECTED = re.compile(
+    r"(?<=\S)[,.?!…]+\s*(?:(?:hmm+|um+|oh|wait)\W+)?(?:no|nah|nope|sorry|or rather|let us say|lets say|let's say|call it)\b[\s,.]*(?=\w)"
+    r"|\bbut (?:realistically|really|honestly|actually|in reality)\b[\s,]*(?:it'?s|its)?\s*(?:a\s)?(?=\w)",
+    re.I,
+)
+# After "no.": a remark about the paraphrase, nothing put instead ("No. That is the opposite.").
+JUST_WRONG = re.compile(r"^(?:that is|thats|that's|its|it's|it is) (?:the opposite|wrong|not it|not right|not what i said|not true|backwards|the wrong way round)\W*$", re.I)
+# Yes at the end of a remark: "groundbreaking stuff 😂 but yes".
+YES_AT_THE_END = re.compile(r"(?:\bbut|\bso|,)\s*(?:yes|yeah|yep|yup|ya)\W*$", re.I)
+RIGHT_AFTER_ALL = re.compile(r"^(?:thats|that's|that is|you were|you're|youre|it was|it's|its|it is) (?:right|correct|fine|it)\b", re.I)
+NOUN_PHRASE = re.compile(r"^(?:the|a|an|my|our|your|this|that|those|these)\b", re.I)
