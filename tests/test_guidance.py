@@ -118,6 +118,17 @@ def test_the_reflection_summary_says_a_correction_back_without_its_lead_in():
     assert "Your interests: more money" in text and "more about flexibility than money" in text
 
 
+def test_the_reflection_summary_leaves_out_hedges_said_in_passing():
+    from types import SimpleNamespace as Row
+
+    text = reflection_summary([
+        Row(theme="values", answer="kindness I suppose, and working with nice people", example=None),
+        Row(theme="interests", answer="I think about cars a lot", example=None),
+    ])
+    assert "What matters to you: kindness, and working with nice people" in text
+    assert "Your interests: you think about cars a lot" in text
+
+
 def test_progress_report_depends_on_stage():
     assert "haven't started" in progress_report(ClientSnapshot())
     done = ClientSnapshot(consent="given", goals=["Apply"], phases={"start": "done"})

@@ -45,8 +45,13 @@ def to_second_person(text: str) -> str:
 _SAID_INSTEAD = re.compile(r"^(?:(?:it'?s|its|it is)\s+)?(?:more|rather)\s+(?:that|like|about)\s+|^(?:what i meant was|i meant|i mean)\s+(?:that\s+)?", re.I)
 
 
+# A hedge said in passing ("kindness I suppose, and ..."): a summary leaves it out.
+_HEDGE = re.compile(r"^i (?:suppose|guess|think)\b(?!\s+(?:about|of|so|that)\b),?\s+(?=\w)|,?\s*\bi (?:suppose|guess)\b(?=\s*(?:[,.;!?]|and\b|$))", re.I)
+
+
 def in_plain_words(answer: str) -> str:
-    """A stored answer as a summary says it back, without the lead-in of a correction."""
-    if re.search(r"\bthan\b", answer, re.I):
-        return answer
-    return _SAID_INSTEAD.sub("", answer.strip()) or answer
+    """A stored answer as a summary says it back, without the lead-in of a correction or hedges in passing."""
+    plain = _HEDGE.sub("", answer.strip())
+    if re.search(r"\bthan\b", plain, re.I):
+        return plain
+    return _SAID_INSTEAD.sub("", plain) or plain
