@@ -108,7 +108,8 @@ class _Listener:
         edit = edit_of(self.said) if self.question.key != "handoff.remove" else None
         if edit is not None:
             return Reading(REQUEST, edit.as_dict(), intent="edit_options")
-        if self.question.key.startswith("handoff.") and (self._whole("cancel") or self._starts_with("cancel")):
+        asks_to_cancel = self._whole("cancel") or self._starts_with("cancel") or (self._first("cancel") and self._first("request_forms"))
+        if self.question.key.startswith("handoff.") and asks_to_cancel:
             return Reading(REQUEST, "cancel", intent="deny")
         return getattr(self, f"_{self.question.kind}")()
 
@@ -162,7 +163,9 @@ class _Listener:
         change = self._change_of_mind_at()
         ratings = ratings_in(self.said, change)
         rating_last = re.search(r"[,.;:]\s*\d\s*[.!]?$", self.said)  # "is very important, 5"
-        if ratings and (not shapes.QUESTION_OPENING.match(self.said) or rating_last):
+        # "1 is good or bad?", "so 3 is like in the middle?" ask about the scale; "maybe 3?" answers.
+        about_the_scale = self.said.rstrip().endswith("?") and len(self.said.split()) >= 3 and not shapes.HEDGED_ANSWER.match(self.said)
+        if ratings and not about_the_scale and (not shapes.QUESTION_OPENING.match(self.said) or rating_last):
             if len(set(ratings)) == 1 or change is not None:
                 return Reading(ANSWER, ratings[-1] if change is not None else ratings[0])
             return Reading(ANSWER, ratings)  # several at once ("4 2 5"): the phase decides whether it takes them
@@ -240,7 +243,7 @@ class _Listener:
         # The classifier alone hears a question back only where the reply is not about the options
         # or working life ("what the pay is like" answers "what don't you know yet?").
         classifier_asks = self.heard.intent == "ask_clarification" and self.heard.confidence >= 0.5 and self._question_shaped()
-        if self._first("question_back") or (shapes.CLARIFYING.match(self.said) and self.question.kind != LIST):
+        if self._first("question_back") or (shapes.CLARIFYING.match(self.said) and self.question.kind != LIST) or self._asks_which():
             return self._question_back()
         if classifier_asks and (self.question.kind in STRICT or self._about_something_else()):
             # "whats the best spf for oily skin" asks about something else entirely, not about the question.
@@ -266,6 +269,16 @@ class _Listener:
             return Reading(OFF_TOPIC)  # "hows the traffic on the m6 rn", whatever the classifier made of it
         return None
 
+    def _asks_which(self) -> bool:
+        """"per week or per year?", "at work or in general?": which of two is meant. At a list
+        question "nursing or teaching?" names two items; "do you want them ranked?" still asks."""
+        if not self.said.rstrip().endswith("?"):
+            return False
+        if self.question.kind == LIST:
+            return bool(shapes.ASKING_THE_LIST.match(self.said))
+        # "can we stop now or carry on later?" asks for something, not which is meant.
+        return bool(re.search(r"\bor\b", self.said, re.I)) and len(self.said.split()) <= 12 and not self._first("request_forms")
+
     def _opens_off_topic(self) -> bool:
         """"By the way, ...", "random but ...", "do you know any good ...": about something else,
         unless it asks about the question itself."""
@@ -290,8 +303,8 @@ class _Listener:
     def _unread(self) -> Reading:
         """A reply a strict question could not read: off-topic when it is about something else
         ("lmao my cat just knocked my tea over" at a rating), otherwise asked again."""
-        if len(self.said.split()) >= 3 and self._about_something_else():
-            return Reading(OFF_TOPIC)
+        if len(self.said.split()) >= 3 and (self._about_something_else() or (len(self.said.split()) >= 5 and shapes.CHATTY.search(self.said))):
+            return Reading(OFF_TOPIC)  # "my manager just brought doughnuts in today lol" at a date
         return Reading(ANSWER, None)
 
     def _question_back(self) -> Reading:
@@ -418,7 +431,7 @@ class _Listener:
     def _correction(self) -> str | None:
         """What the client says instead, after "no,", "not quite:", "ya... actually no,"; "" when the
         rest is not a correction but an aside ("no. sorry, bit all over the place today")."""
-        said = shapes.LEADING_FILLER.sub("", self.said) if re.match(r"^(?:well|hmm+|oh|ah|um+|erm|lol|ok|okay|so)\b", self.said, re.I) else self.said
+        said = shapes.LEADING_FILLER.sub("", self.said) if re.match(r"^(?:well|hmm+|oh|ah|um+|erm|lol|ok|okay|so|sorry)\b", self.said, re.I) else self.said
         openers = [f for f in self.words.replies["correction_openers"].find(said) if f.first == 0]
         # A change of mind splits off what came before only when that was a yes or no ("ya... actually no,").
         changes = [
@@ -434,7 +447,8 @@ class _Listener:
         again = [f for f in self.words.replies["correction_openers"].find(rest) if f.first == 0]
         rest = rest[max(f.end for f in again) :].strip(EDGES) if again else rest
         rest = re.sub(r"^(?:actually|no|nah|but|except|though|however|i'?m afraid|im afraid|i am afraid|sadly|unfortunately)\b[\s,:]*", "", rest, flags=re.I).strip(EDGES)
-        if re.match(r"^(?:sorry|thanks|thank you|lol|haha|ok|okay|just)\b", rest, re.I) or not rest:
+        rest = re.sub(r"^(?:lol|haha+|lmao)\b[\s,.]*", "", rest, flags=re.I).strip(EDGES)  # "nope lol visual merchandiser"
+        if re.match(r"^(?:sorry|thanks|thank you|ok|okay|just)\b", rest, re.I) or not rest:
             return ""
         if self._only_yes_or_no_in(rest) or re.match(r"^not (?:me|really|at all|quite|so much)$", rest, re.I) or shapes.JUST_WRONG.match(rest):
             return ""  # "nah not me": a no said twice, nothing instead

@@ -7,19 +7,20 @@ from __future__ import annotations
 import re
 
 QUESTION_OPENING = re.compile(
-    r"^(?:sorry\s+|wait\s+|so\s+|um+\s+|hmm+\s+)?(?:what|whats|what's|why|how|hows|how's|who|whos|which|when|where|wheres|where's|does|do|did|is|isnt|are|can|could|"
+    r"^(?:sorry\s+|wait\s+|so\s+|um+\s+|hmm+\s+)?(?:what|whats|what's|wat|wats|wot|whit|why|how|hows|how's|who|whos|which|when|where|wheres|where's|does|do|did|is|isnt|are|can|could|"
     r"should|will|would|may|you mean|do you mean|like(?=[^?]*\?\s*$))\b",
     re.I,
 )
 # A question opening that asks about something rather than for something ("can I ..." asks for it).
 ASKING_ABOUT = re.compile(r"^(?:sorry\s+|wait\s+|so\s+|um+\s+|hmm+\s+)?(?:what|whats|what's|why|how|who|whos|which|when|where|does|do|did|is|isnt|are|was|will|would|you mean|do you mean|like(?=[^?]*\?\s*$))\b", re.I)
-LEADING_FILLER = re.compile(r"^(?:(?:honestly|genuinely|tbh|hmm+|um+|uh+|well|ok|okay|so|lol|erm|oh|ah|ngl|actually)\b[\s,.?!]*)+", re.I)
+LEADING_FILLER = re.compile(r"^(?:(?:honestly|genuinely|tbh|hmm+|um+|uh+|well|ok|okay|so|lol|erm|oh|ah|ngl|actually|sorry)\b[\s,.?!]*)+", re.I)
 # "like my school situation or my home situation?", "what, like a job i did?": asking which is meant.
 CLARIFYING = re.compile(r"^(?:(?:what|oh|so|sorry|wait|hmm+)\W+)?(?:like|as in|(?:do |d'?)?(?:you|u) mean)\b[^?]*\?", re.I)
 # After "no," at "any more?": a remark, not an item ("no, i'm happy with my three", "nah bro", "no ta").
 REMARK = re.compile(
     r"^(?:thanks|thank you|ta|cheers|bro|mate|love|im|i'?m|i am|ive|i'?ve|i have|that'?s|that is|its|it'?s|"
-    r"two|three|four|five|those|these|this|that|all|enough|happy|good|fine|alright|all good|not now|not today|only|just|nobody|no one|none)\b",
+    r"two|three|four|five|those|these|this|that|all|enough|happy|good|fine|alright|all good|not now|not today|only|just|nobody|no one|none|"
+    r"nothing|is enough|is fine|i think|i guess)\b",
     re.I,
 )
 # After "idk," or "nothing," a sentence about the client, not about the question's subject, says why
@@ -41,3 +42,9 @@ JUST_WRONG = re.compile(r"^(?:that is|thats|that's|its|it's|it is) (?:the opposi
 YES_AT_THE_END = re.compile(r"(?:\bbut|\bso|,)\s*(?:yes|yeah|yep|yup|ya)\W*$", re.I)
 RIGHT_AFTER_ALL = re.compile(r"^(?:thats|that's|that is|you were|you're|youre|it was|it's|its|it is) (?:right|correct|fine|it)\b", re.I)
 NOUN_PHRASE = re.compile(r"^(?:the|a|an|my|our|your|this|that|those|these)\b", re.I)
+# A list question's question back: "do you want them ranked?", "should they be in order?".
+ASKING_THE_LIST = re.compile(r"^(?:do you want|should i|shall i|do i (?:have|need)|do they|does it|should they|must they|goals like|like)\b", re.I)
+# A rating with a hedge and a question mark still answers: "maybe 3?", "like a 4?".
+HEDGED_ANSWER = re.compile(r"^(?:maybe|like|prob|probably|about|around|perhaps|i'?d say|id say|er+m*|um+|a)\b", re.I)
+# A remark about the client's day, which a strict question cannot read: off-topic, not asked again.
+CHATTY = re.compile(r"\b(?:today|this morning|last night|last nite|omg)\b|😂|🙄|\blol\b", re.I)
