@@ -73,3 +73,13 @@ def test_an_exact_phrase_allows_no_spelling_slips():
 def test_a_phrase_that_cannot_be_read_names_itself(notation):
     with pytest.raises(NotationError, match="has|uses"):
         compile_phrase(notation, GROUPS)
+
+
+def test_a_phrase_file_with_a_key_twice_is_refused_naming_the_key(tmp_path):
+    # YAML would keep only the second list and drop the first without a word.
+    from bot.guidance.phrase_files import read
+
+    path = tmp_path / "replies.yml"
+    path.write_text("requests_in_words:\n  pause:\n    - stop\n  help:\n    - help\n  pause:\n    - wait\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="'pause' appears twice"):
+        read(path)

@@ -19,8 +19,24 @@ from bot.guidance.phrases import NotationError, Phrase, compile_phrase
 DEFAULTS_DIR = Path(__file__).resolve().parent.parent / "defaults"
 
 
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """A phrase file whose key appears twice would lose the first list without a word: refuse it."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise ValueError(f"{key!r} appears twice (line {key_node.start_mark.line + 1}); merge the two lists")
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
 def read(path: Path) -> dict[str, Any]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader) if path.exists() else None  # noqa: S506 (a SafeLoader)
+    except ValueError as error:
+        raise ValueError(f"{path}: {error}") from None
     if data is not None and not isinstance(data, dict):
         raise ValueError(f"{path} must hold a mapping")
     return data or {}
