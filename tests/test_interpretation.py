@@ -393,3 +393,33 @@ def test_a_random_question_is_off_topic(words, reply):
 
 def test_a_date_in_a_sentence_with_other_words_of_number(words):
     assert read(words, Question("planning.due", DATE), "We have our one-to-one on 19 March.").value == "2027-03-19"
+
+
+@pytest.mark.parametrize(
+    "reply, intent",
+    [
+        ("I'm on nights tonight so I'll need to stop here for now", "pause"),
+        ("i like it a lot. is there a way to just make a list of what i need to do next?", "plan_actions"),
+        ("hold on, can we go back to basics first and work out what i'm actually good at", "start_reflection"),
+        ("you are real person or computer?", "bot_challenge"),
+    ],
+)
+def test_a_request_later_in_a_message_or_among_two_readings(words, reply, intent):
+    reading = read(words, Question("situation", OPEN), reply, "inform", 1.0)
+    assert (reading.outcome, reading.value) == (REQUEST, intent)
+
+
+def test_a_request_at_a_choice_is_not_taken_for_postponing(words):
+    question = Question("decision.choice", CHOICE, options=("nursing", "teaching"))
+    assert read(words, question, "wait can u remind me whats in my plan so far").value == "show_plan"
+
+
+@pytest.mark.parametrize("reply", ["actually take pharma sales off the list, i'd hate it", "Sorry, could you please remove consultancy from my options? I've decided against it"])
+def test_taking_an_option_off_the_list_in_a_sentence(words, reply):
+    reading = read(words, Question("decision.choice", CHOICE, options=("pharma sales", "consultancy")), reply)
+    assert reading.outcome == REQUEST and reading.value["action"] == "remove"
+
+
+def test_take_alone_chooses(words):
+    question = Question("decision.choice", CHOICE, options=("the bakery", "nursing"))
+    assert read(words, question, "take the bakery one").outcome == ANSWER

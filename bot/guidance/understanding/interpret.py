@@ -63,7 +63,7 @@ PHASE_INTENTS = {"start_reflection", "explore_options", "make_decision", "plan_a
 SURE = 0.8
 LESS_SURE = 0.5
 MAX_WORDS_OF_A_COMMAND = 6
-MAX_WORDS_BEFORE_A_REQUEST = 6  # "hold on can we go back one", "Could you tell me first what exactly gets stored"
+MAX_WORDS_BEFORE_A_REQUEST = 7  # "hold on can we go back one", "is there any way I could have everything I've typed deleted"
 STRICT = (RATING, DATE, CHOICE, CONFIRM, YES_NO)
 # Questions whose answer may well be a question: the client's message for their practitioner.
 QUESTIONS_WELCOME = {"handoff.message"}
@@ -195,6 +195,8 @@ class _Listener:
 
     def _choice(self) -> Reading:
         options = self.question.options
+        if asked := self._asked_in_words():
+            return Reading(REQUEST, asked, intent=asked)  # "wait can u remind me whats in my plan so far" postpones nothing
         if self.said.rstrip().endswith("?") and self._first("question_back"):
             return self._question_back()  # "if i pick one can i change it later?" postpones nothing
         change = self._change_of_mind_at()
@@ -353,13 +355,13 @@ class _Listener:
         thing work?"). At a question about what they want, or for their practitioner, asking to go to a
         part is an answer ("i'd like to explore options", "could we talk about my options next time")."""
         found = [
-            (f.first, intent)
+            (f.first, f.first - f.last, intent)  # the earliest, then the longest: "go back to basics" over "go back"
             for intent, book in self.words.requests_in_words.items()
             if not (self.question.key in QUESTIONS_OF_WANTS | QUESTIONS_WELCOME and intent in PHASE_INTENTS)
             for f in book.find(self.said)
-            if f.first <= MAX_WORDS_BEFORE_A_REQUEST or re.search(r"[,.;:!?]\s*(?:[\w']+\s+){0,3}$", self.said[: f.start])
+            if f.first <= MAX_WORDS_BEFORE_A_REQUEST or re.search(r"(?:[,.;:!?]|\bso\b)\s*(?:[\w']+\s+){0,6}$", self.said[: f.start])
         ]
-        return min(found)[1] if found else None
+        return min(found)[2] if found else None
 
     def _asks_or_commands(self) -> bool:
         return self._first("request_forms") is not None or self._is_command()
