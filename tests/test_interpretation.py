@@ -423,3 +423,43 @@ def test_taking_an_option_off_the_list_in_a_sentence(words, reply):
 def test_take_alone_chooses(words):
     question = Question("decision.choice", CHOICE, options=("the bakery", "nursing"))
     assert read(words, question, "take the bakery one").outcome == ANSWER
+
+
+# From a review of the change: ordinary answers that a request or an opener must not take over.
+
+
+@pytest.mark.parametrize(
+    "key, kind, reply",
+    [
+        ("strengths", OPEN, "im good at giving feedback to my team"),
+        ("situation", OPEN, "i have to stop working nights because of my back"),
+        ("situation", OPEN, "my manager said i can carry on tomorrow with the training"),
+        ("situation", OPEN, "what i can do here in the uk depends on my visa"),
+        ("situation", OPEN, "by the way i also have a forklift licence"),
+        ("goals", LIST, "i would like to speak to a real person in the industry"),
+    ],
+)
+def test_an_answer_that_sounds_like_a_request_stays_an_answer(words, key, kind, reply):
+    assert read(words, Question(key, kind), reply, "inform", 1.0).outcome == ANSWER
+
+
+@pytest.mark.parametrize(
+    "key, reply, items",
+    [("goals", "I want to find a new job", ["find a new job"]), ("options.someone_else", "im good at drawing too", ["drawing"])],
+)
+def test_a_goal_or_suggestion_framed_in_the_first_person_keeps_its_words(words, key, reply, items):
+    question = Question(key, LIST, nothing_is_an_answer=key != "goals")
+    assert read(words, question, reply).value == items
+
+
+def test_nothing_more_followed_by_another_item_adds_it(words):
+    question = Question("options.someone_else", LIST, nothing_is_an_answer=True)
+    assert read(words, question, "those two are enough but add plumbing").outcome != NO
+
+
+def test_a_question_about_a_word_of_the_question_is_a_question_even_after_do_you_know(words):
+    assert read(words, Question("decision.criteria", LIST), "do you know what criteria means?").outcome == QUESTION
+
+
+def test_by_the_way_before_a_rating_still_rates(words):
+    assert read(words, Question("decision.weight", RATING), "btw its a 4 for me").value == 4

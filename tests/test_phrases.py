@@ -83,3 +83,12 @@ def test_a_phrase_file_with_a_key_twice_is_refused_naming_the_key(tmp_path):
     path.write_text("requests_in_words:\n  pause:\n    - stop\n  help:\n    - help\n  pause:\n    - wait\n", encoding="utf-8")
     with pytest.raises(ValueError, match="'pause' appears twice"):
         read(path)
+
+
+def test_a_replies_file_with_an_unknown_list_is_refused(tmp_path):
+    from bot.guidance.understanding.words import load_conversation_words
+
+    (tmp_path / "en").mkdir()
+    (tmp_path / "en" / "replies.yml").write_text("stopping_for_now:\n  - can we stop\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="stopping_for_now"):
+        load_conversation_words("en", tmp_path)

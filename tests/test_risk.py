@@ -121,3 +121,69 @@ def test_a_mistake_in_a_services_file_is_named_with_the_file(tmp_path: Path):
         load_safety_words("en", tmp_path)
     with pytest.raises(ValueError, match="has no folder 'en'"):
         load_safety_words("en", tmp_path / "nowhere")
+
+
+
+# From a review of the phrases added with development_fresh3 and _fresh4: an ordinary phrase must
+# never take back a plain statement of risk, and a new risk phrase must not fire on career talk.
+
+
+@pytest.mark.parametrize("text", [
+    'things are so bad i want to kill myself',
+    'it got so bad that i wanted to kill myself',
+    'work is so bad i could kill myself tonight',
+    'i have worked out the lethal dose of my sertraline',
+    'my boyfriend hit me at work yesterday and i might lose my job',
+    'he punched me at work again, its happened a few times',
+    'i cut myself so many times last night',
+    'the cuts on my arms from the kitchen knife are from me',
+    'im having a heart attack over here help',
+    'i stuck the knife in my arm last night',
+    'i am giving up on my life plan i want to die',
+    'he hits me hard when he is drunk',
+    'my dad hit me that hard',
+])
+def test_plain_statements_of_risk_near_ordinary_phrases_stay_clear(words, text):
+    assert assess(text, words).level == CLEAR
+
+
+@pytest.mark.parametrize("text", [
+    'just kill me now i cant face another day of this',
+    'what would you do if i tell you i want it all to stop',
+])
+def test_hedged_statements_of_risk_get_at_least_the_check_question(words, text):
+    assert assess(text, words).level in (POSSIBLE, CLEAR)
+
+
+@pytest.mark.parametrize("text", [
+    'do I have enough stories to talk about in the interview',
+    'i know when and where the interview is',
+    'i havent finished my cv, im going to do it tonight',
+    'i looked up how much it would take to get a degree',
+    'i fitted the pipe to the boiler',
+    'if the company took me on tomorrow id be so happy',
+    'i asked him to take me on as an apprentice',
+    'my a level results came back fine, i wanted to ask about uni',
+    'i broke my wrist last year so i cant do manual work',
+    'i cut a few words from my cover letter and put them into my cv',
+    'my manager pushed me to go for the promotion but it was hard',
+    'my boss clocked me on my phone again',
+    'id have to get rid of my dog if i go to uni',
+    'i did a crash course with them in march',
+    'ill get my manager to write a reference',
+    'im going to get mrs smith to check my cv',
+    'ill have a stab at the application',
+    'i drive the van into the depot when my shift starts',
+    'i hand over my baby to my mum before work',
+    'lockdown hit my kids hard',
+    'my words come out wrong in interviews',
+    'im confused about whether being diabetic stops me being a pilot',
+    'i work fitting floors',
+    'i was drinking coffee while cleaning',
+    'the company took them all on',
+    'i dont know what im capable of',
+    'i want to know what i could do to my cv',
+    'my last shift is friday',
+])
+def test_career_talk_that_shares_words_with_new_risk_phrases_is_not_risk(words, text):
+    assert assess(text, words).level == NONE

@@ -258,7 +258,8 @@ def parse_due_date(text: str, today: datetime.date) -> datetime.date | None:
 
     # A day and a month named inside a sentence ("we have our one-to-one on 19 March"), before
     # search_dates, which other words in the sentence can throw off.
-    day_and_month = re.search(rf"\b(\d{{1,2}})(?:st|nd|rd|th)? (?:of )?({_ANY_MONTH})\b|\b({_ANY_MONTH}) (\d{{1,2}})(?:st|nd|rd|th)?\b", cleaned)
+    # ("in 2 may be 3 weeks" names no month.)
+    day_and_month = re.search(rf"\b(\d{{1,2}})(?:st|nd|rd|th)? (?:of )?({_ANY_MONTH})\b(?! be\b)|\b({_ANY_MONTH}) (\d{{1,2}})(?:st|nd|rd|th)?\b", cleaned)
     if day_and_month:
         named = dateparser.parse(day_and_month.group(0), languages=["en"], settings=_settings(today))
         if named:

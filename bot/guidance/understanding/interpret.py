@@ -63,7 +63,9 @@ PHASE_INTENTS = {"start_reflection", "explore_options", "make_decision", "plan_a
 SURE = 0.8
 LESS_SURE = 0.5
 MAX_WORDS_OF_A_COMMAND = 6
-MAX_WORDS_BEFORE_A_REQUEST = 7  # "hold on can we go back one", "is there any way I could have everything I've typed deleted"
+# A request in so many words counts this many words into a message ("hold on can we go back one"), or
+# a few words into a later sentence or after "so" (_asked_in_words says which).
+MAX_WORDS_BEFORE_A_REQUEST = 7
 STRICT = (RATING, DATE, CHOICE, CONFIRM, YES_NO)
 # Questions whose answer may well be a question: the client's message for their practitioner.
 QUESTIONS_WELCOME = {"handoff.message"}
@@ -156,8 +158,8 @@ class _Listener:
         return self._unread()
 
     def _rating(self) -> Reading:
-        if self._opens_off_topic():
-            return Reading(OFF_TOPIC)  # "By the way you know where I can change my licence for a UK one?"
+        if self._opens_off_topic() and self.said.rstrip().endswith("?"):
+            return Reading(OFF_TOPIC)  # "By the way you know where I can change my licence for a UK one?"; "btw its a 4" rates
         if self._first("request_forms") and (other := self._other()):
             return other
         change = self._change_of_mind_at()
@@ -285,8 +287,13 @@ class _Listener:
         """"By the way, ...", "random but ...", "do you know any good ...": about something else,
         unless it asks about the question itself."""
         opener = self._first("off_topic_openers")
-        asked_back = self._first("question_back")
-        return opener is not None and opener.first <= 3 and (asked_back is None or asked_back.overlaps(opener))
+        if opener is None or opener.first > 3 or self._first("question_back"):
+            return False  # "do you know what criteria means?" asks about the question
+        if not shapes.BY_THE_WAY.match(self.said[opener.start : opener.end]):
+            return True  # "u know any good kebab shops", "tell me a joke": about something else whatever follows
+        # "by the way i also have a forklift licence" still answers; "unrelated but is it just me or ..." asks.
+        after = re.sub(r"^[\s,:;.!-]*(?:but\s+)?", "", self.said[opener.end :])
+        return "?" in self.said or bool(shapes.QUESTION_OPENING.match(after)) or self._about_something_else()
 
     def _about_something_else(self) -> bool:
         """No word of work, study, money, the people around the client, the conversation or the options."""
@@ -353,11 +360,12 @@ class _Listener:
         """What the client asks for in so many words as the message opens, whatever the classifier heard.
         A request opening a later sentence counts too ("I'm not very good with computers dear, how does this
         thing work?"). At a question about what they want, or for their practitioner, asking to go to a
-        part is an answer ("i'd like to explore options", "could we talk about my options next time")."""
+        part or to speak to someone is an answer ("i'd like to explore options", "i would like to speak to
+        a real person in the industry", "could we talk about my options next time")."""
         found = [
             (f.first, f.first - f.last, intent)  # the earliest, then the longest: "go back to basics" over "go back"
             for intent, book in self.words.requests_in_words.items()
-            if not (self.question.key in QUESTIONS_OF_WANTS | QUESTIONS_WELCOME and intent in PHASE_INTENTS)
+            if not (self.question.key in QUESTIONS_OF_WANTS | QUESTIONS_WELCOME and intent in PHASE_INTENTS | {"request_human"})
             for f in book.find(self.said)
             if f.first <= MAX_WORDS_BEFORE_A_REQUEST or re.search(r"(?:[,.;:!?]|\bso\b)\s*(?:[\w']+\s+){0,6}$", self.said[: f.start])
         ]
@@ -398,8 +406,12 @@ class _Listener:
         words ("thats the lot"), or a no to end with ("no one's suggested anything, no")."""
         if self._yes_or_no() == NO and (self._only_yes_or_no(loose=True) or self._no_then_remark()):
             return True
-        if self._whole("nothing_to_add") or self._starts_with("nothing_to_add"):
+        if self._whole("nothing_to_add"):
             return True
+        opening = [f for f in self.words.replies["nothing_to_add"].find(self.said) if f.first == 0]
+        if opening:  # "thats the lot, thanks" says no more; "those two are enough but add plumbing" adds one
+            rest = self.said[max(f.end for f in opening) :].strip(EDGES)
+            return not rest or bool(shapes.REMARK.match(rest))
         return bool(re.search(r"(?:^|[\s,.])(?:no|nope|nah)\W*$", self.said, re.I)) and len(self.said.split()) > 1
 
     def _no_then_remark(self) -> bool:

@@ -29,10 +29,13 @@ _REASON_AFTER = re.compile(
     r"\s+(?:(?:because|cos|coz|cuz|cause|since)\s.*|as an? (?:foot in the door|stepping stone|backup|back up|last resort|fallback|side thing|side hustle)\b.*)$",
     re.IGNORECASE,
 )
-# Framing before an item: "this is random but zookeeper", "id make a good gp receptionist".
+# Framing before an item: "this is random but zookeeper", "id make a good gp receptionist", "I want to
+# find a new job" (a goal), "im good at drawing" (a suggestion).
 _FRAMING = re.compile(
     r"^(?:(?:this|it|that)(?:'s| is| may be| might be| sounds)? (?:random|silly|weird|daft|stupid|a long shot|mad|odd)\s*(?:but)?|"
-    r"(?:i'?d|i’d|i would|i could) make an? (?:good|great|decent)?)\s*",
+    r"(?:i'?d|i’d|i would|i could) make an? (?:good|great|decent)?|"
+    r"(?:my (?:goal|aim|plan) is )?(?:i (?:want|wanna|would like|would love|need|hope|plan|aim)|i'?d like|id like|i'?d love|id love|my (?:goal|aim|plan) is) to|"
+    r"(?:i'?m|im|i am) (?:good at|interested in|thinking of|thinking about|considering|looking at|keen on|into))\s*",
     re.IGNORECASE,
 )
 # A fragment starting so gives a reason or an aside, not an item.

@@ -48,3 +48,5 @@ ASKING_THE_LIST = re.compile(r"^(?:do you want|should i|shall i|do i (?:have|nee
 HEDGED_ANSWER = re.compile(r"^(?:maybe|like|prob|probably|about|around|perhaps|i'?d say|id say|er+m*|um+|a)\b", re.I)
 # A remark about the client's day, which a strict question cannot read: off-topic, not asked again.
 CHATTY = re.compile(r"\b(?:today|this morning|last night|last nite|omg)\b|😂|🙄|\blol\b", re.I)
+# Off-topic openers that only change the subject: what follows decides ("by the way i also have a forklift licence").
+BY_THE_WAY = re.compile(r"^(?:by the way|btw|incidentally|on another note|changing the subject|unrelated|totally unrelated|off topic)\b", re.I)

@@ -24,6 +24,11 @@ REPLY_KINDS = (
 )  # fmt: skip
 
 
+KNOWN_REPLY_KEYS = {
+    *REPLY_KINDS, "words_of_request", "requests_in_words", "choice_synonyms", "yes_symbols", "no_symbols", "unsure_symbols",
+}
+
+
 @dataclass(frozen=True)
 class Explanation:
     """What a question means, said when a client asks, and a gentler way in when they don't know."""
@@ -66,6 +71,9 @@ def load_conversation_words(language: str = "en", extra_dir: Path | None = None)
     values: dict[str, list] = {}
     for folder in phrase_folders:
         data = read(folder / "replies.yml")
+        unknown = set(data) - KNOWN_REPLY_KEYS
+        if unknown:  # a renamed or misspelt list would otherwise be ignored without a word
+            raise ValueError(f"{folder / 'replies.yml'}: unknown lists {sorted(unknown)}; known: {sorted(KNOWN_REPLY_KEYS)}")
         for kind in REPLY_KINDS:
             replies[kind] += compiler.phrases(data.get(kind), REPLY_GAP, f"{folder / 'replies.yml'} ({kind})", kind=kind)
         for intent, notation in (data.get("words_of_request") or {}).items():
