@@ -463,3 +463,9 @@ def test_a_question_about_a_word_of_the_question_is_a_question_even_after_do_you
 
 def test_by_the_way_before_a_rating_still_rates(words):
     assert read(words, Question("decision.weight", RATING), "btw its a 4 for me").value == 4
+
+
+def test_a_hedged_rating_with_a_question_mark_is_the_rating(words):
+    # From a whole simulated journey: "not sure, maybe a 2?" lost its 2.
+    assert read(words, Question("readiness_clarity", RATING), "not sure, maybe a 2?").value == 2
+    assert read(words, Question("readiness_clarity", RATING), "1 is good or bad?").outcome == QUESTION

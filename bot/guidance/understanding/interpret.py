@@ -166,7 +166,10 @@ class _Listener:
         ratings = ratings_in(self.said, change)
         rating_last = re.search(r"[,.;:]\s*\d\s*[.!]?$", self.said)  # "is very important, 5"
         # "1 is good or bad?", "so 3 is like in the middle?" ask about the scale; "maybe 3?" answers.
-        about_the_scale = self.said.rstrip().endswith("?") and len(self.said.split()) >= 3 and not shapes.HEDGED_ANSWER.match(self.said)
+        about_the_scale = (
+            self.said.rstrip().endswith("?") and len(self.said.split()) >= 3
+            and not shapes.HEDGED_ANSWER.match(self.said) and bool(shapes.ASKING_ABOUT_THE_SCALE.search(self.said))
+        )  # fmt: skip
         if ratings and not about_the_scale and (not shapes.QUESTION_OPENING.match(self.said) or rating_last):
             if len(set(ratings)) == 1 or change is not None:
                 return Reading(ANSWER, ratings[-1] if change is not None else ratings[0])

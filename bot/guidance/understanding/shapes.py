@@ -50,3 +50,6 @@ HEDGED_ANSWER = re.compile(r"^(?:maybe|like|prob|probably|about|around|perhaps|i
 CHATTY = re.compile(r"\b(?:today|this morning|last night|last nite|omg)\b|😂|🙄|\blol\b", re.I)
 # Off-topic openers that only change the subject: what follows decides ("by the way i also have a forklift licence").
 BY_THE_WAY = re.compile(r"^(?:by the way|btw|incidentally|on another note|changing the subject|unrelated|totally unrelated|off topic)\b", re.I)
+# A rating with a question mark asks about the scale only with words that ask ("1 is good or bad?", "so 3
+# is like in the middle?"); "not sure, maybe a 2?" gives a 2.
+ASKING_ABOUT_THE_SCALE = re.compile(r"\b(?:or|mean|means|middle|good|bad|best|worst|high|low|most|least|is|does)\b", re.I)
