@@ -57,6 +57,22 @@ def test_optional_words_choices_and_word_sequences():
     assert found(phrases, "i want to fall asleep forever") == ["fall asleep forever"]
 
 
+def test_books_of_different_irregular_forms_read_the_same_message_each_their_own_way():
+    # The tokenised message is shared between books: a book must still read it with its own forms.
+    with_slips = PhraseBook([compile_phrase("kill @SELF", GROUPS, IRREGULAR)], IRREGULAR)
+    without_slips = PhraseBook([compile_phrase("kill @SELF", GROUPS, {})], {})
+    for _ in range(2):  # the second time from what was kept of the first
+        assert found(with_slips, "kil myself") == ["kil myself"]
+        assert found(without_slips, "kil myself") == []
+
+
+def test_a_phrase_is_found_wherever_it_starts_with_or_without_its_optional_opening():
+    phrases = book("(really|truly)? (want|wish) to die")
+    assert found(phrases, "some days i truly wish to die") == ["truly wish to die"]
+    assert found(phrases, "some days i wish to die") == ["wish to die"]
+    assert found(phrases, "truly. wish to die") == ["wish to die"]
+
+
 def test_a_phrase_with_a_requirement_counts_only_when_the_message_holds_it():
     phrases = PhraseBook([compile_phrase("kill me now", requires_any="lol|😂|monday")], {})
     assert found(phrases, "kill me now") == []

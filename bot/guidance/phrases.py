@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Iterable, Mapping, Sequence
 
 DEFAULT_MAX_GAP = 2
@@ -211,6 +212,11 @@ class PhraseBook:
     def __init__(self, phrases: Iterable[Phrase], irregular: Mapping[str, str] | None = None) -> None:
         self.phrases = tuple(phrases)
         self.irregular = dict(irregular or {})
+        # A frozenset caches its hash: the key under which this book's tokenised messages are shared
+        # with every other book of the same language (a message is looked for in some forty books).
+        self._irregular_key = frozenset(self.irregular.items())
+        # Typed words recur from message to message; a bounded memo keeps a long-running server's memory flat.
+        self._readings = lru_cache(maxsize=4096)(self._readings_of)
         every = [*self.phrases, *(r for p in self.phrases for r in p.requires_any if isinstance(r, Phrase))]
         vocabulary = {word for phrase in every for element in phrase.elements for choice in element.choices for word in choice}
         # Every word and its forms with one letter deleted, pointing back to the words: a typed word
@@ -226,8 +232,9 @@ class PhraseBook:
             anchor = next(element for element in phrase.elements if not element.optional)
             for first_word in {choice[0] for choice in anchor.choices}:
                 self._by_anchor.setdefault(first_word, []).append(number)
+        self._first_words = [_first_words(phrase) for phrase in self.phrases]
 
-    def _readings(self, word: str) -> frozenset[str]:
+    def _readings_of(self, word: str) -> frozenset[str]:
         """The phrase words a typed word can stand for."""
         candidates = set(self._near.get(word, ()))
         for i in range(len(word)):
@@ -243,22 +250,46 @@ class PhraseBook:
         return self._find(text, every_place=True)
 
     def _find(self, text: str, every_place: bool) -> list[Found]:
-        words = tokens(text, self.irregular)
+        words = _shared_tokens(text, self._irregular_key)
         readings = [frozenset() if token.boundary else self._readings(token.stem) for token in words]
         exact = [frozenset() if token.boundary else frozenset({token.stem}) for token in words]
         present = set().union(*readings) if readings else set()
         candidates = sorted({number for word in present for number in self._by_anchor.get(word, ())})
         found = []
-        for phrase in (self.phrases[number] for number in candidates):
-            places = _places(phrase, exact if phrase.exact else readings, words, every_place)
+        for number in candidates:
+            phrase = self.phrases[number]
+            places = _places(phrase, exact if phrase.exact else readings, words, every_place, self._first_words[number])
             if places and all_required_found(phrase, text, readings, words):
                 found += [Found(phrase, first, last, words[first].start, words[last].end) for first, last in places]
         return found
 
 
-def _places(phrase: Phrase, readings: Sequence[frozenset[str]], words: Sequence[Token], every_place: bool) -> list[tuple[int, int]]:
+@lru_cache(maxsize=256)
+def _shared_tokens(text: str, irregular: frozenset[tuple[str, str]]) -> tuple[Token, ...]:
+    return tuple(tokens(text, dict(irregular)))
+
+
+def _first_words(phrase: Phrase) -> frozenset[str]:
+    """The words a phrase can start with: those of its optional openings and of its first required place."""
+    words: set[str] = set()
+    for element in phrase.elements:
+        words |= {choice[0] for choice in element.choices}
+        if not element.optional:
+            break
+    return frozenset(words)
+
+
+def _places(
+    phrase: Phrase,
+    readings: Sequence[frozenset[str]],
+    words: Sequence[Token],
+    every_place: bool,
+    first_words: frozenset[str] | None = None,
+) -> list[tuple[int, int]]:
     places = []
     for start in range(len(words)):
+        if first_words is not None and first_words.isdisjoint(readings[start]):
+            continue  # no phrase starts at a word that is none of its first words
         end = _match_from(phrase.elements, 0, start, readings, words, phrase.max_gap, first=True)
         if end is not None:
             places.append((start, end))
