@@ -18,7 +18,7 @@ from actions.pause import PAUSED_FORM_SLOT
 from actions.phrases import conversation_words
 from actions.forms import AnswersForm, answer_to, intent_name, read_value, reading_of, wants_to_skip
 from bot.guidance.answers import SKIPPED, clean_answer, unless_skipped
-from bot.guidance.reflection import THEMES, reflect_back
+from bot.guidance.reflection import THEMES, reflect_back, then_say
 from bot.guidance.understanding.reading import CONFIRM, CORRECTION, NO, YES, Question
 from bot.guidance.wording import mentions_from_entities, reflection_summary
 from bot.guidance.journey import suggestion_buttons, suggestion_text
@@ -141,7 +141,7 @@ class AskToCheckParaphrase(Action, ABC):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
         note = {"asks": "question", "question": Question(f"{self.theme}_check", CONFIRM).as_note()}
-        dispatcher.utter_message(text=f"{paraphrase(self.theme, tracker)} Did I get that right?", buttons=CHECK_BUTTONS, json_message=note)
+        dispatcher.utter_message(text=then_say(paraphrase(self.theme, tracker), "Did I get that right?"), buttons=CHECK_BUTTONS, json_message=note)
         return []
 
 

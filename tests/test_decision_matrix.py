@@ -118,6 +118,8 @@ def test_text_table_shows_titles_weights_scores_and_leader() -> None:
     assert table.splitlines()[-1] == "Highest weighted score: Retrain as a nurse."
     assert "should" not in table.lower()
     assert "**" not in table and "|" not in table
+    # Nothing was skipped: the table does not explain a mark it does not show.
+    assert "Score = the sum of weight × rating." in table and "skipped" not in table
 
 
 def test_text_table_marks_skips_and_keeps_long_titles_whole() -> None:
@@ -132,6 +134,7 @@ def test_text_table_marks_skips_and_keeps_long_titles_whole() -> None:
 
     assert f"• {long_title}:" in table
     assert "security (×–) 3" in table and "security (×–) –" in table
+    assert "– was skipped and is not counted." in table
 
 
 def test_render_png_writes_a_chat_sized_png(tmp_path: Path) -> None:

@@ -1,6 +1,7 @@
 import pytest
 
-from bot.guidance.reflection import reflect_back, to_second_person
+from bot.guidance.reflection import reflect_back, then_say, to_second_person
+from bot.guidance.understanding.words import load_conversation_words
 
 
 @pytest.mark.parametrize(
@@ -33,3 +34,16 @@ def test_a_strength_is_reflected_with_its_example_and_the_recognised_skills():
         "You showed it when you taught your grandmother to use her phone. "
         "You mentioned patience (a skill)."
     )
+
+
+def test_what_follows_a_bulleted_list_starts_a_line_of_its_own():
+    """After a list, the next sentence on the same line read as part of the last point
+    ("• School pickup at 3 Did I get that right?")."""
+    words = load_conversation_words()
+    text = reflect_back("strengths", "people say im patient. and i stay calm when stuff goes wrong", example="christmas eve", words=words)
+    lines = text.split("\n")
+    assert lines[-2].startswith("• ") and not lines[-2].endswith("You showed it when christmas eve.")
+    assert lines[-1] == "You showed it when christmas eve."
+    asked = then_say(reflect_back("circumstances", "money mainly; school pickup at 3", words=words), "Did I get that right?")
+    assert asked.split("\n")[-2] == "• School pickup at 3" and asked.split("\n")[-1] == "Did I get that right?"
+    assert then_say("You see this as a strength of yours: you're patient.", "Did I get that right?").endswith("patient. Did I get that right?")

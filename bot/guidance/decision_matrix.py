@@ -158,6 +158,12 @@ def leader_sentence(matrix: DecisionMatrix) -> str:
     return f"{_join_names(leaders)} share the highest weighted score for what could be counted."
 
 
+def how_scored(matrix: DecisionMatrix) -> str:
+    """How a score is made; the skipped mark is explained only when the table shows one."""
+    skipped = any(value is None for value in matrix.weights) or any(rating is None for row in matrix.ratings for rating in row)
+    return "Score = the sum of weight × rating" + (f"; {SKIPPED_MARK} was skipped and is not counted." if skipped else ".")
+
+
 CLIENT_INTRO = f"Your ratings from {LOWEST_VALUE} (low) to {HIGHEST_VALUE} (high); ×N is how much a criterion matters to you:"
 # The same table in a summary for the practitioner: about the client, not addressed to them.
 NEUTRAL_INTRO = f"Ratings from {LOWEST_VALUE} (low) to {HIGHEST_VALUE} (high); ×N is the weight of a criterion:"
@@ -176,10 +182,7 @@ def text_table(matrix: DecisionMatrix, intro: str = CLIENT_INTRO) -> str:
         )
         lines.append(f"• {' '.join(option.split())}: {score_label(score, maximum, ' of ')} ({ratings})")
     # The figures alone can be misread, so a plain sentence says how the score is made.
-    lines += [
-        f"Score = the sum of weight × rating; {SKIPPED_MARK} was skipped and is not counted.",
-        leader_sentence(matrix),
-    ]
+    lines += [how_scored(matrix), leader_sentence(matrix)]
     return "\n".join(lines)
 
 

@@ -34,8 +34,8 @@ CLAUSE_TEMPLATES = {
     "experiences": "What meant a lot to you: {point}.",
     "circumstances": "Your plans need to fit around this: {point}.",
 }
-EXAMPLE_TEMPLATE = " You showed it when {example}."
-VALUES_TEMPLATE = " It sounds like {values} {verb} most to you."
+EXAMPLE_TEMPLATE = "You showed it when {example}."
+VALUES_TEMPLATE = "It sounds like {values} {verb} most to you."
 
 # How a correction leads in ("more that I want security", "its more about flexibility"): said back without it.
 _CORRECTION_LEAD = re.compile(r"^(?:(?:it'?s|its|it is|i'?d say|i meant|i mean|what i meant was|more like|more|rather)\b\s*)+(?:that\b\s*|about\b\s*)?", re.I)
@@ -86,7 +86,7 @@ def reflect_back(
         text = several + "\n" + "\n".join(f"• {p[0].upper()}{p[1:]}" for p in points)
     if example:
         example_said = strip_fillers(example, words) if words is not None else example
-        text += EXAMPLE_TEMPLATE.format(example=to_second_person(example_said))
+        text = then_say(text, EXAMPLE_TEMPLATE.format(example=to_second_person(example_said)))
     if theme == "values" and words is not None:
         # Only values not already said in so many words ("fairness" said back needs no "fairness matters").
         said_back = " ".join(points).lower()
@@ -94,8 +94,15 @@ def reflect_back(
         if values:
             named = values[0] if len(values) == 1 else ", ".join(values[:-1]) + " and " + values[-1]
             said = VALUES_TEMPLATE.format(values=named, verb="matters" if len(values) == 1 else "matter")
-            text += ("\n" + said.strip()) if len(points) > 1 else said
+            text = then_say(text, said)
     if mentions:
         named = ", ".join(f"{m['value']} ({MENTION_KINDS[m['kind']]})" for m in mentions)
-        text += f" You mentioned {named}."
+        text = then_say(text, f"You mentioned {named}.")
     return text
+
+
+def then_say(text: str, sentence: str) -> str:
+    """A sentence after `text`: on a line of its own after a bulleted list, where it would read
+    as part of the last point ("• School pickup at 3 Did I get that right?")."""
+    last_line = text.rsplit("\n", 1)[-1]
+    return f"{text}\n{sentence}" if last_line.startswith("• ") else f"{text} {sentence}"

@@ -14,7 +14,7 @@ from typing import Any, Mapping, Sequence
 from bot.guidance.decision_matrix import (
     HIGHEST_VALUE,
     LOWEST_VALUE,
-    SKIPPED_MARK,
+    how_scored,
     leader_sentence,
     mark,
     score_label,
@@ -85,7 +85,7 @@ def matrix_table(item: SummaryItem) -> MatrixTable | None:
         ],
         how_scored=(
             f"Ratings from {LOWEST_VALUE} (low) to {HIGHEST_VALUE} (high), weights from {LOWEST_VALUE} to {HIGHEST_VALUE}. "
-            f"Score = the sum of weight × rating; {SKIPPED_MARK} was skipped and is not counted."
+            + how_scored(matrix)
         ),
         result=leader_sentence(matrix),
         picture=picture if isinstance(picture, str) and picture.startswith("/media/") else None,
