@@ -31,6 +31,8 @@ A_FRIDAY = date(2026, 11, 27)
         ("in a week", date(2026, 11, 29)),
         ("in a month", date(2026, 12, 22)),
         ("in a fortnight", date(2026, 12, 6)),
+        ("in 2 may be 3 weeks", date(2026, 12, 13)),  # "maybe" split in two: not the 2nd of May
+        ("by 2 May", date(2027, 5, 2)),
         ("next week", date(2026, 11, 23)),
         ("end of next week", date(2026, 11, 27)),
         ("end of the week", date(2026, 11, 27)),

@@ -73,6 +73,12 @@ def test_a_phrase_is_found_wherever_it_starts_with_or_without_its_optional_openi
     assert found(phrases, "truly. wish to die") == ["wish to die"]
 
 
+def test_at_one_place_the_longest_choice_is_read_whatever_the_order_it_is_written_in():
+    phrases = book("(nothin|nothin i can think of|nowt)")
+    assert found(phrases, "nothin i can think of") == ["nothin i can think of"]
+    assert found(phrases, "nothin really") == ["nothin"]
+
+
 def test_a_phrase_with_a_requirement_counts_only_when_the_message_holds_it():
     phrases = PhraseBook([compile_phrase("kill me now", requires_any="lol|😂|monday")], {})
     assert found(phrases, "kill me now") == []

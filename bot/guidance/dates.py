@@ -23,6 +23,7 @@ Meanings chosen here (dateparser has no opinion on them or reads them differentl
   "New Year's Eve" 31 December, "New Year" 1 January.
 - "Wednesday next week": that weekday in the week of "next week". "tonight" is today; "2moro",
   "tmrw", "next wk", "thurs" and "tues" are what they abbreviate.
+- "in 2 may be 3 weeks" is "in 2 maybe 3 weeks": the later of the two (3 weeks).
 - "soon", "whenever", "I don't know" give None: dateparser has no reading for them, and the
   fallback search below refuses the one-word false positives it finds in such answers.
 """
@@ -70,6 +71,8 @@ _SPELLINGS = [
     (re.compile(r"\b(?:tonight|tonite|2nite|2night|this evening|later today)\b"), "today"),
     (re.compile(r"\bnxt\b"), "next"),
     (re.compile(r"\bwks?\b"), "week"),
+    # "in 2 may be 3 weeks" is "maybe" split in two, not the 2nd of May.
+    (re.compile(r"\b(\d{1,2}|one|two|three|four|five|six) may be (?=(?:\d{1,2}|one|two|three|four|five|six|seven|eight)\b)"), r"\1 maybe "),
 ]
 
 

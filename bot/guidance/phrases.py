@@ -169,7 +169,9 @@ def compile_phrase(
                 if not stems:
                     raise NotationError(f"{notation!r} has an empty choice")
                 choices.append(stems)
-        elements.append(Element(tuple(dict.fromkeys(choices)), optional))
+        # The longest choice is tried first: "(nothin|nothin i can think of)" reads the whole of
+        # "nothin i can think of", where the first that fits would leave "i can think of" unread.
+        elements.append(Element(tuple(sorted(dict.fromkeys(choices), key=len, reverse=True)), optional))
     if not elements or all(element.optional for element in elements):
         raise NotationError(f"{notation!r} has no word that must be there")
     required: list[Phrase | str] = []

@@ -570,7 +570,8 @@ def _disambiguated(intent: str | None, said: str) -> str | None:
 def aside_in(said: str, words: ConversationWords) -> str | None:
     """The feeling or event mentioned alongside, the first kind found in ASIDES order."""
     for kind in ASIDES:
-        if words.asides[kind].find(said):
+        someone_elses = words.asides_of_others[kind].find_all(said)
+        if any(not any(found.overlaps(other) for other in someone_elses) for found in words.asides[kind].find_all(said)):
             return kind
     return None
 

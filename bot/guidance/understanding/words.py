@@ -47,6 +47,7 @@ class ConversationWords:
     no_symbols: frozenset[str]
     unsure_symbols: frozenset[str]
     asides: Mapping[str, PhraseBook]
+    asides_of_others: Mapping[str, PhraseBook]  # the same feelings said of someone else
     acknowledgements: Mapping[str, tuple[str, ...]]
     questions: Mapping[str, Explanation]
     values: Mapping[str, PhraseBook]  # a work value's name -> the phrases that show it
@@ -66,6 +67,7 @@ def load_conversation_words(language: str = "en", extra_dir: Path | None = None)
     synonyms: dict[str, list] = {}
     symbols: dict[str, set[str]] = {"yes_symbols": set(), "no_symbols": set(), "unsure_symbols": set()}
     asides: dict[str, list] = {kind: [] for kind in ASIDES}
+    of_others: dict[str, list] = {kind: [] for kind in ASIDES}
     acknowledgements: dict[str, list[str]] = {kind: [] for kind in ASIDES}
     questions: dict[str, Explanation] = {}
     values: dict[str, list] = {}
@@ -92,6 +94,7 @@ def load_conversation_words(language: str = "en", extra_dir: Path | None = None)
             entry: Any = data.get(kind) or {}
             # Exact: a feeling's near-spellings are other words ("cancel" is not "cancer").
             asides[kind] += compiler.phrases(entry.get("phrases"), 2, f"{folder / 'asides.yml'} ({kind})", exact=True, kind=kind)
+            of_others[kind] += compiler.phrases(entry.get("someone_else"), 1, f"{folder / 'asides.yml'} ({kind}, someone_else)", exact=True)
             acknowledgements[kind] += [str(text).strip() for text in entry.get("acknowledgements") or []]
         for key, entry in (read(folder / "questions.yml").get("questions") or {}).items():
             questions[str(key)] = Explanation(str(entry.get("explanation", "")).strip(), str(entry.get("example", "")).strip())
@@ -112,6 +115,7 @@ def load_conversation_words(language: str = "en", extra_dir: Path | None = None)
         no_symbols=frozenset(symbols["no_symbols"]),
         unsure_symbols=frozenset(symbols["unsure_symbols"]),
         asides={kind: book(phrases) for kind, phrases in asides.items()},
+        asides_of_others={kind: book(phrases) for kind, phrases in of_others.items()},
         acknowledgements={kind: tuple(texts) for kind, texts in acknowledgements.items()},
         questions=questions,
         values={name: book(phrases) for name, phrases in values.items()},
