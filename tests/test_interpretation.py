@@ -469,3 +469,18 @@ def test_a_hedged_rating_with_a_question_mark_is_the_rating(words):
     # From a whole simulated journey: "not sure, maybe a 2?" lost its 2.
     assert read(words, Question("readiness_clarity", RATING), "not sure, maybe a 2?").value == 2
     assert read(words, Question("readiness_clarity", RATING), "1 is good or bad?").outcome == QUESTION
+
+
+@pytest.mark.parametrize(
+    "reply, aside",
+    [
+        ("my neighbour talks to me when she's worried about her son", None),
+        ("my mum worries about me a lot", None),
+        ("he was gutted for me", None),
+        ("she's worried i'll leave and im worried too", "worry"),  # the client's own worry, after hers
+        ("I'm worried about money", "worry"),
+        ("i was gutted", "low"),
+    ],
+)
+def test_a_feeling_said_of_someone_else_is_not_the_clients(words, reply, aside):
+    assert read(words, Question("strength_example", OPEN), reply).aside == aside
