@@ -76,13 +76,14 @@ class OptionsPhase(StepPhase):
             steps += [
                 Step(
                     f"attracts:{option.id}",
-                    f"What attracts you to {option.title}?",
+                    # Quoted: the client's own words for it, which read oddly bare ("attracts you to library?").
+                    f'What attracts you to "{option.title}"?',
                     text_of,
                     "Could you say in a few words what draws you to it?",
                 ),
                 Step(
                     f"unknown:{option.id}",
-                    f"What don't you know yet about {option.title}, that you'd want to find out?",
+                    f"What don't you know yet about \"{option.title}\", that you'd want to find out?",
                     text_of,
                     "Could you say in a few words what you'd like to find out?",
                     nothing_is_an_answer=True,

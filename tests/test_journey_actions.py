@@ -111,7 +111,7 @@ async def test_options_are_explored_widened_and_stored_with_sources(returning_cl
     assert chat.finished
     assert "alternative you haven't really considered" in conversation
     assert "someone who knows you well" in conversation
-    assert "What attracts you to teaching?" in conversation
+    assert 'What attracts you to "teaching"?' in conversation
     # The sources from the default file, each listed once: the later options share the first one's.
     assert conversation.count("Where to find reliable, up-to-date information") == 1
     assert conversation.count("ESCO occupation profiles") == 1

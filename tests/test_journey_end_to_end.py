@@ -33,7 +33,7 @@ def test_the_whole_journey_is_driven_by_the_client_and_stored(stack):
     assert "Which options are you considering" in client.replies_to("Explore my options", "/explore_options")
     assert "alternative" in client.replies_to("Nursing at the hospital; teaching adults at the college")
     assert "someone who knows you well" in client.replies_to("no")
-    assert "What attracts you to Nursing" in client.replies_to("Social work with young people, my sister would say")
+    assert 'What attracts you to "Nursing' in client.replies_to("Social work with young people, my sister would say")
     for answer in [
         "I already love caring for people every day",
         "Whether I can study while working full time",
