@@ -135,7 +135,7 @@ class DecisionPhase(StepPhase):
             )
         for criterion in decision.criteria:
             for position, option in enumerate(options):
-                question = f"On \"{criterion.name}\": how well does {option.title} do, from 1 (poorly) to 5 (very well)?"
+                question = f"On \"{criterion.name}\": how well does \"{option.title}\" do, from 1 (poorly) to 5 (very well)?"
                 first = position == 0 and len(options) > 1
                 if first:
                     titles = ", ".join(o.title for o in options)
@@ -169,7 +169,7 @@ class DecisionPhase(StepPhase):
         )
         option = chosen_option(session, decision) if decision.status == CHOSEN else None
         if option is not None:
-            question = f"What makes {option.title} the right choice for you now?"
+            question = f"What makes \"{option.title}\" the right choice for you now?"
         else:
             question = "What would you like to wait for, or find out, before you decide?"
         steps.append(Step("rationale", question, text_of, "Could you put your reasons into a few words?"))

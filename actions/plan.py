@@ -47,7 +47,7 @@ class PlanPhase(StepPhase):
     def steps(self, session: Session, client_id: Text) -> List[Step]:
         plan = plan_in_progress(session, client_id)
         chosen = chosen_option(session, latest_decision(session, client_id))
-        towards = f" towards {chosen.title}" if chosen else ""
+        towards = f" towards \"{chosen.title}\"" if chosen else ""
         steps = [
             Step(
                 "steps",

@@ -175,3 +175,9 @@ def test_different_matrices_give_different_images(tmp_path: Path) -> None:
     render_png(other, second)
 
     assert first.read_bytes() != second.read_bytes()
+
+
+def test_a_shared_lead_opens_its_sentence_with_a_capital_even_for_titles_in_lower_case() -> None:
+    matrix = DecisionMatrix(options=("youth work", "teaching assistant"), criteria=("pay",), weights=(3,), ratings=((2,), (2,)))
+
+    assert text_table(matrix).splitlines()[-1] == "Youth work and teaching assistant share the highest weighted score."

@@ -313,6 +313,9 @@ def test_an_option_is_chosen_by_number_part_of_its_name_or_initials(words, reply
         ("5 but the money is scary", "worry"),
         ("completely burnt out", "low"),
         ("I finally passed!", "good_news"),
+        ("the youth club, seeing a kid finally get something", None),
+        ("ive finally heard back from the college", "good_news"),
+        ("finally done with the course!", "good_news"),
     ],
 )
 def test_news_is_news_only_when_it_happened(words, reply, aside):

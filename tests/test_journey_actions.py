@@ -201,7 +201,7 @@ async def test_a_decision_weighs_criteria_shows_the_matrix_and_stores_the_choice
     [matrix] = [m for messages in said for m in messages if m.get("image")]
     assert "security (×4)" in matrix["text"] and "26 of 30" in matrix["text"] and "18 of 30" in matrix["text"]
     assert "How does this result feel to you?" in conversation
-    assert "What makes Nursing the right choice for you now?" in conversation
+    assert 'What makes "Nursing" the right choice for you now?' in conversation
     assert "You've chosen: Nursing." in conversation
     picture = media_dir / matrix["image"].removeprefix("/media/")
     assert picture.read_bytes().startswith(PNG_SIGNATURE)

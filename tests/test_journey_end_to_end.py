@@ -56,7 +56,7 @@ def test_the_whole_journey_is_driven_by_the_client_and_stored(stack):
     gut_check = client.replies_to("5")
     assert "Highest weighted score: Nursing at the hospital." in gut_check and "How does this result feel" in gut_check
     assert "Which option do you choose" in client.replies_to("It feels right, and a bit exciting too")
-    assert "What makes Nursing at the hospital the right choice" in client.replies_to("Nursing", "1")
+    assert 'What makes "Nursing at the hospital" the right choice' in client.replies_to("Nursing", "1")
     decided = client.replies_to("It gives me security and I can help people every day")
     assert "You've chosen: Nursing at the hospital." in decided
 
@@ -67,7 +67,7 @@ def test_the_whole_journey_is_driven_by_the_client_and_stored(stack):
     assert png.startswith(PNG_SIGNATURE) and png == (stack.work_dir / "media" / picture.removeprefix("/media/")).read_bytes()
 
     # Plan, with every process stopped and started again in the middle of it.
-    assert "What concrete steps will you take towards Nursing at the hospital?" in client.replies_to(
+    assert 'What concrete steps will you take towards "Nursing at the hospital"?' in client.replies_to(
         "Plan my steps", "/plan_actions"
     )
     assert "By when" in client.replies_to("Call the hospital's nursing school; talk to my family about money")

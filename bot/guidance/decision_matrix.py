@@ -150,12 +150,17 @@ def leader_sentence(matrix: DecisionMatrix) -> str:
     if len(counted_maxima) == 1:
         if len(leaders) == 1:
             return f"Highest weighted score: {leaders[0]}."
-        return f"{_join_names(leaders)} share the highest weighted score."
+        return _capitalised(f"{_join_names(leaders)} share the highest weighted score.")
     # With skips the options are out of different totals, and the leader is the one with the
     # largest share of its own total; saying "highest score" would then contradict the table.
     if len(leaders) == 1:
         return f"Highest weighted score for what could be counted: {leaders[0]}."
-    return f"{_join_names(leaders)} share the highest weighted score for what could be counted."
+    return _capitalised(f"{_join_names(leaders)} share the highest weighted score for what could be counted.")
+
+
+def _capitalised(sentence: str) -> str:
+    # A sentence can open with the client's own title, written in lower case ("youth work and ...").
+    return sentence[:1].upper() + sentence[1:]
 
 
 def how_scored(matrix: DecisionMatrix) -> str:

@@ -40,6 +40,6 @@ def sources_for(title: str, topics: dict[str, Topic]) -> list[dict[str, str]]:
 
 
 def sources_text(title: str, sources: list[dict[str, str]]) -> str:
-    lines = [f"Where to find reliable, up-to-date information about {title}:"]
+    lines = [f"Where to find reliable, up-to-date information about \"{title}\":"]
     lines += [f"• {source['name']}: {source['where']}" for source in sources]
     return "\n".join(lines)
