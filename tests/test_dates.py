@@ -146,6 +146,11 @@ def test_dates_are_described_in_words(day, expected):
     assert describe_date(day, TODAY) == expected
 
 
+def test_inside_brackets_a_date_says_tomorrow_first_so_that_brackets_do_not_nest():
+    assert describe_date(date(2026, 11, 23), TODAY, in_brackets=True) == "tomorrow, Monday 23 November"
+    assert describe_date(date(2026, 11, 27), TODAY, in_brackets=True) == "Friday 27 November"
+
+
 @pytest.mark.parametrize(
     ("phrase", "expected"),
     [

@@ -165,3 +165,15 @@ async def test_the_handoff_page_leaves_out_an_option_taken_out_of_the_summary(po
     html = await (await portal.get(f"/portal/handoffs/{handoff_id}")).text()
     assert "Nursing" not in html and "Graphic design" in html
     assert "matrix-picture" not in html
+
+
+def test_a_corrected_reflection_reaches_the_practitioner_without_the_corrections_lead_in(db):
+    client_id = add_client(db, None)
+    with db() as session:
+        record_consent(session, client_id, CONSENT_GIVEN, CONSENT_TEXT_VERSION)
+        save_reflection(session, client_id, "values", "it's more about working with kids", "working with kids", True)
+        save_reflection(session, client_id, "circumstances", "I suppose more money than now", "more money than now", True)
+        items = build_summary(session, client_id)
+    texts = texts_of(items)
+    assert "Values: working with kids." in texts
+    assert "Circumstances: I suppose more money than now." in texts  # the client's hedge and "more ... than" stay

@@ -279,18 +279,18 @@ def parse_due_date(text: str, today: datetime.date) -> datetime.date | None:
     return None
 
 
-def describe_date(day: datetime.date, today: datetime.date) -> str:
+def describe_date(day: datetime.date, today: datetime.date, in_brackets: bool = False) -> str:
     """How the bot says a date back: "Friday 27 November" (with the year only when it is not
-    today's year), plus " (today)" / " (tomorrow)" when so."""
+    today's year), plus " (today)" / " (tomorrow)" when so. `in_brackets`: for a date said inside
+    brackets, where brackets would nest: "tomorrow, Monday 7 December"."""
     # Own name tables rather than strftime, whose names follow the machine's locale.
     words = f"{_WEEKDAY_NAMES[day.weekday()]} {day.day} {_MONTH_NAMES[day.month - 1]}"
     if day.year != today.year:
         words += f" {day.year}"
-    if day == today:
-        words += " (today)"
-    elif day == today + datetime.timedelta(days=1):
-        words += " (tomorrow)"
-    return words
+    relative = "today" if day == today else "tomorrow" if day == today + datetime.timedelta(days=1) else None
+    if relative is None:
+        return words
+    return f"{relative}, {words}" if in_brackets else f"{words} ({relative})"
 
 
 def full_date(day: datetime.date) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Mapping, Sequence
 
-from bot.guidance.second_person import to_second_person
+from bot.guidance.second_person import to_second_person, without_correction_lead
 from bot.guidance.understanding.lists import strip_fillers
 from bot.guidance.understanding.words import ConversationWords
 from bot.guidance.wording import MENTION_KINDS
@@ -37,16 +37,6 @@ CLAUSE_TEMPLATES = {
 EXAMPLE_TEMPLATE = "You showed it when {example}."
 VALUES_TEMPLATE = "It sounds like {values} {verb} most to you."
 
-# How a correction leads in ("more that I want security", "its more about flexibility"): said back without it.
-_CORRECTION_LEAD = re.compile(r"^(?:(?:it'?s|its|it is|i'?d say|i meant|i mean|what i meant was|more like|more|rather)\b\s*)+(?:that\b\s*|about\b\s*)?", re.I)
-
-
-def _without_correction_lead(piece: str) -> str:
-    if re.search(r"\bthan\b", piece, re.I):  # "it's more about flexibility than money" keeps its "more"
-        return re.sub(r"^(?:it'?s|its|it is)\s+", "", piece, flags=re.I) or piece
-    return _CORRECTION_LEAD.sub("", piece) or piece
-
-
 def points_of(answer: str, words: ConversationWords) -> list[str]:
     """The answer's points in the second person, fillers dropped ("a steady income", "being home at 3")."""
     parts = re.split(r"(?<=[.!?])\s+|\n+|;\s*", answer.strip())
@@ -58,7 +48,7 @@ def points_of(answer: str, words: ConversationWords) -> list[str]:
         if not (len(pieces) >= 2 and all(len(p.split()) <= 6 for p in pieces)):
             pieces = [part]
         for piece in pieces:
-            point = to_second_person(strip_fillers(_without_correction_lead(piece), words))
+            point = to_second_person(strip_fillers(without_correction_lead(piece), words))
             if point and any(ch.isalnum() for ch in point) and point.lower() not in (p.lower() for p in points):
                 points.append(point)
     return points or [to_second_person(answer)]

@@ -42,7 +42,7 @@ def to_second_person(text: str) -> str:
 
 # Said back in a summary, a correction's lead-in goes ("its more that i need to be home by 3" is
 # "you need to be home by 3"); "it's more about flexibility than money" keeps it, and so does "more money".
-_SAID_INSTEAD = re.compile(r"^(?:(?:it'?s|its|it is)\s+)?(?:more|rather)\s+(?:that|like|about)\s+|^(?:what i meant was|i meant|i mean)\s+(?:that\s+)?", re.I)
+_SAID_INSTEAD = re.compile(r"^(?:(?:it'?s|its|it is)\s+)?(?:more|rather)\s+(?:that|like|about)\s+|^(?:what i meant was|i meant|i mean|i'?d say)\s+(?:that\s+)?", re.I)
 
 
 # A hedge said in passing ("kindness I suppose, and ..."): a summary leaves it out.
@@ -51,7 +51,11 @@ _HEDGE = re.compile(r"^i (?:suppose|guess|think)\b(?!\s+(?:about|of|so|that)\b),
 
 def in_plain_words(answer: str) -> str:
     """A stored answer as a summary says it back, without the lead-in of a correction or hedges in passing."""
-    plain = _HEDGE.sub("", answer.strip())
-    if re.search(r"\bthan\b", plain, re.I):
-        return plain
-    return _SAID_INSTEAD.sub("", plain) or plain
+    return without_correction_lead(_HEDGE.sub("", answer.strip()))
+
+
+def without_correction_lead(answer: str) -> str:
+    """The answer without a correction's lead-in: "its more that i need to be home by 3" is "i need to be home by 3"."""
+    if re.search(r"\bthan\b", answer, re.I):
+        return answer
+    return _SAID_INSTEAD.sub("", answer) or answer

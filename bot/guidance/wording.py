@@ -177,7 +177,7 @@ def plan_text(plan: ActionPlan, decision: Decision | None, chosen: CareerOption 
     if not plan.steps:
         lines.append("No steps yet.")
     for step in plan.steps:
-        due = f" (by {describe_date(step.due_date, today)})" if step.due_date else ""
+        due = f" (by {describe_date(step.due_date, today, in_brackets=True)})" if step.due_date else ""
         status = " — blocked" if step.status == STEP_BLOCKED else " — done" if step.status == STEP_DONE else ""
         lines.append(f"{STEP_MARKS.get(step.status, '○')} {step.description}{due}{status}")
         if step.support:

@@ -28,6 +28,7 @@ from bot.guidance.dates import full_date
 from bot.guidance.decision_matrix import NEUTRAL_INTRO, DecisionMatrix, text_table
 from bot.guidance.reflection import THEMES
 from bot.guidance.safety_labels import flag_description
+from bot.guidance.second_person import without_correction_lead
 from bot.storage.decisions import chosen_option, latest_decision, options_of
 from bot.storage.feedback import readiness_at
 from bot.storage.models import ROUND_COMPLETE, STEP_BLOCKED, STEP_DONE, Decision, Intake, SafetyFlag
@@ -119,7 +120,7 @@ def build_summary(session: Session, client_id: str, today: date | None = None) -
         row = reflections.get(theme)
         if row is not None and row.answer:
             example = f"; for example: {clause(row.example)}" if row.example else ""
-            items.append(SummaryItem(f"reflection:{theme}", "reflection", sentence(f"{THEME_HEADINGS[theme]}: {clause(row.answer)}{example}")))
+            items.append(SummaryItem(f"reflection:{theme}", "reflection", sentence(f"{THEME_HEADINGS[theme]}: {clause(without_correction_lead(row.answer))}{example}")))
     option_set = latest_option_set(session, client_id, ROUND_COMPLETE) or latest_option_set(session, client_id)
     for option in option_set.options if option_set else []:
         details = [f"what attracts: {clause(option.attracts)}" if option.attracts else "", f"still to find out: {clause(option.unknowns)}" if option.unknowns else ""]
