@@ -47,3 +47,16 @@ def test_what_follows_a_bulleted_list_starts_a_line_of_its_own():
     asked = then_say(reflect_back("circumstances", "money mainly; school pickup at 3", words=words), "Did I get that right?")
     assert asked.split("\n")[-2] == "• School pickup at 3" and asked.split("\n")[-1] == "Did I get that right?"
     assert then_say("You see this as a strength of yours: you're patient.", "Did I get that right?").endswith("patient. Did I get that right?")
+
+
+@pytest.mark.parametrize(
+    "example, said_back",
+    [
+        ("fixed my mates pc", "You showed it when you fixed your mates pc."),  # the terse client's, without a subject
+        ("when my neighbour needed help", "You showed it when your neighbour needed help."),  # not "when when"
+        ("I taught my nan to use her phone", "You showed it when you taught your nan to use her phone."),
+        ("red faced customers all day", "You showed it when red faced customers all day."),
+    ],
+)
+def test_an_example_is_said_back_as_a_whole_sentence(example, said_back):
+    assert reflect_back("strengths", "fixing stuff", example=example, words=load_conversation_words()).endswith(said_back)

@@ -13,6 +13,7 @@ import re
 from typing import Mapping, Sequence
 
 from bot.guidance.second_person import to_second_person, without_correction_lead
+from bot.guidance.understanding import shapes
 from bot.guidance.understanding.lists import strip_fillers
 from bot.guidance.understanding.words import ConversationWords
 from bot.guidance.wording import MENTION_KINDS
@@ -76,7 +77,10 @@ def reflect_back(
         text = several + "\n" + "\n".join(f"• {p[0].upper()}{p[1:]}" for p in points)
     if example:
         example_said = strip_fillers(example, words) if words is not None else example
-        text = then_say(text, EXAMPLE_TEMPLATE.format(example=to_second_person(example_said)))
+        example_said = re.sub(r"^when\s+", "", to_second_person(example_said), flags=re.I)  # "when ..." after "when"
+        if shapes.PAST_VERB_FIRST.match(example_said):
+            example_said = "you " + example_said
+        text = then_say(text, EXAMPLE_TEMPLATE.format(example=example_said))
     if theme == "values" and words is not None:
         # Only values not already said in so many words ("fairness" said back needs no "fairness matters").
         said_back = " ".join(points).lower()
