@@ -16,6 +16,10 @@ Message = Dict[Text, Any]
 
 
 def text_of(message: Message) -> Optional[Text]:
+    """The answer's text; NOTHING for a no where nothing is an answer ("what might get in the way?" "no")."""
+    reading = reading_of(message)
+    if reading is not None and reading.outcome == NO:
+        return NOTHING
     value = read_value(message, clean_answer)
     return value if isinstance(value, str) and value.strip() else None
 

@@ -88,7 +88,7 @@ class ReviewPhase(StepPhase):
         today = utcnow().date()
         steps = []
         for step in steps_in(session, review):
-            due = f" (planned for {describe_date(step.due_date, today)})" if step.due_date else ""
+            due = f" (planned for {describe_date(step.due_date, today, in_brackets=True)})" if step.due_date else ""
             steps.append(
                 Step(
                     f"status:{step.id}",

@@ -206,6 +206,10 @@ class Simulation:
                 return f"the answer does not say {reply.then!r}"
         if reply.value is not None and before is not None:
             return self._check_stored(before, reply.value)
+        if reply.expect == "no" and before is not None and before.get("key") == "handoff.message":
+            rows = self._rows("SELECT message FROM handoffs WHERE client_id = :c ORDER BY id DESC LIMIT 1")
+            if rows and rows[0][0]:
+                return f"the message for the practitioner stored as {rows[0][0]!r}"
         return None
 
     def _check_stored(self, note: dict, expected: Any) -> str | None:

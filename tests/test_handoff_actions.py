@@ -15,9 +15,11 @@ from actions.handoff import (
     AskHandoffQuestion,
     ValidateHandoffForm,
     approval_of,
+    message_of,
     removal_of,
     share_transcript_of,
 )
+from actions.readers import NOTHING, text_of
 from bot.guidance.consent import CONSENT_TEXT_VERSION
 from bot.handoff.summary import build_summary, summary_text
 from bot.settings import DEFAULT_HANDOFF_NEXT_STEPS
@@ -306,3 +308,11 @@ async def test_the_transcript_question_says_it_includes_what_was_taken_out(clien
     await chat.say("remove 1")
     reply = texts(await chat.say("no message"))
     assert "including anything you took out of the summary" in reply
+
+
+def test_a_no_read_as_no_leaves_no_message_and_no_plan_detail():
+    """"no" at "anything you'd like to tell them?" (read as no in context) is no message, not the message "no"."""
+    said_no = {"text": "no", "reading": {"outcome": "no"}}
+    assert message_of(said_no) == NOTHING and text_of(said_no) == NOTHING
+    said_something = {"text": "no car, so near a bus route", "reading": {"outcome": "answer", "value": "no car, so near a bus route"}}
+    assert text_of(said_something) == "no car, so near a bus route"

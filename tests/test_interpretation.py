@@ -487,3 +487,18 @@ def test_a_hedged_rating_with_a_question_mark_is_the_rating(words):
 )
 def test_a_feeling_said_of_someone_else_is_not_the_clients(words, reply, aside):
     assert read(words, Question("strength_example", OPEN), reply).aside == aside
+
+
+@pytest.mark.parametrize(
+    "reply, outcome",
+    [
+        ("no", NO),  # the terse client's "no" was sent to the practitioner as their message
+        ("nope", NO),
+        ("no, i think thats everything", NO),
+        ("no car, so it has to be near a bus route", ANSWER),
+        ("can we talk about my plan?", ANSWER),
+    ],
+)
+def test_where_nothing_is_an_answer_a_no_to_an_open_question_is_no(words, reply, outcome):
+    question = Question("handoff.message", OPEN, nothing_is_an_answer=True)
+    assert read(words, question, reply).outcome == outcome

@@ -229,6 +229,8 @@ class _Listener:
         return Reading(ANSWER, split_items(self.said, self.words) or None)
 
     def _open(self) -> Reading:
+        if self.question.nothing_is_an_answer and self._says_no_more():
+            return Reading(NO)  # "no" to "anything you'd like to tell them? ... or say no message" is no message
         if non_answer := self._non_answer():
             return Reading(*non_answer)
         if other := self._other():
