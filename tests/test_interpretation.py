@@ -7,6 +7,7 @@ import datetime
 
 import pytest
 
+from bot.guidance.dates import parse_due_date
 from bot.guidance.understanding.interpret import Heard, interpret
 from bot.guidance.understanding.reading import (
     ANSWER, CHOICE, CONFIRM, CORRECTION, DATE, LIST, NO, NON_ANSWER, OFF_TOPIC, OPEN, QUESTION, RATING, REQUEST, YES, YES_NO, Question,
@@ -502,3 +503,23 @@ def test_a_feeling_said_of_someone_else_is_not_the_clients(words, reply, aside):
 def test_where_nothing_is_an_answer_a_no_to_an_open_question_is_no(words, reply, outcome):
     question = Question("handoff.message", OPEN, nothing_is_an_answer=True)
     assert read(words, question, reply).outcome == outcome
+
+
+@pytest.mark.parametrize(
+    "reply, outcome, day",
+    [
+        ("later today", ANSWER, "today"),  # "later" is vague alone; a day named after it is the answer
+        ("soon, maybe next friday", ANSWER, "next friday"),
+        ("whenever i get a day off", NON_ANSWER, None),
+        ("one day i'd like to", NON_ANSWER, None),
+        ("i'll do it today", ANSWER, "today"),
+        ("i finished it today", ANSWER, "today"),
+        ("my year 9s made me a card today", OFF_TOPIC, None),  # tells of today; does not answer "by when?"
+        ("i had an interview today", OFF_TOPIC, None),
+    ],
+)
+def test_a_day_named_is_an_answer_and_a_day_told_of_is_not(words, reply, outcome, day):
+    reading = read(words, Question("planning.due", DATE), reply)
+    assert reading.outcome == outcome
+    if day is not None:
+        assert reading.value == parse_due_date(day, TODAY).isoformat()

@@ -182,12 +182,18 @@ class _Listener:
         return Reading(ANSWER, in_words) if in_words is not None else self._unread()
 
     def _date(self) -> Reading:
-        if self._starts_with("vague"):
+        opening = shapes.LEADING_FILLER.sub("", self.said).strip(EDGES)
+        vague = [f for f in self.words.replies["vague"].find(opening) if f.first == 0]
+        # "soon" is vague; "soon, maybe next friday" and "later today" name a day after it.
+        after_vague = opening[max(f.end for f in vague) :] if vague else ""
+        if vague and not (shapes.NAMES_A_DAY.search(after_vague) and parse_due_date(after_vague, self.today)):
             return Reading(NON_ANSWER, VAGUE)
         if self._first("request_forms") and (other := self._other()):
             return other
         change = self._change_of_mind_at()
         day = (parse_due_date(self.said[change:], self.today) if change is not None else None) or parse_due_date(self.said, self.today)
+        if day == self.today and shapes.HAPPENED_TODAY.search(self.said):
+            day = None  # "my year 9s made me a card today" tells of today, it does not answer "by when?"
         if day is not None and day >= self.today and not self._question_shaped():
             return Reading(ANSWER, day.isoformat())
         if self._first("vague"):

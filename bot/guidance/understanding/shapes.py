@@ -59,3 +59,18 @@ PAST_VERB_FIRST = re.compile(
     r"brought|bought|thought|caught|took|sat|stood|met|paid|sent|spent|lent|dealt|fed|fought|knew|saw|threw|came)\b",
     re.I,
 )
+# What happened today, told at "by when?": a verb in the past and no word of intent ("i'll do it today").
+HAPPENED_TODAY = re.compile(
+    r"^(?!.*\b(?:i'?ll|ill|i will|will|gonna|going to|by|before|until|till|can|could|should|must|want to|plan to|do it|finish|(?:did|done|finished|completed|sorted) (?:it|that|this))\b)"
+    r".*\b(?:\w{3,}ed|made|did|had|was|were|got|went|came|saw|met|told|gave|took)\b.*\b(?:today|tonight)\b",
+    re.I,
+)
+# After "soon" or "at some point", a day named after all ("soon, maybe next friday", "later today");
+# "whenever i get a day off" names none.
+NAMES_A_DAY = re.compile(
+    r"\b(?:\d+(?:st|nd|rd|th)?|today|tonight|tomorrow|tmrw|2moro|week|weekend|wk|fortnight|month|year|"
+    r"mon|monday|tue|tues|tuesday|wed|weds|wednesday|thu|thur|thurs|thursday|fri|friday|sat|saturday|sun|sunday|"
+    r"jan|january|feb|february|mar|march|apr|april|may|jun|june|jul|july|aug|august|sep|sept|september|oct|october|"
+    r"nov|november|dec|december|christmas|xmas|easter|new year)\b",
+    re.I,
+)
