@@ -51,7 +51,7 @@ def load_cases(half: str | Path) -> tuple[datetime.date, list[dict[str, Any]]]:
 
 def key_of(asked: str, kind: str) -> str:
     """The question's key as the bot knows it, read from its words (the corpus gives only the words)."""
-    if re.search(r"practitioner|send it|transcript|summary|take anything out", asked, re.I):
+    if re.search(r"practitioner|send it|send with it|transcript|summary|take anything out|handover|adviser", asked, re.I):
         return f"handoff.{kind}"
     if re.search(r"get out of this guidance process", asked, re.I):
         return "goals"

@@ -523,3 +523,24 @@ def test_a_day_named_is_an_answer_and_a_day_told_of_is_not(words, reply, outcome
     assert reading.outcome == outcome
     if day is not None:
         assert reading.value == parse_due_date(day, TODAY).isoformat()
+
+
+@pytest.mark.parametrize(
+    "question, reply, outcome, value",
+    [
+        (Question("goals", LIST), "can we miss this question out", REQUEST, "skip"),
+        (Question("situation", OPEN), "is there an actual person i could phone instead", REQUEST, "request_human"),
+        (Question("situation", OPEN), "show me everything you have stored about me", REQUEST, "show_my_data"),
+        (Question("goals", LIST), "wait undo that please", REQUEST, "go_back"),
+        (Question("situation", OPEN), "gotta go, pick this up tomorrow", REQUEST, "pause"),
+        (Question("values_check", CONFIRM), "you left one out, its money and family", CORRECTION, "its money and family"),
+        (Question("values_check", CONFIRM), "more or less, but i'd add weekends off", CORRECTION, "i'd add weekends off"),
+        (Question("values_check", CONFIRM), "nah mate, not even close", NO, None),
+        (Question("situation", OPEN), "nae idea", NON_ANSWER, "unsure"),
+        (Question("situation", OPEN), "sorry the window cleaner has just turned up", OFF_TOPIC, None),
+        (Question("situation", OPEN), "my manager just rang, they're cutting my hours", ANSWER, "my manager just rang, they're cutting my hours"),
+    ],
+)
+def test_replies_as_a_fifth_writer_wrote_them(words, question, reply, outcome, value):
+    reading = read(words, question, reply)
+    assert (reading.outcome, reading.value) == (outcome, value)

@@ -298,9 +298,15 @@ class _Listener:
         """"By the way, ...", "random but ...", "do you know any good ...": about something else,
         unless it asks about the question itself."""
         opener = self._first("off_topic_openers")
-        if opener is None or opener.first > 3 or self._first("question_back"):
+        if opener is None or self._first("question_back"):
             return False  # "do you know what criteria means?" asks about the question
-        if not shapes.BY_THE_WAY.match(self.said[opener.start : opener.end]):
+        opening = self.said[opener.start : opener.end]
+        if shapes.INTERRUPTION.search(opening):
+            # "sorry the window cleaner has just turned up": the news comes after who brought it.
+            return opener.first <= 6 and self._about_something_else()
+        if opener.first > 3:
+            return False
+        if not shapes.BY_THE_WAY.match(opening):
             return True  # "u know any good kebab shops", "tell me a joke": about something else whatever follows
         # "by the way i also have a forklift licence" still answers; "unrelated but is it just me or ..." asks.
         after = re.sub(r"^[\s,:;.!-]*(?:but\s+)?", "", self.said[opener.end :])
@@ -472,10 +478,10 @@ class _Listener:
         again = [f for f in self.words.replies["correction_openers"].find(rest) if f.first == 0]
         rest = rest[max(f.end for f in again) :].strip(EDGES) if again else rest
         rest = re.sub(r"^(?:actually|no|nah|but|except|though|however|i'?m afraid|im afraid|i am afraid|sadly|unfortunately)\b[\s,:]*", "", rest, flags=re.I).strip(EDGES)
-        rest = re.sub(r"^(?:lol|haha+|lmao)\b[\s,.]*", "", rest, flags=re.I).strip(EDGES)  # "nope lol visual merchandiser"
+        rest = re.sub(r"^(?:(?:lol|haha+|lmao|tbh|mate|honestly)\b[\s,.]*)+", "", rest, flags=re.I).strip(EDGES)  # "nope lol visual merchandiser"
         if re.match(r"^(?:sorry|thanks|thank you|ok|okay|just)\b", rest, re.I) or not rest:
             return ""
-        if self._only_yes_or_no_in(rest) or re.match(r"^not (?:me|really|at all|quite|so much)$", rest, re.I) or shapes.JUST_WRONG.match(rest):
+        if self._only_yes_or_no_in(rest) or re.match(r"^not (?:me|really|at all|quite|so much|even close|feeling it|for me)$", rest, re.I) or shapes.JUST_WRONG.match(rest):
             return ""  # "nah not me": a no said twice, nothing instead
         return rest
 

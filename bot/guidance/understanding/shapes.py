@@ -13,7 +13,7 @@ QUESTION_OPENING = re.compile(
 )
 # A question opening that asks about something rather than for something ("can I ..." asks for it).
 ASKING_ABOUT = re.compile(r"^(?:sorry\s+|wait\s+|so\s+|um+\s+|hmm+\s+)?(?:what|whats|what's|why|how|who|whos|which|when|where|does|do|did|is|isnt|are|was|will|would|you mean|do you mean|like(?=[^?]*\?\s*$))\b", re.I)
-LEADING_FILLER = re.compile(r"^(?:(?:honestly|genuinely|tbh|hmm+|um+|uh+|well|ok|okay|so|lol|erm|oh|ah|ngl|actually|sorry|ooh+|ooo+)\b[\s,.?!]*)+", re.I)
+LEADING_FILLER = re.compile(r"^(?:(?:honestly|genuinely|tbh|hmm+|um+|uh+|well|ok|okay|so|lol|erm+|oh|ah|ngl|actually|sorry|ooh+|ooo+)\b[\s,.?!]*)+", re.I)
 # "like my school situation or my home situation?", "what, like a job i did?": asking which is meant.
 CLARIFYING = re.compile(r"^(?:(?:what|oh|so|sorry|wait|hmm+)\W+)?(?:like|as in|(?:do |d'?)?(?:you|u) mean)\b[^?]*\?", re.I)
 # After "no," at "any more?": a remark, not an item ("no, i'm happy with my three", "nah bro", "no ta").
@@ -74,3 +74,5 @@ NAMES_A_DAY = re.compile(
     r"nov|november|dec|december|christmas|xmas|easter|new year)\b",
     re.I,
 )
+# An off-topic opener telling what is happening around the client now: what follows decides.
+INTERRUPTION = re.compile(r"\bjust\b", re.I)
