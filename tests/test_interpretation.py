@@ -134,6 +134,25 @@ def test_renaming_removing_and_adding_options_in_words(words):
         assert (reading.outcome, reading.intent, reading.value["action"]) == (REQUEST, "edit_options", action)
 
 
+@pytest.mark.parametrize(
+    "reply, edit",
+    [
+        ("could we swap 'bar work' for 'events' in my options first?", {"action": "rename", "target": "bar work", "new": "events"}),
+        ("oh and can you take retail off my options, im done with it", {"action": "remove", "target": "retail", "new": None}),
+        ("chuck out the bakery idea, just doing cakes from home now", {"action": "remove", "target": "bakery", "new": None}),
+        ("scratch 'care work' from my options first", {"action": "remove", "target": "care work", "new": None}),
+        ("add 'ring the college' to my steps", {"action": "add", "target": None, "new": "ring the college"}),
+    ],
+)
+def test_options_are_changed_in_many_ways_of_saying_it(words, reply, edit):
+    reading = read(words, Question("options.attracts", OPEN), reply)
+    assert (reading.outcome, reading.value) == (REQUEST, edit)
+
+
+def test_dropping_out_of_college_drops_no_option(words):
+    assert read(words, Question("situation", OPEN), "I want to drop out of college").outcome == ANSWER
+
+
 def test_a_yes_or_no_question_takes_a_telling_phrase_anywhere(words):
     assert read(words, Question("handoff.transcript", YES_NO), "id rather not share it").outcome == NO
 

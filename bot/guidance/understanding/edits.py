@@ -10,7 +10,7 @@ _NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
 _TARGET = r"(?:(?:option|step|number|no\.?|nr\.?|#)\s*)?(?P<target>\d+|one|two|three|four|five|six|first|second|third|fourth|fifth|sixth|the [\w' -]+?|[\w' -]+?)"
 _EDGES = " .!?\"'"
 _ASKING = (
-    r"(?:(?:actually|sorry|oh|ok|okay|so|wait|before i choose)[,\s]+)*"
+    r"(?:(?:actually|sorry|oh|ok|okay|so|wait|before i choose|before that|first|and|also)[,\s]+)*"
     r"(?:please\s+|pls\s+|can you\s+|could you\s+|would you\s+|can u\s+|could u\s+|can we\s+|could we\s+|i want to\s+|i'd like to\s+|id like to\s+)?(?:please\s+)?"
 )
 # Not an option: "delete everything you have on me" asks for the client's data to go.
@@ -18,15 +18,20 @@ _NOT_A_TARGET = re.compile(
     r"\b(?:everything|all|data|me|my data|account|conversation|chat|it all|this|that|it|information|informations|info|details|messages)\b",
     re.IGNORECASE,
 )
+_LIST = r"(?:my|the) (?:options|list|option list|steps|plan)"
+_THEN = r"(?:\s+(?:first|please|now|too))?"
 _RENAME = re.compile(rf"^{_ASKING}(?:rename|relabel|change|call|make)\s+{_TARGET}(?:\s+one)?\s+(?:to|into|as)\s+(?P<new>.+?)(?:\s+instead)?$", re.IGNORECASE)
+# "swap 'call agency' for 'ring Marco'": the first is renamed to the second.
+_SWAP = re.compile(rf"^{_ASKING}(?:swap|replace|switch)\s+{_TARGET}\s+(?:for|with)\s+(?P<new>.+?)(?:\s+(?:in|on) {_LIST})?{_THEN}$", re.IGNORECASE)
 _REMOVE = re.compile(
-    rf"^{_ASKING}(?:remove|delete|drop|take out|take off|cross off|get rid of|scrap|bin)\s+{_TARGET}(?:\s+one)?"
-    r"(?:\s+(?:option|(?:from|off|out of) (?:my|the) (?:options|list|option list)))?$",
+    rf"^{_ASKING}(?:remove|delete|drop|take out|take off|cross off|cross out|get rid of|scrap|bin|chuck out|chuck|scratch|strike off|strike|knock off)\s+(?!out\b){_TARGET}(?:\s+one)?"
+    rf"(?:\s+(?:option|idea|(?:from|off|out of) {_LIST}))?{_THEN}$",
     re.IGNORECASE,
 )
+# ("(?!out)": "i want to drop out of college" drops no option.)
 # "take pharma sales off the list": "take" removes only with the list named ("take the bakery one" chooses it).
-_TAKE_OFF = re.compile(rf"^{_ASKING}take\s+{_TARGET}\s+(?:off|out of) (?:my|the) (?:options|list|option list)$", re.IGNORECASE)
-_ADD = re.compile(rf"^{_ASKING}(?:add|put|include|stick)\s+(?P<new>.+?)(?:\s+(?:to|on|in)\s+(?:my|the)\s+(?:options|list|option list))?(?:\s+too|\s+as well)?$", re.IGNORECASE)
+_TAKE_OFF = re.compile(rf"^{_ASKING}take\s+{_TARGET}\s+(?:off|out of) {_LIST}{_THEN}$", re.IGNORECASE)
+_ADD = re.compile(rf"^{_ASKING}(?:add|put|include|stick)\s+(?P<new>.+?)(?:\s+(?:to|on|in(?:to)?)\s+{_LIST})?(?:\s+too|\s+as well)?{_THEN}$", re.IGNORECASE)
 
 
 
@@ -42,12 +47,12 @@ class Edit:
 
 def edit_of(text: str) -> Edit | None:
     said = " ".join((text or "").strip().strip(_EDGES).split())
-    said = re.split(r"[,?.!]\s*(?:i|i'?ve|i'?d|i'?m|because|cos|as|since|they|that'?s)\b", said, maxsplit=1, flags=re.IGNORECASE)[0].strip(_EDGES)  # a reason after it
-    if (match := _RENAME.match(said)) and len(match["target"].split()) <= 4:
+    said = re.split(r"[,?.!]\s*(?:i|i'?ve|i'?d|i'?m|im|because|cos|as|since|they|that'?s|is|isn'?t|it'?s|not|no longer|just)\b", said, maxsplit=1, flags=re.IGNORECASE)[0].strip(_EDGES)  # a reason after it
+    if (match := _RENAME.match(said) or _SWAP.match(said)) and len(match["target"].split()) <= 4:
         return Edit("rename", _target(match["target"]), match["new"].strip(_EDGES))
     if (match := _REMOVE.match(said) or _TAKE_OFF.match(said)) and len(match["target"].split()) <= 4 and not _NOT_A_TARGET.search(match["target"]):
         return Edit("remove", _target(match["target"]))
-    if (match := _ADD.match(said)) and re.search(r"\b(?:options|list|too|as well)\b", said, re.IGNORECASE):
+    if (match := _ADD.match(said)) and re.search(r"\b(?:options|list|steps|plan|too|as well)\b", said, re.IGNORECASE):
         return Edit("add", None, match["new"].strip(_EDGES))
     return None
 
