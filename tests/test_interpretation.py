@@ -563,3 +563,8 @@ def test_a_day_named_is_an_answer_and_a_day_told_of_is_not(words, reply, outcome
 def test_replies_as_a_fifth_writer_wrote_them(words, question, reply, outcome, value):
     reading = read(words, question, reply)
     assert (reading.outcome, reading.value) == (outcome, value)
+
+
+@pytest.mark.parametrize("reply", ["is that like a hobby?", "does it count if it was volunteering?", "is this about work or my life in general?"])
+def test_asking_what_the_question_takes_is_a_question_back(words, reply):
+    assert read(words, Question("interests", OPEN), reply).outcome == QUESTION

@@ -15,7 +15,10 @@ QUESTION_OPENING = re.compile(
 ASKING_ABOUT = re.compile(r"^(?:sorry\s+|wait\s+|so\s+|um+\s+|hmm+\s+)?(?:what|whats|what's|why|how|who|whos|which|when|where|does|do|did|is|isnt|are|was|will|would|you mean|do you mean|like(?=[^?]*\?\s*$))\b", re.I)
 LEADING_FILLER = re.compile(r"^(?:(?:honestly|genuinely|tbh|hmm+|um+|uh+|well|ok|okay|so|lol|erm+|oh|ah|ngl|actually|sorry|ooh+|ooo+)\b[\s,.?!]*)+", re.I)
 # "like my school situation or my home situation?", "what, like a job i did?": asking which is meant.
-CLARIFYING = re.compile(r"^(?:(?:what|oh|so|sorry|wait|hmm+)\W+)?(?:like|as in|(?:do |d'?)?(?:you|u) mean)\b[^?]*\?", re.I)
+CLARIFYING = re.compile(
+    r"^(?:(?:what|whit|oh|so|sorry|wait|hmm+)\W+)?(?:like|as in|(?:do |d'?)?(?:you|u) mean|(?:is|does) (?:that|this|it) (?:mean|like|include|count|about))\b[^?]*\?",
+    re.I,
+)
 # After "no," at "any more?": a remark, not an item ("no, i'm happy with my three", "nah bro", "no ta").
 REMARK = re.compile(
     r"^(?:thanks|thank you|ta|cheers|bro|mate|love|im|i'?m|i am|ive|i'?ve|i have|that'?s|that is|its|it'?s|"
