@@ -187,3 +187,83 @@ def test_hedged_statements_of_risk_get_at_least_the_check_question(words, text):
 ])
 def test_career_talk_that_shares_words_with_new_risk_phrases_is_not_risk(words, text):
     assert assess(text, words).level == NONE
+
+
+# Preparations, coercion, threats, everyday self-harm and emergency signs said in plain words; and the
+# career talk that comes nearest to those phrases.
+
+
+@pytest.mark.parametrize("text, category", [
+    ("ive been practising with a belt on the banister so i know i can go through with it", "suicidal_active"),
+    ("theres rocks in my coat pockets and im walking down to the canal", "suicidal_active"),
+    ("i wont be alive by the weekend so cancel my session", "suicidal_active"),
+    ("i wouldnt mind if i never woke up tomorrow", "suicidal_passive"),
+    ("i keep hoping the cancer comes back and this time takes me", "suicidal_passive"),
+    ("i put the lighter to my wrist again when nobody was home", "self_harm"),
+    ("my landlord says i can stay if i sleep with him instead of paying rent", "harm_from_others"),
+    ("he showed me a knife in his jacket and told me to keep quiet", "harm_from_others"),
+    ("hes got a machete in his car and said he'll sort me out outside the gym", "harm_from_others"),
+    ("im going to batter the bloke from the agency when he comes out", "harm_to_others"),
+    ("i cant lift my right arm and my face feels weird", "medical_emergency"),
+    ("my left side has gone numb and heavy all of a sudden", "medical_emergency"),
+    ("worst headache of my life came on suddenly and i keep being sick", "medical_emergency"),
+    ("my little one has a fever and a rash that wont fade under a glass", "medical_emergency"),
+])
+def test_plain_words_for_preparations_threats_and_emergencies_are_clear(words, text, category):
+    assessment = assess(text, words)
+    assert assessment.level == CLEAR and category in assessment.categories
+
+
+@pytest.mark.parametrize("text", [
+    "my partner says no one would ever believe me if i told",
+    "i do stuff to myself when the pressure builds up",
+    "the red mist came down at work and i scared myself",
+    "my flatmate keeps coming into my room while im asleep",
+    "im scared ill hurt the baby when she screams like that",
+    "i keep rehearsing how i would do it in my head",
+    "my ex parks outside my flat every night and watches",
+])
+def test_veiled_words_for_risk_get_at_least_the_check_question(words, text):
+    assert assess(text, words).level in (POSSIBLE, CLEAR)
+
+
+@pytest.mark.parametrize("text", [
+    "the chef showed me a knife technique for filleting",
+    "i comment on my body language in mock interviews",
+    "worst headache of my life after that exam",
+    "we put a rope on the beam for the rigging practical at college",
+    "i carry rocks in my backpack for hiking training",
+    "i have enough experience now, just working out when to apply",
+    "the scaffold board will take my weight, we tested it",
+    "none of this matters after friday, the deadline has passed",
+    "im scared ill hurt my back in warehouse work",
+    "the agency cut our rates again this month",
+    "the wind is going to batter the scaffolding tonight",
+    "ten years in the raf and i want out",
+    "she clawed back market share at her last company",
+    "customers get aggressive when drunk at the bar",
+    "i have to wear long sleeves in the lab",
+    "my speech went wrong for a minute in the interview",
+    "im off travelling, so dont book me in for next month",
+    "have to be home by 5 or there'll be trouble with childcare",
+    # Found in a read of the new phrases against career talk:
+    "got the knife out again for the cookery assessment",
+    "i put something in the coffee machine and it broke",
+    "the loft ladder wont take my weight",
+    "i have to ask permission to leave early",
+    "they know where im staying for the conference",
+    "my mate got stabbed in the back by his business partner",
+    "pouring bleach into the sink all day at the care home",
+    "no, its looking after my dad since his stroke, thats what i have to fit around",  # a replies case
+])
+def test_career_talk_near_the_preparation_and_threat_phrases_is_not_risk(words, text):
+    assert assess(text, words).level == NONE
+
+
+@pytest.mark.parametrize("text", [
+    "my partner stabbed me in the back with a kitchen knife",  # not the idiom, with a weapon
+    "ive got a knife in my bag for him",
+    "gonna put something in the managers coffee to make him ill",
+])
+def test_the_narrowed_phrases_still_catch_what_they_were_for(words, text):
+    assert assess(text, words).level == CLEAR
