@@ -141,7 +141,7 @@ def test_renaming_removing_and_adding_options_in_words(words):
         ("oh and can you take retail off my options, im done with it", {"action": "remove", "target": "retail", "new": None}),
         ("chuck out the bakery idea, just doing cakes from home now", {"action": "remove", "target": "bakery", "new": None}),
         ("scratch 'care work' from my options first", {"action": "remove", "target": "care work", "new": None}),
-        ("add 'ring the college' to my steps", {"action": "add", "target": None, "new": "ring the college"}),
+        ("add 'game tester' to my options", {"action": "add", "target": None, "new": "game tester"}),
     ],
 )
 def test_options_are_changed_in_many_ways_of_saying_it(words, reply, edit):
@@ -149,8 +149,18 @@ def test_options_are_changed_in_many_ways_of_saying_it(words, reply, edit):
     assert (reading.outcome, reading.value) == (REQUEST, edit)
 
 
-def test_dropping_out_of_college_drops_no_option(words):
-    assert read(words, Question("situation", OPEN), "I want to drop out of college").outcome == ANSWER
+@pytest.mark.parametrize(
+    "key, reply",
+    [
+        ("situation", "I want to drop out of college"),
+        ("goals", "i want to include my family in the plan"),
+        ("values", "i want to swap retail for something creative"),
+        ("planning.obstacle", "swap nights for days"),
+        ("situation", "I want to chuck my job"),
+    ],
+)
+def test_a_wish_in_words_like_an_edit_changes_no_option(words, key, reply):
+    assert read(words, Question(key, OPEN), reply).outcome != REQUEST
 
 
 def test_a_yes_or_no_question_takes_a_telling_phrase_anywhere(words):
@@ -568,3 +578,15 @@ def test_replies_as_a_fifth_writer_wrote_them(words, question, reply, outcome, v
 @pytest.mark.parametrize("reply", ["is that like a hobby?", "does it count if it was volunteering?", "is this about work or my life in general?"])
 def test_asking_what_the_question_takes_is_a_question_back(words, reply):
     assert read(words, Question("interests", OPEN), reply).outcome == QUESTION
+
+
+@pytest.mark.parametrize(
+    "key, reply",
+    [
+        ("planning.obstacle", "if my manager says no"),
+        ("planning.support", "my mum might say no"),
+        ("handoff.message", "please ask if she can help me appeal, the college said no"),
+    ],
+)
+def test_an_open_answer_that_ends_in_a_no_is_still_an_answer(words, key, reply):
+    assert read(words, Question(key, OPEN, nothing_is_an_answer=True), reply).outcome == ANSWER

@@ -255,6 +255,25 @@ def test_veiled_words_for_risk_get_at_least_the_check_question(words, text):
     "my mate got stabbed in the back by his business partner",
     "pouring bleach into the sink all day at the care home",
     "no, its looking after my dad since his stroke, thats what i have to fit around",  # a replies case
+    # From a review of the new phrases against career talk:
+    "an opportunity came up for me but I'm scared to take it",
+    "honestly i dont know where im at, will i ever find a job",
+    "my manager said they would get me on the course but i'm scared",
+    "I did worse than this in my exams and it hit me hard",
+    "my boss makes me do stuff with her clients",
+    "my boss gets it, im still learning to use a knife properly",
+    "adding thickener into their drinks so they can swallow safely",
+    "working in the baby room I could just squeeze them",
+    "one side of me feels dead inside about this job",
+    "my supervisor was gushing about me then they cut my hours",
+    "deciding is giving me the worst headache ever, I'm so confused",
+    "i cant lift my arm much since the injury so i'd want a face to face job",
+    "my grandad won't be alive by then",
+    "I can't sleep with them changing my shifts every week",
+    "the head chef showed me the knife skills and I was scared",
+    "I'm not sure how I'll do it with the kids",  # "note" once stemmed to "not": every negation held a note
+    "this will probably be the last time I talk to you before my interview",
+    "I've made peace with it all, leaving teaching was the right call",
 ])
 def test_career_talk_near_the_preparation_and_threat_phrases_is_not_risk(words, text):
     assert assess(text, words).level == NONE

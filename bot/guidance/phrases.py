@@ -75,10 +75,14 @@ def stem(word: str) -> str:
         word = _undouble(word[:-2])
     elif len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
         word = word[:-1]
-    # "take" and "taking", "live" and "living" meet at "tak" and "liv".
-    if len(word) > 3 and word.endswith("e"):
+    # "take" and "taking", "live" and "living" meet at "tak" and "liv"; "note" would meet "not"
+    # (every "don't" then held a note) and "cute" would meet "cut".
+    if len(word) > 3 and word.endswith("e") and word not in _KEEPS_ITS_E:
         word = word[:-1]
     return word
+
+
+_KEEPS_ITS_E = frozenset({"note", "cute"})
 
 
 def _undouble(word: str) -> str:

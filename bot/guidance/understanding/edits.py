@@ -18,13 +18,14 @@ _NOT_A_TARGET = re.compile(
     r"\b(?:everything|all|data|me|my data|account|conversation|chat|it all|this|that|it|information|informations|info|details|messages)\b",
     re.IGNORECASE,
 )
-_LIST = r"(?:my|the) (?:options|list|option list|steps|plan)"
+# Options only: steps are renamed in words elsewhere, and "include my family in the plan" adds no option.
+_LIST = r"(?:my|the) (?:options|list|option list)"
 _THEN = r"(?:\s+(?:first|please|now|too))?"
 _RENAME = re.compile(rf"^{_ASKING}(?:rename|relabel|change|call|make)\s+{_TARGET}(?:\s+one)?\s+(?:to|into|as)\s+(?P<new>.+?)(?:\s+instead)?$", re.IGNORECASE)
 # "swap 'call agency' for 'ring Marco'": the first is renamed to the second.
 _SWAP = re.compile(rf"^{_ASKING}(?:swap|replace|switch)\s+{_TARGET}\s+(?:for|with)\s+(?P<new>.+?)(?:\s+(?:in|on) {_LIST})?{_THEN}$", re.IGNORECASE)
 _REMOVE = re.compile(
-    rf"^{_ASKING}(?:remove|delete|drop|take out|take off|cross off|cross out|get rid of|scrap|bin|chuck out|chuck|scratch|strike off|strike|knock off)\s+(?!out\b){_TARGET}(?:\s+one)?"
+    rf"^{_ASKING}(?:remove|delete|drop|take out|take off|cross off|cross out|get rid of|scrap|bin|chuck out|scratch|strike off|knock off)\s+(?!out\b){_TARGET}(?:\s+one)?"
     rf"(?:\s+(?:option|idea|(?:from|off|out of) {_LIST}))?{_THEN}$",
     re.IGNORECASE,
 )
@@ -48,11 +49,14 @@ class Edit:
 def edit_of(text: str) -> Edit | None:
     said = " ".join((text or "").strip().strip(_EDGES).split())
     said = re.split(r"[,?.!]\s*(?:i|i'?ve|i'?d|i'?m|im|because|cos|as|since|they|that'?s|is|isn'?t|it'?s|not|no longer|just)\b", said, maxsplit=1, flags=re.IGNORECASE)[0].strip(_EDGES)  # a reason after it
-    if (match := _RENAME.match(said) or _SWAP.match(said)) and len(match["target"].split()) <= 4:
+    swap = _SWAP.match(said)
+    # "swap retail for something creative" at the goals is a wish; an edit names the list or quotes the option.
+    swap = swap if swap and (re.search(r"\b(?:options|list)\b", said, re.IGNORECASE) or re.search(r"['\"‘’“”]", text or "")) else None
+    if (match := _RENAME.match(said) or swap) and len(match["target"].split()) <= 4:
         return Edit("rename", _target(match["target"]), match["new"].strip(_EDGES))
     if (match := _REMOVE.match(said) or _TAKE_OFF.match(said)) and len(match["target"].split()) <= 4 and not _NOT_A_TARGET.search(match["target"]):
         return Edit("remove", _target(match["target"]))
-    if (match := _ADD.match(said)) and re.search(r"\b(?:options|list|steps|plan|too|as well)\b", said, re.IGNORECASE):
+    if (match := _ADD.match(said)) and re.search(r"\b(?:options|list|too|as well)\b", said, re.IGNORECASE):
         return Edit("add", None, match["new"].strip(_EDGES))
     return None
 

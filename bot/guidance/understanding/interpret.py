@@ -235,7 +235,7 @@ class _Listener:
         return Reading(ANSWER, split_items(self.said, self.words) or None)
 
     def _open(self) -> Reading:
-        if self.question.nothing_is_an_answer and self._says_no_more():
+        if self.question.nothing_is_an_answer and self._says_no_more(opening_only=True):
             return Reading(NO)  # "no" to "anything you'd like to tell them? ... or say no message" is no message
         if non_answer := self._non_answer():
             return Reading(*non_answer)
@@ -418,9 +418,10 @@ class _Listener:
                 return YES if min(opening)[2] == "yes" else NO
         return None
 
-    def _says_no_more(self) -> bool:
+    def _says_no_more(self, opening_only: bool = False) -> bool:
         """At "name it or say no": a no ("no, i'm happy with my three"), nothing more to add in other
-        words ("thats the lot"), or a no to end with ("no one's suggested anything, no")."""
+        words ("thats the lot"), or a no to end with ("no one's suggested anything, no"); with
+        `opening_only` (an open question's answer can end in a no: "if my manager says no") not the last."""
         if self._yes_or_no() == NO and (self._only_yes_or_no(loose=True) or self._no_then_remark()):
             return True
         if self._whole("nothing_to_add"):
@@ -429,7 +430,7 @@ class _Listener:
         if opening:  # "thats the lot, thanks" says no more; "those two are enough but add plumbing" adds one
             rest = self.said[max(f.end for f in opening) :].strip(EDGES)
             return not rest or bool(shapes.REMARK.match(rest))
-        return bool(re.search(r"(?:^|[\s,.])(?:no|nope|nah)\W*$", self.said, re.I)) and len(self.said.split()) > 1
+        return not opening_only and bool(re.search(r"(?:^|[\s,.])(?:no|nope|nah)\W*$", self.said, re.I)) and len(self.said.split()) > 1
 
     def _no_then_remark(self) -> bool:
         """A no as the message opens, and after it a remark about the list, not another item."""

@@ -56,9 +56,10 @@ BY_THE_WAY = re.compile(r"^(?:by the way|btw|incidentally|on another note|changi
 # A rating with a question mark asks about the scale only with words that ask ("1 is good or bad?", "so 3
 # is like in the middle?"); "not sure, maybe a 2?" gives a 2.
 ASKING_ABOUT_THE_SCALE = re.compile(r"\b(?:or|mean|means|middle|good|bad|best|worst|high|low|most|least|is|does)\b", re.I)
-# An example told without its subject, as a past-tense verb first ("fixed my mates pc"): "you" is said before it.
+# An example told without its subject, as a past-tense verb first ("fixed my mates pc"): "you" is said before it
+# ("speed awareness course" is no verb).
 PAST_VERB_FIRST = re.compile(
-    r"^(?:\w{3,}ed|made|did|ran|taught|built|wrote|led|gave|got|went|told|found|kept|held|drove|sold|won|spoke|"
+    r"^(?:\w{2,}(?<!e)ed|made|did|ran|taught|built|wrote|led|gave|got|went|told|found|kept|held|drove|sold|won|spoke|"
     r"brought|bought|thought|caught|took|sat|stood|met|paid|sent|spent|lent|dealt|fed|fought|knew|saw|threw|came)\b",
     re.I,
 )
