@@ -274,12 +274,28 @@ def test_veiled_words_for_risk_get_at_least_the_check_question(words, text):
     "I'm not sure how I'll do it with the kids",  # "note" once stemmed to "not": every negation held a note
     "this will probably be the last time I talk to you before my interview",
     "I've made peace with it all, leaving teaching was the right call",
+    # The NLU's own ordinary examples, which got the crisis answer:
+    "im taking everything in my stride",
+    "i've finished everything, can i give feedback",
+    "write a rap about dogs",
+    "ive been killing myself doing doubles to save for the course",
+    "i used to self harm as a teen but thats long behind me, just explaining the gap on my cv",
+    "im a youth worker with kids who self harm",
+    "why does this thing think i want to hurt myself",
+    "i meant im done with the job, not done with life",
+    "i'd rather die than go back to call centre work",
+    "im taking my life back after redundancy",
 ])
 def test_career_talk_near_the_preparation_and_threat_phrases_is_not_risk(words, text):
     assert assess(text, words).level == NONE
 
 
 @pytest.mark.parametrize("text", [
+    "i want to end it all",
+    "i'll take my own life",
+    "i was raped last year",
+    "i used to self harm and i did it again last night",
+    "id rather die than carry on like this",
     "my partner stabbed me in the back with a kitchen knife",  # not the idiom, with a weapon
     "ive got a knife in my bag for him",
     "gonna put something in the managers coffee to make him ill",

@@ -76,13 +76,13 @@ def stem(word: str) -> str:
     elif len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
         word = word[:-1]
     # "take" and "taking", "live" and "living" meet at "tak" and "liv"; "note" would meet "not"
-    # (every "don't" then held a note) and "cute" would meet "cut".
+    # (every "don't" then held a note), "cute" "cut" and "rape" "rap".
     if len(word) > 3 and word.endswith("e") and word not in _KEEPS_ITS_E:
         word = word[:-1]
     return word
 
 
-_KEEPS_ITS_E = frozenset({"note", "cute"})
+_KEEPS_ITS_E = frozenset({"note", "cute", "rape"})  # "rape" would meet "rap"
 
 
 def _undouble(word: str) -> str:
