@@ -21,8 +21,17 @@ from bot.settings import load_settings
 OPEN_PATHS = {"/health"}
 
 
+# Rasa reuses its connections to the action server for up to 15 s (aiohttp's default); Sanic closes
+# an idle one after 5 s. A turn that picked a connection just as Sanic closed it failed with "Cannot
+# write to closing transport" and Rasa dropped the action's events (seen in the soak test). The
+# server now keeps idle connections longer than the client does (rasa-sdk made the same change,
+# 120 s, in versions after the 3.6 line pinned here).
+KEEP_ALIVE_SECONDS = 120
+
+
 def build_app(token: str):
     app = create_app("actions", cors_origins=[])
+    app.config.KEEP_ALIVE_TIMEOUT = KEEP_ALIVE_SECONDS
 
     @app.middleware("request")
     async def require_token(request: Request):
