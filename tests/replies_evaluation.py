@@ -29,7 +29,7 @@ TARGET = 0.97
 # What `make test` holds the held-out half to until the target is met: the shares measured at
 # commit 41bb90d, less what differs between two trainings (one reply in forty is 2.5 points). Raise
 # them as the shares rise; never lower them to let a change through.
-FLOORS = {"answer": 0.91, "correction": 0.8, "no": 0.84, "non_answer": 0.8, "off_topic": 0.7, "question": 0.78, "request": 0.73, "yes": 0.88, "asides": 0.95}
+FLOORS = {"answer": 0.91, "correction": 0.8, "no": 0.88, "non_answer": 0.85, "off_topic": 0.7, "question": 0.78, "request": 0.73, "yes": 0.88, "asides": 0.95}
 
 
 def load_cases(half: str | Path) -> tuple[datetime.date, list[dict[str, Any]]]:
